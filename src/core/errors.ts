@@ -1,0 +1,150 @@
+/**
+ * One small errors module. Every error cto raises on purpose is a CtoError: it says what happened
+ * and what to do next, carries a stable `code` and an exit code. An installed plugin may bring its
+ * own copy of this file, so identity is checked with a global symbol, not `instanceof`
+ * (the pattern of vercel/ai's AISDKError).
+ */
+const marker = Symbol.for('cto.error')
+
+export interface CtoErrorOptions {
+  code: string
+  message: string
+  exitCode?: number
+  /** What the user can do about it, one line each. */
+  actions?: string[]
+  cause?: unknown
+}
+
+export class CtoError extends Error {
+  readonly [marker] = true
+  readonly code: string
+  readonly exitCode: number
+  readonly actions: string[]
+
+  constructor(opts: CtoErrorOptions) {
+    super(opts.message, opts.cause === undefined ? undefined : {cause: opts.cause})
+    this.name = 'CtoError'
+    this.code = opts.code
+    this.exitCode = opts.exitCode ?? 1
+    this.actions = opts.actions ?? []
+  }
+
+  static isInstance(error: unknown): error is CtoError {
+    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {code: this.code, message: this.message, actions: this.actions}
+  }
+}
+
+/** A config file that can't be parsed or doesn't match the schema. */
+export interface ConfigProblem {
+  /** JSON path such as `worker_models.external.kimi.enabled`; empty for the whole file. */
+  path: string
+  message: string
+  line?: number
+  column?: number
+}
+
+export class ConfigError extends CtoError {
+  readonly file?: string
+  readonly problems: ConfigProblem[]
+
+  constructor(opts: {file?: string; problems: ConfigProblem[]; message?: string; actions?: string[]; cause?: unknown}) {
+    const where = (p: ConfigProblem) =>
+      `${opts.file ?? 'config'}${p.line === undefined ? '' : `:${p.line}:${p.column ?? 1}`}${p.path ? ` ${p.path}` : ''}`
+    super({
+      code: 'CONFIG_INVALID',
+      message: opts.message ?? opts.problems.map((p) => `${where(p)}: ${p.message}`).join('\n'),
+      actions: opts.actions ?? [
+        opts.file ? `Fix ${opts.file}, then check it with "cto config validate ${opts.file}".` : 'Check it with "cto config validate".',
+      ],
+      cause: opts.cause,
+    })
+    this.name = 'ConfigError'
+    this.file = opts.file
+    this.problems = opts.problems
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {...super.toJSON(), file: this.file, problems: this.problems}
+  }
+}
+
+export class NoSuchModelError extends CtoError {
+  readonly model: string
+  constructor(model: string, opts: {suggestion?: string; plugin?: string; known?: string[]} = {}) {
+    const hint = opts.suggestion ? ` Did you mean "${opts.suggestion}"?` : ''
+    super({
+      code: 'NO_SUCH_MODEL',
+      message: opts.plugin
+        ? `Model "${model}" needs the plugin ${opts.plugin}, which is not installed.`
+        : `Unknown model "${model}".${hint}`,
+      actions: opts.plugin
+        ? [`Install it with "cto plugins install ${opts.plugin}".`]
+        : ['See the known models with "cto models list".'],
+    })
+    this.name = 'NoSuchModelError'
+    this.model = model
+  }
+}
+
+export class NeedsKeyError extends CtoError {
+  readonly model: string
+  constructor(model: string, envVar?: string) {
+    super({
+      code: 'NEEDS_KEY',
+      message: `No key for ${model}: run "cto keys set ${model}"${envVar ? ` or set ${envVar}` : ''}.`,
+      actions: [`cto keys set ${model}`],
+    })
+    this.name = 'NeedsKeyError'
+    this.model = model
+  }
+}
+
+export class ModelDisabledError extends CtoError {
+  readonly model: string
+  constructor(model: string) {
+    super({
+      code: 'MODEL_DISABLED',
+      message: `Model ${model} is disabled: run "cto models enable ${model}".`,
+      actions: [`cto models enable ${model}`],
+    })
+    this.name = 'ModelDisabledError'
+    this.model = model
+  }
+}
+
+/** The tool worker's policy refused something. The message is meant to be read by the model. */
+export class PolicyError extends CtoError {
+  readonly rule: string
+  constructor(rule: string, message: string) {
+    super({code: 'POLICY_BLOCKED', message, actions: []})
+    this.name = 'PolicyError'
+    this.rule = rule
+  }
+}
+
+const retryableStatus = new Set([408, 409, 429])
+
+/** A call to a model provider failed. `isRetryable` tells the router whether trying again may help. */
+export class ProviderCallError extends CtoError {
+  readonly statusCode?: number
+  readonly isRetryable: boolean
+  readonly model: string
+
+  constructor(opts: {model: string; message: string; statusCode?: number; isRetryable?: boolean; code?: string; cause?: unknown; actions?: string[]}) {
+    super({code: opts.code ?? 'PROVIDER_CALL_FAILED', message: opts.message, cause: opts.cause, actions: opts.actions})
+    this.name = 'ProviderCallError'
+    this.model = opts.model
+    this.statusCode = opts.statusCode
+    this.isRetryable =
+      opts.isRetryable ??
+      (opts.statusCode === undefined ? true : retryableStatus.has(opts.statusCode) || opts.statusCode >= 500)
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return {...super.toJSON(), model: this.model, statusCode: this.statusCode, retryable: this.isRetryable}
+  }
+}

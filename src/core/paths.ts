@@ -1,0 +1,30 @@
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
+/**
+ * Where cto keeps things. Every function reads the environment at call time: tests and users can
+ * change HOME or XDG_* between calls, and nothing is cached.
+ */
+export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.HOME && env.HOME.length > 0 ? env.HOME : homedir()
+}
+
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CONFIG_HOME || join(homeDir(env), '.config'), 'cto')
+}
+
+/** The user config file: `$XDG_CONFIG_HOME/cto/config.json`. */
+export function userConfigPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(configDir(env), 'config.json')
+}
+
+/** Data directory (performance store, task log): `CTO_DATA_DIR`, else `$XDG_DATA_HOME/cto`. */
+export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.CTO_DATA_DIR) return env.CTO_DATA_DIR
+  return join(env.XDG_DATA_HOME || join(homeDir(env), '.local', 'share'), 'cto')
+}
+
+/** Per-model agent config with endpoint and key, as in the original system: `~/agents/<model>/config.json`. */
+export function agentConfigPath(model: string, env: NodeJS.ProcessEnv = process.env): string {
+  return join(homeDir(env), 'agents', model, 'config.json')
+}
