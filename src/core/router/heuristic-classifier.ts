@@ -1,0 +1,132 @@
+/**
+ * The local heuristic classifier: decides {complexity, type} from the words and the shape of a
+ * task when the CTO model can't be reached or answers garbage, for `cto task --dry-run` without
+ * keys, and for `cto bench replay --types heuristic`.
+ *
+ * Type: each task type has weighted cues (words, phrases, patterns); the type with the highest
+ * score wins, ties broken by the order of TYPE_PRIORITY. No cue at all: a question is `research`,
+ * anything else `analysis`.
+ * Complexity: points for length, steps (numbered lines, bullets, "then"), several files or systems,
+ * and words of scale ("architecture", "migrate", "across", ...); points off for words of
+ * smallness ("quick", "just", "one-line", ...). ≤ 1 point simple, 2–3 moderate, ≥ 4 complex.
+ */
+import type {Complexity, TaskType} from '../providers/spec.js'
+
+export interface HeuristicClassification {
+  complexity: Complexity
+  type: TaskType
+  /** One line saying what decided it, for `--verbose` and the `reason` field. */
+  reason: string
+  /** Score per type (for `--explain`). */
+  typeScores: Record<TaskType, number>
+  complexityPoints: number
+}
+
+type Cue = [RegExp, number]
+
+const TYPE_CUES: Record<TaskType, Cue[]> = {
+  email: [
+    [/\be-?mails?\b/i, 4],
+    [/\binbox\b/i, 3],
+    [/\b(reply|respond) to\b.*\b(message|him|her|them|client|customer|email)\b/i, 2],
+    [/\bsubject:/i, 2],
+    [/^\s*(dear|hi|hello)\b/im, 1],
+    [/\b(newsletter|cc|bcc|unsubscribe|mailing list)\b/i, 2],
+    [/\bsend (a |an )?(message|note|follow-?up)\b/i, 2],
+    [/\bagentmail\b/i, 4],
+  ],
+  deployment: [
+    [/\bdeploy(s|ed|ing|ment)?\b/i, 4],
+    [/\b(release|rollout|roll out|roll back|rollback)\b/i, 2],
+    [/\b(production|staging|prod)\b/i, 2],
+    [/\b(kubernetes|k8s|helm|terraform|ansible|docker(file)?|compose|container)\b/i, 2],
+    [/\b(ci\/cd|ci|cd|pipeline|github actions|workflow)\b/i, 1],
+    [/\b(nginx|systemd|server|vercel|heroku|aws|gcp|azure|cloudflare|fly\.io)\b/i, 1],
+    [/\bpublish\b.*\b(npm|package|pypi|crate)\b/i, 2],
+  ],
+  bash_command: [
+    [/\b(bash|shell|terminal|command line|cli command|one-liner|zsh)\b/i, 3],
+    [/\b(run|execute)\b.*\b(command|script)\b/i, 2],
+    [/(^|\s)\$ \S+/m, 2],
+    [/`(ls|cd|grep|find|cat|chmod|chown|mkdir|rm|mv|cp|tar|curl|wget|ps|kill|df|du|du -sh|git|npm|apt|brew|sed|awk)\b[^`]*`/i, 3],
+    [/\b(ls|grep|chmod|chown|mkdir|tar|curl|wget|df|du|sed|awk|crontab|cron|ssh|scp|rsync)\b/i, 2],
+    [/\b(disk (space|usage)|free space|running processes|list (the )?files|file permissions|environment variables?|symlink)\b/i, 2],
+    [/\b(rename|move|copy|delete|compress|extract|zip|unzip)\b.*\b(files?|folders?|director(y|ies))\b/i, 2],
+  ],
+  coding: [
+    [/\b(code|coding|program|function|method|class|module|library|script)\b/i, 2],
+    [/\b(implement|refactor|debug|bug|fix|compile|type ?error|stack trace|exception|unit tests?|test suite)\b/i, 2],
+    [/\b(python|typescript|javascript|java|rust|golang|go|c\+\+|ruby|php|sql|react|node(\.js)?|html|css|regex)\b/i, 2],
+    [/\b(api|endpoint|database schema|algorithm|data structure|linked list|array|string|integer|recursion)\b/i, 1],
+    [/```|\bdef \w+\(|\bfunction \w+\(|=>|\bconst \w+ =|\breturn\b|\w+\.(ts|js|py|rs|go|java|rb|cpp|c|h)\b/, 3],
+    [/\bwrite (a|an) (python |js |javascript |typescript )?(function|program|script|class|method)\b/i, 3],
+  ],
+  research: [
+    [/\b(research|investigate|look up|find out|literature|sources?|citations?|references?)\b/i, 3],
+    [/\b(what is|what are|who (is|was|were)|when (did|was)|where (is|was|do)|history of|overview of)\b/i, 2],
+    [/\b(explain|describe|summari[sz]e|learn about|state of the art|latest|news)\b/i, 2],
+    [/\b(which of the following|best answer|multiple choice|true or false)\b/i, 2],
+    [/\b(science|scientific|biology|physics|chemistry|geography|astronomy|history)\b/i, 1],
+    [/\?\s*$/m, 1],
+  ],
+  analysis: [
+    [/\b(analy[sz]e|analysis|evaluate|assess|review|audit|compare|contrast|trade-?offs?|pros and cons)\b/i, 3],
+    [/\b(data|dataset|csv|spreadsheet|metrics?|statistics?|trends?|chart|report|numbers|logs?)\b/i, 2],
+    [/\b(why|reason(ing)?|infer|deduce|conclude|cause|implications?|whether)\b/i, 1],
+    [/\b(fill in the blank|_+|option [12ab]|which (one|option))\b/i, 1],
+    [/\b(estimate|forecast|calculate|probability|percent(age)?)\b/i, 2],
+  ],
+}
+
+/** Tie-break order: the more specific types first. */
+const TYPE_PRIORITY: TaskType[] = ['email', 'deployment', 'bash_command', 'coding', 'analysis', 'research']
+
+const COMPLEX_WORDS =
+  /\b(architect(ure)?|design (a|the) system|redesign|migrat(e|ion)|rewrite|entire|whole (code ?base|project|system)|across (the|all|multiple)|end-to-end|distributed|scalab(le|ility)|concurren(t|cy)|security audit|microservices?|multi-(step|stage|service|tenant)|from scratch|comprehensive|in depth|thorough(ly)?|production-ready|optimi[sz]e performance)\b/i
+const SMALL_WORDS =
+  /\b(quick(ly)?|just|simple|single|one-?line(r)?|small|tiny|short|briefly|rename|typo|list|show|print|what is|how many)\b/i
+
+function countMatches(text: string, re: RegExp): number {
+  return (text.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)) ?? []).length
+}
+
+export function classifyTask(text: string): HeuristicClassification {
+  const task = text.trim()
+  const typeScores = Object.fromEntries(
+    (Object.keys(TYPE_CUES) as TaskType[]).map((type) => [
+      type,
+      TYPE_CUES[type].reduce((sum, [re, w]) => sum + (re.test(task) ? w : 0), 0),
+    ]),
+  ) as Record<TaskType, number>
+
+  let type: TaskType = /\?\s*$/m.test(task) ? 'research' : 'analysis'
+  let best = 0
+  for (const candidate of TYPE_PRIORITY) {
+    if (typeScores[candidate] > best) {
+      best = typeScores[candidate]
+      type = candidate
+    }
+  }
+
+  const words = task.split(/\s+/).filter(Boolean).length
+  const steps = countMatches(task, /^\s*(\d+[.)]|[-*•])\s+/m) + countMatches(task, /\b(then|after that|finally|and also)\b/i)
+  const files = countMatches(task, /\b[\w-]+\.(ts|js|py|rs|go|java|rb|json|ya?ml|toml|md|sh|sql)\b/)
+  let points = 0
+  if (words > 40) points += 1
+  if (words > 120) points += 1
+  if (words > 300) points += 1
+  if (steps >= 2) points += 1
+  if (steps >= 4) points += 1
+  if (files >= 3) points += 1
+  const bigWords = countMatches(task, COMPLEX_WORDS)
+  points += Math.min(bigWords, 3) * 2
+  if (SMALL_WORDS.test(task) && bigWords === 0) points -= 1
+  if (type === 'deployment' && /\b(production|prod)\b/i.test(task)) points += 1
+  const complexity: Complexity = points <= 1 ? 'simple' : points <= 3 ? 'moderate' : 'complex'
+
+  const reason =
+    best === 0
+      ? `no type cue matched; ${type === 'research' ? 'a question' : 'not a question'}; ${words} words, ${complexity}`
+      : `cues for ${type} (score ${best}); ${words} words, ${steps} steps, ${complexity} (${points} points)`
+  return {complexity, type, reason, typeScores, complexityPoints: points}
+}
