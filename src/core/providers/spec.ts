@@ -3,7 +3,7 @@
  * `cto:providers` hook. A plugin is data about its models plus a call to a core factory
  * (see ./factories.ts), which the core passes to the hook so plugins import nothing at run time.
  */
-import type {Hook} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
 
 export const SPECIFICATION_VERSION = 'v1' as const
 export type SpecificationVersion = typeof SPECIFICATION_VERSION
@@ -93,7 +93,7 @@ export interface ProviderFactories {
 }
 
 /** Options passed to a `cto:providers` hook. */
-export interface ProvidersHookOptions {
+export type ProvidersHookOptions = {
   specificationVersion: SpecificationVersion
   factories: ProviderFactories
   /** The user's raw merged settings for this plugin, from config key `providers.<plugin>` (e.g. Ollama's model list). */
@@ -103,9 +103,8 @@ export interface ProvidersHookOptions {
 export type ProvidersHookResult = ProviderDefinition | ProviderDefinition[]
 
 /** The typed custom hook: `"oclif": {"hooks": {"cto:providers": "./dist/hooks/providers.js"}}`. */
-export interface CtoHooks {
+export interface CtoHooks extends Interfaces.Hooks {
   'cto:providers': {options: ProvidersHookOptions; return: ProvidersHookResult}
-  [event: string]: {options: Record<string, unknown>; return: unknown}
 }
 
-export type ProvidersHook = Hook<'cto:providers', CtoHooks>
+export type ProvidersHook = Interfaces.Hook<'cto:providers', CtoHooks>

@@ -1,0 +1,21 @@
+import type {ProvidersHook} from '../../../../src/index.js'
+
+const hook: ProvidersHook = async ({factories}) =>
+  factories.createOpenAICompatible({
+    name: 'deepseek',
+    baseURL: 'https://api.deepseek.com/v1',
+    keyEnvVar: 'DEEPSEEK_API_KEY',
+    models: [
+      {
+        name: 'deepseek',
+        modelId: 'deepseek-chat',
+        contextWindow: 128_000,
+        pricing: {inputPerMTok: 0.28, outputPerMTok: 0.42},
+        goodFor: ['coding', 'bash_command', 'analysis'],
+        description: 'Coding, debugging, system tasks (cheaper than Claude)',
+        aliases: ['deepseek-chat', 'deepseek-v3'],
+      },
+    ],
+  })
+
+export default hook

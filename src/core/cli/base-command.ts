@@ -1,0 +1,56 @@
+/**
+ * The one base command. `run()` returns a typed result, which oclif prints with `--json`; human
+ * output only when `!this.jsonEnabled()`. Domain errors (CtoError) become one friendly line plus
+ * what to do; other errors keep their stack under --verbose or DEBUG.
+ */
+import {Command, Flags, type Interfaces} from '@oclif/core'
+import {CtoError} from '../errors.js'
+import {loadContext, type CtoContext} from '../context.js'
+import type {ConfigFile} from '../config/schema.js'
+
+export type CtoFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CtoCommand)['baseFlags'] & T['flags']>
+
+export abstract class CtoCommand extends Command {
+  static override enableJsonFlag = true
+  static override baseFlags = {
+    verbose: Flags.boolean({description: 'Print internals, and stack traces on unexpected errors.', helpGroup: 'GLOBAL'}),
+  }
+
+  protected verbose = false
+
+  protected async loadCtx(flags?: ConfigFile): Promise<CtoContext> {
+    return loadContext({oclif: this.config, flags})
+  }
+
+  /** A line on stderr for people; silent under --json so stdout stays one JSON document. */
+  protected note(message: string): void {
+    if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+  }
+
+  protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
+    if (CtoError.isInstance(err)) {
+      if (this.jsonEnabled()) {
+        this.logJson({error: err.toJSON()})
+      } else {
+        process.stderr.write(`Error: ${err.message}\n`)
+        for (const action of err.actions) process.stderr.write(`  → ${action}\n`)
+        if (this.verbose || process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
+      }
+      return this.exit(err.exitCode)
+    }
+    // oclif's own errors (bad flags, exit()) keep their behaviour.
+    if ((err as {oclif?: unknown}).oclif) return super.catch(err)
+    if (this.jsonEnabled()) {
+      this.logJson({error: {code: 'INTERNAL', message: err.message}})
+    } else {
+      process.stderr.write(`Error: ${err.message}\n`)
+      process.stderr.write(this.verbose || process.env.DEBUG ? `${err.stack}\n` : '  → Run again with --verbose for the stack trace, and report it if it looks like a bug.\n')
+    }
+    return this.exit(1)
+  }
+
+  protected override async init(): Promise<void> {
+    await super.init()
+    this.verbose = this.argv.includes('--verbose')
+  }
+}

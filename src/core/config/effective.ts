@@ -1,0 +1,258 @@
+/**
+ * Merging the layers into the effective config, and remembering where every value came from
+ * (`cto config show`). Defaults depend on the installed plugins: every model they declare, enabled
+ * unless the plugin says otherwise (gemini), with the spec's fallback chains.
+ */
+import type {Catalog} from '../providers/registry.js'
+import type {ModelGroup} from '../providers/spec.js'
+import type {ConfigLayer} from './layers.js'
+import type {ConfigFile} from './schema.js'
+
+export interface EffectiveModel {
+  enabled: boolean
+  group: ModelGroup
+  has_tools?: boolean
+  description?: string
+  /** False when no installed plugin provides it (kept, assumed enabled, warned about). */
+  known: boolean
+}
+
+export interface EffectiveConfig {
+  cto_model: string
+  model_selection_strategy: 'cost_aware' | 'cto_choice'
+  models: Record<string, EffectiveModel>
+  fallback_chain: Record<string, string[]>
+  cost_optimization: {
+    enabled: boolean
+    prefer_external_for_routine: boolean
+    preserve_claude_tokens: boolean
+    token_budget_per_day: {claude: number; external: number}
+  }
+  provider_endpoints: NonNullable<ConfigFile['provider_endpoints']>
+  providers: NonNullable<ConfigFile['providers']>
+  engines: {
+    max_turns: number
+    request_timeout_seconds: number
+    attempt_timeout_seconds: number
+    max_retries: number
+    claude_permission_mode: 'acceptEdits' | 'default' | 'plan' | 'bypassPermissions' | 'dontAsk'
+  }
+  tools: Record<string, unknown>
+}
+
+export interface ResolvedConfig {
+  config: EffectiveConfig
+  /** JSON path → where its value came from (`default`, a file path, `CTO_MODEL`, `MODEL_PROVIDER`, `flags`). */
+  sources: Record<string, string>
+  /** Legacy names mapped, and similar things worth a line. */
+  notices: string[]
+  /** Problems that do not stop cto (an unknown model in config, ...). */
+  warnings: string[]
+}
+
+export const DEFAULT_CTO_MODEL = 'deepseek'
+export const DEFAULT_BUDGETS = {claude: 100_000, external: 1_000_000}
+
+/** Legacy names the core maps even when no plugin declares them as aliases. */
+const BUILTIN_ALIASES: Record<string, string> = {
+  'claude-3-haiku': 'haiku',
+  'claude-haiku': 'haiku',
+  'claude-3-sonnet': 'sonnet',
+  'claude-sonnet': 'sonnet',
+  'claude-3-opus': 'opus',
+  'claude-opus': 'opus',
+  'deepseek-chat': 'deepseek',
+  moonshot: 'kimi',
+  zhipu: 'glm',
+  chatglm: 'glm',
+  gpt4: 'gpt-4',
+  'gpt-4-turbo': 'gpt-4',
+}
+
+export function aliasTable(catalog: Catalog): Map<string, string> {
+  const table = new Map(Object.entries(BUILTIN_ALIASES))
+  for (const m of catalog.models) for (const a of m.aliases ?? []) table.set(a.toLowerCase(), m.name)
+  for (const m of catalog.models) table.delete(m.name)
+  return table
+}
+
+/** Maps a legacy model name to its current one (case-insensitive); other names unchanged. */
+export function canonicalName(name: string, aliases: Map<string, string>): string {
+  return aliases.get(name.toLowerCase()) ?? name
+}
+
+function renameKeys<T>(rec: Record<string, T> | undefined, map: (k: string) => string): Record<string, T> | undefined {
+  if (!rec) return rec
+  return Object.fromEntries(Object.entries(rec).map(([k, v]) => [map(k), v]))
+}
+
+/** Rewrites legacy model names in one layer; reports each mapping once. */
+function canonicalLayer(layer: ConfigLayer, aliases: Map<string, string>, notices: string[]): ConfigFile {
+  const seen = new Set<string>()
+  const map = (name: string) => {
+    const c = canonicalName(name, aliases)
+    if (c !== name && !seen.has(name)) {
+      seen.add(name)
+      notices.push(`${layer.source}: legacy model name "${name}" read as "${c}".`)
+    }
+    return c
+  }
+  const d = layer.data
+  return {
+    ...d,
+    cto_model: d.cto_model === undefined ? undefined : map(d.cto_model),
+    worker_models: d.worker_models && {
+      claude: renameKeys(d.worker_models.claude, map),
+      external: renameKeys(d.worker_models.external, map),
+    },
+    fallback_chain: d.fallback_chain && Object.fromEntries(Object.entries(d.fallback_chain).map(([k, v]) => [map(k), v.map(map)])),
+    provider_endpoints: renameKeys(d.provider_endpoints, map),
+  }
+}
+
+type Flat = Map<string, {value: unknown; source: string}>
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
+}
+
+function flatten(value: unknown, source: string, prefix: string[], out: Flat): void {
+  if (isPlainObject(value) && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) flatten(v, source, [...prefix, k], out)
+    return
+  }
+  if (prefix.length > 0 && value !== undefined) out.set(JSON.stringify(prefix), {value, source})
+}
+
+function unflatten(flat: Flat): {data: Record<string, unknown>; sources: Record<string, string>} {
+  const data: Record<string, unknown> = {}
+  const sources: Record<string, string> = {}
+  for (const [key, {value, source}] of flat) {
+    const path = JSON.parse(key) as string[]
+    let node = data
+    for (const p of path.slice(0, -1)) {
+      if (!isPlainObject(node[p])) node[p] = {}
+      node = node[p] as Record<string, unknown>
+    }
+    node[path.at(-1) as string] = value
+    sources[path.join('.')] = source
+  }
+  return {data, sources}
+}
+
+/** The defaults layer, in config-file shape. */
+export function defaultsFor(catalog: Catalog): ConfigFile {
+  const claude = catalog.models.filter((m) => m.group === 'claude')
+  const external = catalog.models.filter((m) => m.group === 'external')
+  const chain: Record<string, string[]> = {}
+  const has = (n: string) => catalog.models.some((m) => m.name === n)
+  if (has('haiku')) chain.haiku = ['sonnet', 'opus'].filter(has)
+  if (has('sonnet')) chain.sonnet = ['opus'].filter(has)
+  for (const m of external) chain[m.name] = ['sonnet', 'opus'].filter(has)
+  return {
+    cto_model: DEFAULT_CTO_MODEL,
+    model_selection_strategy: 'cost_aware',
+    worker_models: {
+      claude: Object.fromEntries(claude.map((m) => [m.name, {enabled: m.enabledByDefault}])),
+      external: Object.fromEntries(external.map((m) => [m.name, {enabled: m.enabledByDefault}])),
+    },
+    fallback_chain: chain,
+    cost_optimization: {
+      enabled: true,
+      prefer_external_for_routine: true,
+      preserve_claude_tokens: true,
+      token_budget_per_day: {...DEFAULT_BUDGETS},
+    },
+    engines: {
+      max_turns: 25,
+      request_timeout_seconds: 120,
+      attempt_timeout_seconds: 1800,
+      max_retries: 3,
+      claude_permission_mode: 'acceptEdits',
+    },
+  }
+}
+
+/** Provider names users give `MODEL_PROVIDER`, mapped to the CTO model that provider offers. */
+function ctoFromProvider(provider: string, catalog: Catalog): string | undefined {
+  const p = provider.toLowerCase()
+  const preferred: Record<string, string> = {claude: 'sonnet', anthropic: 'sonnet', openai: 'gpt-4'}
+  if (preferred[p] && catalog.models.some((m) => m.name === preferred[p])) return preferred[p]
+  const match = catalog.models.find((m) => m.provider.toLowerCase() === p || m.plugin.toLowerCase().endsWith(`provider-${p}`) || m.name === p)
+  return match?.name
+}
+
+export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: NodeJS.ProcessEnv): ResolvedConfig {
+  const notices: string[] = []
+  const warnings: string[] = []
+  const aliases = aliasTable(catalog)
+  const flat: Flat = new Map()
+  flatten(defaultsFor(catalog), 'default', [], flat)
+
+  const ctoFromEnv = layers.some((l) => l.kind === 'env' || l.kind === 'flags' && l.data.cto_model)
+  for (const layer of layers) flatten(canonicalLayer(layer, aliases, notices), layer.source, [], flat)
+  // MODEL_PROVIDER sits with the environment: above files, below CTO_MODEL and flags.
+  if (env.MODEL_PROVIDER && !env.CTO_MODEL && !ctoFromEnv) {
+    const picked = ctoFromProvider(env.MODEL_PROVIDER, catalog)
+    if (picked) flat.set(JSON.stringify(['cto_model']), {value: picked, source: 'MODEL_PROVIDER'})
+    else warnings.push(`MODEL_PROVIDER=${env.MODEL_PROVIDER} names no installed provider; ignored.`)
+  }
+
+  const {data, sources} = unflatten(flat)
+  const raw = data as ConfigFile & Record<string, unknown>
+
+  const known = new Map(catalog.models.map((m) => [m.name, m]))
+  const models: Record<string, EffectiveModel> = {}
+  for (const group of ['claude', 'external'] as const) {
+    for (const [name, entry] of Object.entries(raw.worker_models?.[group] ?? {})) {
+      const spec = known.get(name)
+      if (!spec) {
+        warnings.push(`Model "${name}" in worker_models.${group} is provided by no installed plugin; kept and assumed enabled.`)
+      }
+      models[name] = {
+        enabled: entry.enabled ?? spec?.enabledByDefault ?? true,
+        group: spec?.group ?? group,
+        has_tools: entry.has_tools,
+        description: entry.description,
+        known: Boolean(spec),
+      }
+    }
+  }
+  const names = new Set(Object.keys(models))
+  for (const [from, to] of Object.entries(raw.fallback_chain ?? {})) {
+    for (const n of [from, ...to]) {
+      if (!names.has(n) && !known.has(n)) warnings.push(`fallback_chain.${from} names "${n}", which is no known model.`)
+    }
+  }
+  const cto = raw.cto_model as string
+  if (!names.has(cto) && !known.has(cto)) warnings.push(`cto_model "${cto}" is no known model.`)
+
+  const co = raw.cost_optimization ?? {}
+  const eng = raw.engines ?? {}
+  const config: EffectiveConfig = {
+    cto_model: cto,
+    model_selection_strategy: raw.model_selection_strategy ?? 'cost_aware',
+    models,
+    fallback_chain: raw.fallback_chain ?? {},
+    cost_optimization: {
+      enabled: co.enabled ?? true,
+      prefer_external_for_routine: co.prefer_external_for_routine ?? true,
+      preserve_claude_tokens: co.preserve_claude_tokens ?? true,
+      token_budget_per_day: {
+        claude: co.token_budget_per_day?.claude ?? DEFAULT_BUDGETS.claude,
+        external: co.token_budget_per_day?.external ?? DEFAULT_BUDGETS.external,
+      },
+    },
+    provider_endpoints: raw.provider_endpoints ?? {},
+    providers: raw.providers ?? {},
+    engines: {
+      max_turns: eng.max_turns ?? 25,
+      request_timeout_seconds: eng.request_timeout_seconds ?? 120,
+      attempt_timeout_seconds: eng.attempt_timeout_seconds ?? 1800,
+      max_retries: eng.max_retries ?? 3,
+      claude_permission_mode: eng.claude_permission_mode ?? 'acceptEdits',
+    },
+    tools: (raw.tools as Record<string, unknown>) ?? {},
+  }
+  return {config, sources, notices, warnings}
+}

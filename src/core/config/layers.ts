@@ -1,0 +1,119 @@
+/**
+ * Finding and reading the config layers, lowest precedence first:
+ * defaults → user config → project config (cosmiconfig, from cwd upward) → ORCHESTRATOR_CONFIG /
+ * CTO_CONFIG → environment → flags. Each file is validated on its own, so a problem names its file,
+ * JSON path and line:column. Files are read afresh on every command: nothing can go stale.
+ */
+import {configDir, userConfigPath, homeDir} from '../paths.js'
+import {dirname} from 'node:path'
+import {ConfigError, type ConfigProblem} from '../errors.js'
+import {configSchema, TOP_LEVEL_KEYS, type ConfigFile} from './schema.js'
+import {parseConfigText, readConfigFile, type ParsedConfigFile} from './parse-file.js'
+import {readFile} from 'node:fs/promises'
+
+export type LayerKind = 'user' | 'project' | 'env-file' | 'env' | 'flags'
+
+export interface ConfigLayer {
+  kind: LayerKind
+  /** Human label: the file path, `CTO_MODEL`, `--model`. */
+  source: string
+  file?: string
+  data: ConfigFile
+}
+
+export interface ValidationResult {
+  data?: ConfigFile
+  problems: ConfigProblem[]
+  /** Keys cto does not know: kept out of the effective config, reported by `config validate`. */
+  unknownKeys: string[]
+}
+
+export const PROJECT_SEARCH_PLACES = ['cto.config.json', '.ctorc', '.ctorc.json', '.ctorc.yaml', '.ctorc.yml', 'package.json']
+
+/** Validates parsed data against the schema and reports every problem with its path and position. */
+export function validateConfigData(parsed: Pick<ParsedConfigFile, 'data' | 'locate'>): ValidationResult {
+  const data = parsed.data
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return {problems: [{path: '', message: 'the config must be an object ({ ... })'}], unknownKeys: []}
+  }
+  const unknownKeys = Object.keys(data).filter((k) => !TOP_LEVEL_KEYS.includes(k))
+  const result = configSchema.safeParse(data)
+  if (result.success) return {data: result.data, problems: [], unknownKeys}
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.')
+    let position = parsed.locate(issue.path)
+    for (let n = issue.path.length - 1; !position && n >= 0; n--) position = parsed.locate(issue.path.slice(0, n))
+    return {path, message: issue.message, ...position}
+  })
+  return {problems, unknownKeys}
+}
+
+async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfigFile): Promise<ConfigLayer> {
+  const {data, problems} = validateConfigData(parsed)
+  if (!data) throw new ConfigError({file, problems})
+  return {kind, source: file, file, data}
+}
+
+/** The project config found from `cwd` upward (stopping at home), or undefined. */
+export async function findProjectConfig(cwd: string, env: NodeJS.ProcessEnv): Promise<ParsedConfigFile | undefined> {
+  const {cosmiconfig} = await import('cosmiconfig')
+  // cosmiconfig finds the file; we parse it ourselves so syntax errors carry line:column.
+  const load = async (file: string, text: string) => (await parseConfigText(text, file, file.endsWith('.json') ? 'json' : 'auto')).data
+  const explorer = cosmiconfig('cto', {
+    searchPlaces: PROJECT_SEARCH_PLACES,
+    searchStrategy: 'global',
+    stopDir: homeDir(env),
+    cache: false,
+    loaders: {'.json': load, '.yaml': load, '.yml': load, noExt: load},
+  })
+  const found = await explorer.search(cwd)
+  // cosmiconfig's 'global' search ends in $XDG_CONFIG_HOME/cto: that is the user layer, not a project's.
+  if (!found || found.isEmpty || dirname(found.filepath) === configDir(env)) return undefined
+  if (found.filepath.endsWith('package.json')) {
+    const text = await readFile(found.filepath, 'utf8')
+    const whole = await parseConfigText(text, found.filepath, 'json')
+    return {
+      file: found.filepath,
+      format: 'json',
+      data: found.config,
+      locate: (path) => whole.locate(['cto', ...path]),
+    }
+  }
+  return parseConfigText(await readFile(found.filepath, 'utf8'), found.filepath)
+}
+
+export interface ReadLayersOptions {
+  cwd: string
+  env: NodeJS.ProcessEnv
+  /** Values from command flags, already in config shape. */
+  flags?: ConfigFile
+}
+
+/** Reads every layer (not the defaults, which depend on the installed plugins). */
+export async function readConfigLayers(opts: ReadLayersOptions): Promise<ConfigLayer[]> {
+  const layers: ConfigLayer[] = []
+  const userFile = userConfigPath(opts.env)
+  const user = await readConfigFile(userFile)
+  if (user) layers.push(await layerFromFile('user', userFile, user))
+
+  const project = await findProjectConfig(opts.cwd, opts.env)
+  if (project && project.file !== userFile) layers.push(await layerFromFile('project', project.file, project))
+
+  const envFileVar = opts.env.ORCHESTRATOR_CONFIG ? 'ORCHESTRATOR_CONFIG' : opts.env.CTO_CONFIG ? 'CTO_CONFIG' : undefined
+  if (envFileVar) {
+    const file = opts.env[envFileVar] as string
+    const parsed = await readConfigFile(file)
+    if (!parsed) {
+      throw new ConfigError({
+        file,
+        problems: [{path: '', message: `${envFileVar} names a file that does not exist`}],
+        actions: [`Create ${file}, or unset ${envFileVar}.`],
+      })
+    }
+    layers.push(await layerFromFile('env-file', file, parsed))
+  }
+
+  if (opts.env.CTO_MODEL) layers.push({kind: 'env', source: 'CTO_MODEL', data: {cto_model: opts.env.CTO_MODEL}})
+  if (opts.flags && Object.keys(opts.flags).length > 0) layers.push({kind: 'flags', source: 'flags', data: opts.flags})
+  return layers
+}

@@ -1,0 +1,62 @@
+/** How a model is shown to users and scripts (`cto models list|show`, `cto status`). Never the key. */
+import type {ResolvedModel} from '../providers/resolve.js'
+import {hasUsableKey} from '../providers/models.js'
+
+export interface ModelView {
+  name: string
+  plugin: string
+  provider: string
+  engine: string
+  group: string
+  enabled: boolean
+  /** `yes`, `no`, or `not needed` (local models; Claude Code may use its own login). */
+  key: 'yes' | 'no' | 'not needed'
+  key_source: string | null
+  tools: boolean
+  model_id: string
+  base_url: string | null
+  context_window: number
+  price_per_mtok: {input: number; output: number}
+  good_for: string[]
+  description: string
+  aliases: string[]
+  usable: boolean
+}
+
+export function describeKeySource(m: ResolvedModel): string | null {
+  switch (m.keySource.kind) {
+    case 'env':
+      return `env ${m.keySource.name}`
+    case 'agent-config':
+      return m.keySource.path
+    default:
+      return null
+  }
+}
+
+export function viewModel(m: ResolvedModel): ModelView {
+  return {
+    name: m.name,
+    plugin: m.plugin,
+    provider: m.provider,
+    engine: m.engine,
+    group: m.group,
+    enabled: m.enabled,
+    key: m.apiKey ? 'yes' : m.needsKey ? 'no' : 'not needed',
+    key_source: describeKeySource(m),
+    tools: m.supportsTools,
+    model_id: m.modelId,
+    base_url: m.baseURL ?? null,
+    context_window: m.contextWindow,
+    price_per_mtok: {input: m.pricing.inputPerMTok, output: m.pricing.outputPerMTok},
+    good_for: m.goodFor,
+    description: m.description,
+    aliases: m.aliases ?? [],
+    usable: m.enabled && hasUsableKey(m),
+  }
+}
+
+export function formatPrice(v: ModelView): string {
+  const f = (n: number) => (n === 0 ? '0' : `$${n}`)
+  return v.price_per_mtok.input === 0 && v.price_per_mtok.output === 0 ? 'free' : `${f(v.price_per_mtok.input)} / ${f(v.price_per_mtok.output)}`
+}

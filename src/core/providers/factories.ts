@@ -1,0 +1,54 @@
+/**
+ * The core factories plugins call (handed to them in the hook options, so a plugin needs no
+ * run-time import of core). Every OpenAI-compatible API shares one implementation.
+ */
+import {SPECIFICATION_VERSION, type ClaudeCodeSettings, type ModelSpec, type OpenAICompatibleSettings, type ProviderDefinition, type ProviderFactories} from './spec.js'
+
+export function createOpenAICompatible(settings: OpenAICompatibleSettings): ProviderDefinition {
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    name: settings.name,
+    models: settings.models.map(
+      (m): ModelSpec => ({
+        provider: settings.provider ?? settings.name,
+        group: 'external',
+        baseURL: settings.baseURL,
+        keyEnvVar: settings.keyEnvVar,
+        needsKey: settings.needsKey ?? settings.keyEnvVar !== undefined,
+        contextWindow: 128_000,
+        goodFor: [],
+        description: '',
+        enabledByDefault: true,
+        ...m,
+        engine: m.engine ?? 'openai-tools',
+        supportsTools: m.supportsTools ?? (m.engine ?? 'openai-tools') === 'openai-tools',
+      }),
+    ),
+  }
+}
+
+export function createClaudeCode(settings: ClaudeCodeSettings): ProviderDefinition {
+  return {
+    specificationVersion: SPECIFICATION_VERSION,
+    name: settings.name,
+    models: settings.models.map(
+      (m): ModelSpec => ({
+        provider: 'anthropic',
+        group: 'claude',
+        baseURL: settings.baseURL,
+        keyEnvVar: settings.keyEnvVar,
+        // Claude Code can also be logged in with a subscription: a key is optional.
+        needsKey: false,
+        supportsTools: true,
+        contextWindow: 200_000,
+        goodFor: [],
+        description: '',
+        enabledByDefault: true,
+        ...m,
+        engine: 'claude-cli',
+      }),
+    ),
+  }
+}
+
+export const factories: ProviderFactories = {createOpenAICompatible, createClaudeCode}
