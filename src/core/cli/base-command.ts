@@ -38,7 +38,9 @@ export abstract class CtoCommand extends Command {
       }
       return this.exit(err.exitCode)
     }
-    // oclif's own errors (bad flags, exit()) keep their behaviour.
+    // this.exit(n) throws an ExitError: let oclif end the process with that code, printing nothing.
+    if ((err as {code?: string}).code === 'EEXIT') throw err
+    // oclif's own errors (bad flags, ...) keep their behaviour.
     if ((err as {oclif?: unknown}).oclif) return super.catch(err)
     if (this.jsonEnabled()) {
       this.logJson({error: {code: 'INTERNAL', message: err.message}})

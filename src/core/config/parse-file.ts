@@ -40,9 +40,10 @@ async function parseJson(text: string, file: string): Promise<ParsedConfigFile> 
   const errors: Array<{error: number; offset: number; length: number}> = []
   const tree = parseTree(text, errors, {allowTrailingComma: false, disallowComments: true, allowEmptyContent: false})
   if (errors.length > 0 || tree === undefined) {
-    const problems: ConfigProblem[] = (errors.length > 0 ? errors : [{error: 0, offset: 0, length: 0}]).map((e) => ({
+    // The first error is the real one; the parser's recovery makes the rest echoes of it.
+    const problems: ConfigProblem[] = (errors.length > 0 ? errors.slice(0, 1) : [{error: 0, offset: 0, length: 0}]).map((e) => ({
       path: '',
-      message: `invalid JSON: ${errors.length > 0 ? printParseErrorCode(e.error as never) : 'empty file'}`,
+      message: `invalid JSON: ${errors.length > 0 ? printParseErrorCode(e.error as never).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'empty file'}`,
       ...lineColumn(text, e.offset),
     }))
     throw new ConfigError({file, problems})

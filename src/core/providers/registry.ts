@@ -90,7 +90,7 @@ export async function collectProviders(config: Config, opts: CollectOptions = {}
   const result = await config.runHook('cto:providers', hookOptions as never, opts.timeoutMs ?? 3000, true)
   const catalog: Catalog = {models: [], plugins: [], broken: [], notices: []}
   const byName = new Map<string, CatalogModel>()
-  const successes = [...result.successes].sort((a, b) => rank(a.plugin.type) - rank(b.plugin.type))
+  const successes = [...result.successes].sort((a, b) => rank(a.plugin.type) - rank(b.plugin.type) || a.plugin.name.localeCompare(b.plugin.name))
   for (const {plugin, result: value} of successes) {
     const defs = Array.isArray(value) ? value : [value]
     const checked = defs.map((d) => checkDefinition(d))

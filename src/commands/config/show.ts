@@ -1,0 +1,51 @@
+import {CtoCommand} from '../../core/cli/base-command.js'
+import type {EffectiveConfig} from '../../core/config/effective.js'
+
+export interface ConfigShowResult {
+  config: EffectiveConfig
+  /** JSON path → where its value came from: `default`, a file, `CTO_MODEL`, `MODEL_PROVIDER`. */
+  sources: Record<string, string>
+  files: string[]
+  notices: string[]
+  warnings: string[]
+}
+
+export default class ConfigShow extends CtoCommand {
+  static override summary = 'Show the effective config and where each value came from.'
+  static override description =
+    'Precedence, lowest first: defaults → user config → project config → ORCHESTRATOR_CONFIG / CTO_CONFIG → environment (CTO_MODEL, MODEL_PROVIDER) → flags.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json | jq .config.cost_optimization']
+
+  async run(): Promise<ConfigShowResult> {
+    const ctx = await this.loadCtx()
+    const result: ConfigShowResult = {
+      config: ctx.config,
+      sources: ctx.sources,
+      files: ctx.layers.filter((l) => l.file).map((l) => l.file as string),
+      notices: ctx.notices,
+      warnings: ctx.warnings,
+    }
+    if (!this.jsonEnabled()) {
+      const rows = Object.entries(ctx.sources).sort(([a], [b]) => a.localeCompare(b))
+      const width = Math.min(60, Math.max(...rows.map(([k, v]) => `${k} = ${valueAt(ctx.config, k, v)}`.length)))
+      for (const [path, source] of rows) {
+        const line = `${path} = ${valueAt(ctx.config, path, source)}`
+        this.log(`${line.padEnd(width)}  # ${source}`)
+      }
+      this.log(`\nFiles read: ${result.files.length > 0 ? result.files.join(', ') : 'none (defaults only)'}`)
+      for (const n of ctx.notices) this.log(`note: ${n}`)
+      for (const w of ctx.warnings) this.log(`warning: ${w}`)
+    }
+    return result
+  }
+}
+
+/** The effective value at a source path (config shape differs a little from the file shape). */
+function valueAt(config: EffectiveConfig, path: string, _source: string): string {
+  const parts = path.split('.')
+  // worker_models.<group>.<name>.<field> lives at models.<name>.<field> in the effective config.
+  const effective = parts[0] === 'worker_models' ? ['models', parts[2], ...parts.slice(3)] : parts
+  let node: unknown = config
+  for (const p of effective) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined
+  return JSON.stringify(node)
+}

@@ -1,0 +1,55 @@
+import {CtoCommand} from '../core/cli/base-command.js'
+import {hasUsableKey} from '../core/providers/models.js'
+import {dataDir} from '../core/paths.js'
+
+export interface StatusResult {
+  cto_model: {name: string; source: string; usable: boolean}
+  strategy: string
+  cost_optimization: boolean
+  models_by_engine: Record<string, Array<{name: string; key: boolean}>>
+  disabled: string[]
+  plugins: Array<{name: string; version: string; type: string; models: string[]}>
+  broken_plugins: Array<{name: string; reason: string}>
+  config_files: string[]
+  data_dir: string
+  warnings: string[]
+}
+
+export default class Status extends CtoCommand {
+  static override summary = 'Show the CTO model, strategy, enabled models and keys, plugins, config files and data directory.'
+  static override examples = ['<%= config.bin %> <%= command.id %>', 'CTO_MODEL=opus <%= config.bin %> <%= command.id %> --json | jq .cto_model']
+
+  async run(): Promise<StatusResult> {
+    const ctx = await this.loadCtx()
+    const cto = ctx.models.find((m) => m.name === ctx.config.cto_model)
+    const byEngine: StatusResult['models_by_engine'] = {}
+    for (const m of ctx.models.filter((x) => x.enabled)) (byEngine[m.engine] ??= []).push({name: m.name, key: hasUsableKey(m)})
+    const result: StatusResult = {
+      cto_model: {name: ctx.config.cto_model, source: ctx.sources.cto_model ?? 'default', usable: Boolean(cto && cto.enabled && hasUsableKey(cto))},
+      strategy: ctx.config.model_selection_strategy,
+      cost_optimization: ctx.config.cost_optimization.enabled,
+      models_by_engine: byEngine,
+      disabled: ctx.models.filter((m) => !m.enabled).map((m) => m.name),
+      plugins: ctx.catalog.plugins.map((p) => ({name: p.name, version: p.version, type: p.type, models: p.models})),
+      broken_plugins: ctx.catalog.broken.map((b) => ({name: b.name, reason: b.reason})),
+      config_files: ctx.layers.filter((l) => l.file).map((l) => l.file as string),
+      data_dir: dataDir(ctx.env),
+      warnings: ctx.warnings,
+    }
+    if (!this.jsonEnabled()) {
+      const keyNote = result.cto_model.usable ? '' : ` — not usable yet: ${cto ? (cto.enabled ? `no key (cto keys set ${cto.name})` : 'disabled') : 'unknown model'}; routing falls back to the local heuristic`
+      this.log(`CTO model      ${result.cto_model.name} (from ${result.cto_model.source})${keyNote}`)
+      this.log(`Strategy       ${result.strategy}, cost optimisation ${result.cost_optimization ? 'on' : 'off'}`)
+      for (const [engine, models] of Object.entries(byEngine)) {
+        this.log(`${engine.padEnd(13)}  ${models.map((m) => (m.key ? m.name : `${m.name} (no key)`)).join(', ')}`)
+      }
+      if (result.disabled.length > 0) this.log(`Disabled       ${result.disabled.join(', ')}`)
+      this.log(`Plugins        ${result.plugins.map((p) => `${p.name.replace('@cto-cli/', '')}${p.type === 'core' ? '' : ` (${p.type})`}`).join(', ')}`)
+      for (const b of result.broken_plugins) this.log(`Broken plugin  ${b.name}: ${b.reason}`)
+      this.log(`Config files   ${result.config_files.length > 0 ? result.config_files.join(', ') : 'none (defaults)'}`)
+      this.log(`Data           ${result.data_dir}`)
+      for (const w of result.warnings) this.note(`Warning: ${w}`)
+    }
+    return result
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * `cto config validate`: check one file, or every config file cto would read, and report every
+ * problem (JSON path, line:column) and every warning. Never writes.
+ */
+import {CtoError, type ConfigProblem} from '../errors.js'
+import {userConfigPath} from '../paths.js'
+import {aliasTable, canonicalName} from './effective.js'
+import {findProjectConfig, validateConfigData} from './layers.js'
+import {readConfigFile, type ParsedConfigFile} from './parse-file.js'
+import type {Catalog} from '../providers/registry.js'
+import type {ConfigFile} from './schema.js'
+
+export interface FileReport {
+  file: string
+  /** Which layer it is: user, project, env-file, or given. */
+  role: string
+  valid: boolean
+  problems: ConfigProblem[]
+  warnings: string[]
+}
+
+export interface ValidateReport {
+  valid: boolean
+  files: FileReport[]
+}
+
+function modelWarnings(data: ConfigFile, catalog: Catalog): string[] {
+  const aliases = aliasTable(catalog)
+  const known = new Set(catalog.models.map((m) => m.name))
+  const warnings: string[] = []
+  const check = (name: string, where: string) => {
+    const c = canonicalName(name, aliases)
+    if (c !== name) warnings.push(`${where}: legacy model name "${name}" is read as "${c}".`)
+    else if (!known.has(name)) warnings.push(`${where}: model "${name}" is provided by no installed plugin; it is kept and assumed enabled.`)
+  }
+  for (const group of ['claude', 'external'] as const) {
+    for (const name of Object.keys(data.worker_models?.[group] ?? {})) check(name, `worker_models.${group}.${name}`)
+  }
+  if (data.cto_model) check(data.cto_model, 'cto_model')
+  for (const [from, to] of Object.entries(data.fallback_chain ?? {})) for (const n of [from, ...to]) check(n, `fallback_chain.${from}`)
+  return [...new Set(warnings)]
+}
+
+async function reportFor(file: string, role: string, load: () => Promise<ParsedConfigFile | undefined>, catalog: Catalog): Promise<FileReport | undefined> {
+  let parsed: ParsedConfigFile | undefined
+  try {
+    parsed = await load()
+  } catch (error) {
+    if (CtoError.isInstance(error) && 'problems' in error) {
+      return {file, role, valid: false, problems: (error as unknown as {problems: ConfigProblem[]}).problems, warnings: []}
+    }
+    throw error
+  }
+  if (!parsed) return undefined
+  const result = validateConfigData(parsed)
+  const warnings = result.unknownKeys.map((k) => `${k}: unknown key; cto ignores it.`)
+  if (result.data) warnings.push(...modelWarnings(result.data, catalog))
+  return {file: parsed.file, role, valid: result.problems.length === 0, problems: result.problems, warnings}
+}
+
+export async function validateConfig(opts: {file?: string; cwd: string; env: NodeJS.ProcessEnv; catalog: Catalog}): Promise<ValidateReport> {
+  const reports: FileReport[] = []
+  if (opts.file) {
+    const r = await reportFor(opts.file, 'given', () => readConfigFile(opts.file as string), opts.catalog)
+    if (!r) throw new CtoError({code: 'NO_SUCH_FILE', message: `No such file: ${opts.file}`, actions: ['Check the path.']})
+    reports.push(r)
+  } else {
+    const user = userConfigPath(opts.env)
+    const candidates: Array<[string, string, () => Promise<ParsedConfigFile | undefined>]> = [
+      [user, 'user', () => readConfigFile(user)],
+      ['(project)', 'project', () => findProjectConfig(opts.cwd, opts.env)],
+    ]
+    const envFile = opts.env.ORCHESTRATOR_CONFIG || opts.env.CTO_CONFIG
+    if (envFile) candidates.push([envFile, opts.env.ORCHESTRATOR_CONFIG ? 'ORCHESTRATOR_CONFIG' : 'CTO_CONFIG', () => readConfigFile(envFile)])
+    for (const [file, role, load] of candidates) {
+      const r = await reportFor(file, role, load, opts.catalog)
+      if (r && !(role === 'project' && r.file === user)) reports.push(r)
+      else if (!r && role !== 'user' && role !== 'project') reports.push({file, role, valid: false, problems: [{path: '', message: `${role} names a file that does not exist`}], warnings: []})
+    }
+  }
+  return {valid: reports.every((r) => r.valid), files: reports}
+}
