@@ -87,7 +87,11 @@ export async function collectProviders(config: Config, opts: CollectOptions = {}
     factories,
     settings: (plugin) => opts.settings?.[plugin],
   }
-  const result = await config.runHook('cto:providers', hookOptions as never, opts.timeoutMs ?? 3000, true)
+  const timeoutMs = opts.timeoutMs ?? 3000
+  // oclif's hook timeout timer is unref'd: with a hook that awaits nothing real, Node would see an
+  // empty event loop and exit (code 13) before the timeout reports the plugin. Hold the loop open.
+  const keepAlive = setTimeout(() => {}, timeoutMs + 1000)
+  const result = await config.runHook('cto:providers', hookOptions as never, timeoutMs, true).finally(() => clearTimeout(keepAlive))
   const catalog: Catalog = {models: [], plugins: [], broken: [], notices: []}
   const byName = new Map<string, CatalogModel>()
   const successes = [...result.successes].sort((a, b) => rank(a.plugin.type) - rank(b.plugin.type) || a.plugin.name.localeCompare(b.plugin.name))

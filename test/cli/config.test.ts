@@ -1,0 +1,160 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {mkdir, readFile, writeFile, stat} from 'node:fs/promises'
+import {join} from 'node:path'
+import {makeSandbox, REPO, type Sandbox} from '../support/run-cli.js'
+
+interface Shown {
+  config: {cto_model: string; models: Record<string, {enabled: boolean; known: boolean}>; fallback_chain: Record<string, string[]>; cost_optimization: {enabled: boolean; token_budget_per_day: {claude: number; external: number}}}
+  sources: Record<string, string>
+  files: string[]
+  notices: string[]
+  warnings: string[]
+}
+
+let sb: Sandbox
+beforeEach(async () => {
+  sb = await makeSandbox()
+})
+afterEach(async () => {
+  await sb.cleanup()
+})
+
+const userFile = () => join(sb.configHome, 'cto', 'config.json')
+async function writeUser(data: unknown): Promise<void> {
+  await mkdir(join(sb.configHome, 'cto'), {recursive: true})
+  await writeFile(userFile(), typeof data === 'string' ? data : JSON.stringify(data, null, 2))
+}
+
+describe('configuration', () => {
+  it('uses the documented defaults when there is no config at all', async () => {
+    const shown = await sb.json<Shown>(['config', 'show'])
+    expect(shown.config.cto_model).toBe('deepseek')
+    expect(shown.sources.cto_model).toBe('default')
+    expect(shown.files).toEqual([])
+    const enabled = Object.entries(shown.config.models).filter(([, m]) => m.enabled).map(([n]) => n).sort()
+    expect(enabled).toEqual(['deepseek', 'glm', 'gpt-4', 'haiku', 'kimi', 'minimax', 'opus', 'sonnet'])
+    expect(shown.config.models.gemini.enabled).toBe(false)
+    expect(shown.config.fallback_chain).toMatchObject({haiku: ['sonnet', 'opus'], sonnet: ['opus'], deepseek: ['sonnet', 'opus'], kimi: ['sonnet', 'opus']})
+    expect(shown.config.cost_optimization).toMatchObject({enabled: true, token_budget_per_day: {claude: 100_000, external: 1_000_000}})
+  })
+
+  it("loads the original system's orchestrator_config.json unchanged", async () => {
+    const fixture = join(REPO, 'test', 'fixtures', 'orchestrator_config.json')
+    const v = await sb.run(['config', 'validate', fixture])
+    expect(v.code).toBe(0)
+    expect(v.stdout).toContain('ok')
+    const shown = await sb.json<Shown>(['config', 'show'], {env: {ORCHESTRATOR_CONFIG: fixture}})
+    expect(shown.files).toEqual([fixture])
+    expect(shown.config.models.gemini.enabled).toBe(false)
+    expect(shown.config.fallback_chain.deepseek).toEqual(['sonnet', 'opus'])
+    expect(shown.sources['fallback_chain.deepseek']).toBe(fixture)
+    expect(shown.sources['worker_models.external.kimi.enabled']).toBe(fixture)
+  })
+
+  it('merges layers lowest first: user → project → ORCHESTRATOR_CONFIG → CTO_MODEL', async () => {
+    await writeUser({cto_model: 'kimi', cost_optimization: {token_budget_per_day: {claude: 5}}})
+    const project = join(sb.home, 'work', 'app')
+    await mkdir(join(project, 'src'), {recursive: true})
+    await writeFile(join(project, '.ctorc.yaml'), 'cto_model: glm\nmodel_selection_strategy: cto_choice\n')
+    const envFile = join(sb.home, 'env.json')
+    await writeFile(envFile, JSON.stringify({cto_model: 'minimax'}))
+
+    let shown = await sb.json<Shown>(['config', 'show'], {cwd: join(project, 'src')})
+    expect(shown.config.cto_model).toBe('glm')
+    expect(shown.sources.cto_model).toBe(join(project, '.ctorc.yaml'))
+    expect(shown.sources['cost_optimization.token_budget_per_day.claude']).toBe(userFile())
+    expect(shown.config.cost_optimization.token_budget_per_day).toEqual({claude: 5, external: 1_000_000})
+
+    shown = await sb.json<Shown>(['config', 'show'], {cwd: join(project, 'src'), env: {CTO_CONFIG: envFile}})
+    expect(shown.config.cto_model).toBe('minimax')
+
+    shown = await sb.json<Shown>(['config', 'show'], {cwd: join(project, 'src'), env: {CTO_CONFIG: envFile, CTO_MODEL: 'opus', MODEL_PROVIDER: 'deepseek'}})
+    expect(shown.config.cto_model).toBe('opus')
+    expect(shown.sources.cto_model).toBe('CTO_MODEL')
+  })
+
+  it('reads package.json#cto as project config and MODEL_PROVIDER when CTO_MODEL is unset', async () => {
+    const project = join(sb.home, 'proj')
+    await mkdir(project)
+    await writeFile(join(project, 'package.json'), JSON.stringify({name: 'x', cto: {worker_models: {external: {minimax: {enabled: false}}}}}))
+    const shown = await sb.json<Shown>(['config', 'show'], {cwd: project, env: {MODEL_PROVIDER: 'claude'}})
+    expect(shown.config.models.minimax.enabled).toBe(false)
+    expect(shown.config.cto_model).toBe('sonnet')
+    expect(shown.sources.cto_model).toBe('MODEL_PROVIDER')
+  })
+
+  it('maps legacy model names and reports them', async () => {
+    await writeUser({cto_model: 'deepseek-chat', worker_models: {external: {moonshot: {enabled: false}}}, fallback_chain: {'claude-3-haiku': ['claude-sonnet', 'opus']}})
+    const shown = await sb.json<Shown>(['config', 'show'])
+    expect(shown.config.cto_model).toBe('deepseek')
+    expect(shown.config.models.kimi.enabled).toBe(false)
+    expect(shown.config.fallback_chain.haiku).toEqual(['sonnet', 'opus'])
+    expect(shown.notices.join('\n')).toMatch(/"moonshot" read as "kimi"/)
+    const v = await sb.run(['config', 'validate'])
+    expect(v.code).toBe(0)
+    expect(v.stdout).toMatch(/legacy model name "deepseek-chat" is read as "deepseek"/)
+  })
+
+  it('keeps a model no plugin provides, assumed enabled, with a warning', async () => {
+    await writeUser({worker_models: {external: {mistral: {has_tools: true}}}})
+    const shown = await sb.json<Shown>(['config', 'show'])
+    expect(shown.config.models.mistral).toMatchObject({enabled: true, known: false})
+    const v = await sb.run(['config', 'validate'])
+    expect(v.code).toBe(0)
+    expect(v.stdout).toMatch(/mistral.*no installed plugin/)
+    const list = await sb.json<{models: Array<{name: string; plugin: string}>}>(['models', 'list'])
+    expect(list.models.find((m) => m.name === 'mistral')?.plugin).toBe('(config)')
+  })
+
+  it('lists every schema problem with its path and line:column, exit 1', async () => {
+    const file = join(sb.home, 'bad.json')
+    await writeFile(file, '{\n  "worker_models": {"external": {"kimi": {"enabled": "yes"}}},\n  "cost_optimization": {"token_budget_per_day": {"claude": -1}},\n  "fallback_chain": {"haiku": "sonnet"}\n}\n')
+    const r = await sb.run(['config', 'validate', file])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain(`${file}:2:43 worker_models.external.kimi.enabled`)
+    expect(r.stdout).toContain('cost_optimization.token_budget_per_day.claude')
+    expect(r.stdout).toContain('fallback_chain.haiku')
+    const json = await sb.run(['config', 'validate', file, '--json'])
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout).files[0].problems).toHaveLength(3)
+  })
+
+  it('reports a syntax error with file and line:column and writes nothing', async () => {
+    const broken = '{\n  "cto_model": "kimi",\n  "worker_models": {,\n}\n'
+    await writeUser(broken)
+    const v = await sb.run(['config', 'validate'])
+    expect(v.code).toBe(1)
+    expect(v.stdout).toContain(`${userFile()}:3:21`)
+    const e = await sb.run(['models', 'enable', 'kimi'])
+    expect(e.code).toBe(1)
+    expect(e.stderr).toContain(`${userFile()}:3:21`)
+    expect(await readFile(userFile(), 'utf8')).toBe(broken)
+    const s = await sb.run(['status'])
+    expect(s.code).toBe(1)
+    expect(s.stderr).toMatch(/invalid JSON/)
+  })
+
+  it('reports a YAML syntax error with line:column', async () => {
+    const file = join(sb.home, '.ctorc.yaml')
+    await writeFile(file, 'cto_model: kimi\nworker_models:\n  external: [unclosed\n')
+    const r = await sb.run(['config', 'validate', file])
+    expect(r.code).toBe(1)
+    expect(r.stdout).toMatch(/\.ctorc\.yaml:\d+:\d+: invalid YAML/)
+  })
+
+  it('prints the paths it uses', async () => {
+    const p = await sb.json<{user: string; data_dir: string}>(['config', 'path'])
+    expect(p.user).toBe(userFile())
+    expect(p.data_dir).toBe(join(sb.dataHome, 'cto'))
+    const custom = await sb.json<{data_dir: string}>(['config', 'path'], {env: {CTO_DATA_DIR: join(sb.home, 'd')}})
+    expect(custom.data_dir).toBe(join(sb.home, 'd'))
+  })
+
+  it('takes every change on the next command (nothing cached)', async () => {
+    await writeUser({cto_model: 'kimi'})
+    expect((await sb.json<Shown>(['config', 'show'])).config.cto_model).toBe('kimi')
+    await writeUser({cto_model: 'glm'})
+    expect((await sb.json<Shown>(['config', 'show'])).config.cto_model).toBe('glm')
+    await expect(stat(userFile())).resolves.toBeTruthy()
+  })
+})
