@@ -40,7 +40,7 @@ export class AtomicAggregatesAdapter implements Adapter<AggregatesDoc> {
   }
 
   async write(data: AggregatesDoc): Promise<void> {
-    await writeFileAtomic(this.file, JSON.stringify(data))
+    await writeFileAtomic(this.file, JSON.stringify(data), {fsync: false})
   }
 }
 

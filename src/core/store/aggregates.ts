@@ -29,6 +29,12 @@ export interface SegmentMeta {
   bytes: number
   /** Lines folded (attempts and baselines). */
   lines: number
+  /**
+   * The last bytes counted (base64, up to TAIL_BYTES). Before folding lines appended after
+   * `bytes`, the store checks the file still has these bytes there: a segment changed other than
+   * by appending is rebuilt, not double counted.
+   */
+  tail?: string
   /** Smallest and largest attempt time in the segment (ISO), for `--since` scans. */
   min_time?: string
   max_time?: string
@@ -159,10 +165,14 @@ export function foldLine(doc: AggregatesDoc, line: StoreLine): void {
   else foldAttempt(doc, line)
 }
 
-/** Track a segment's extent after lines were folded from it. */
-export function noteSegment(doc: AggregatesDoc, segment: string, bytes: number, lines: StoreLine[]): void {
+export const TAIL_BYTES = 32
+
+/** Track a segment's extent after the lines in `chunk` (the bytes just appended or read) were folded. */
+export function noteSegment(doc: AggregatesDoc, segment: string, chunk: Buffer, lines: StoreLine[]): void {
   const meta = (doc.segments[segment] ??= {bytes: 0, lines: 0})
-  meta.bytes += bytes
+  meta.bytes += chunk.length
+  const prev = meta.tail ? Buffer.from(meta.tail, 'base64') : Buffer.alloc(0)
+  meta.tail = Buffer.concat([prev, chunk.subarray(-TAIL_BYTES)]).subarray(-TAIL_BYTES).toString('base64')
   meta.lines += lines.length
   for (const line of lines) {
     if ('kind' in line) continue

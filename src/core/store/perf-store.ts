@@ -518,7 +518,7 @@ export class PerfStore implements PerfReader {
       } else {
         doc = (read as {doc: AggregatesDoc}).doc
         const caughtUp = await this.catchUp(doc)
-        if (caughtUp === 'rebuilt') {
+        if (caughtUp === 'rebuild') {
           doc = await this.rebuild('the raw segments no longer match the totals')
           changed = true
         } else if (caughtUp > 0) changed = true
@@ -542,22 +542,26 @@ export class PerfStore implements PerfReader {
     return false
   }
 
-  /** Under the lock: fold lines appended but not counted. Returns how many, or 'rebuilt' when only a rebuild can fix it. */
-  private async catchUp(doc: AggregatesDoc): Promise<number | 'rebuilt'> {
+  /** Under the lock: fold lines appended but not counted. Returns how many, or 'rebuild' when only a rebuild can fix it. */
+  private async catchUp(doc: AggregatesDoc): Promise<number | 'rebuild'> {
     const names = await listSegments(this.paths.segments)
-    for (const name of Object.keys(doc.segments)) if (!names.includes(name)) return 'rebuilt'
+    for (const name of Object.keys(doc.segments)) if (!names.includes(name)) return 'rebuild'
     let added = 0
     for (const name of names) {
       const file = join(this.paths.segments, name)
       const size = await fileSize(file)
       const counted = doc.segments[name]?.bytes ?? 0
       if (size === counted) continue
-      if (size < counted) return 'rebuilt'
-      const chunk = parseChunk(await readRange(file, counted, size))
+      if (size < counted) return 'rebuild'
+      const tail = Buffer.from(doc.segments[name]?.tail ?? '', 'base64')
+      const buf = await readRange(file, counted - tail.length, size)
+      if (!buf.subarray(0, tail.length).equals(tail)) return 'rebuild'
+      const fresh = buf.subarray(tail.length)
+      const chunk = parseChunk(fresh)
       // Under the lock nobody is writing: a fragment is a line cut off by a crash.
-      if (chunk.bad.length > 0 || chunk.fragment.length > 0) return 'rebuilt'
+      if (chunk.bad.length > 0 || chunk.fragment.length > 0) return 'rebuild'
       for (const line of chunk.lines) foldLine(doc, line)
-      noteSegment(doc, name, chunk.completeBytes, chunk.lines)
+      noteSegment(doc, name, fresh, chunk.lines)
       added += chunk.lines.length
     }
     if (added > 0) {
@@ -575,12 +579,12 @@ export class PerfStore implements PerfReader {
       const file = join(this.paths.segments, name)
       const buf = await readSegment(file)
       const chunk = parseChunk(buf)
-      let bytes = buf.length
+      let counted = buf
       if (chunk.bad.length > 0 || chunk.fragment.length > 0) {
         const kept = await this.moveAside(file, {copy: true})
         const good = chunk.texts.join('')
         await writeFileAtomic(file, good)
-        bytes = Buffer.byteLength(good)
+        counted = Buffer.from(good)
         const what = [
           chunk.bad.length > 0 ? `${chunk.bad.length} unreadable line(s) (line ${chunk.bad.slice(0, 5).join(', ')}${chunk.bad.length > 5 ? ', …' : ''})` : '',
           chunk.fragment.length > 0 ? `a cut-off last line (${chunk.fragment.length} bytes)` : '',
@@ -588,7 +592,7 @@ export class PerfStore implements PerfReader {
         this.warn(`Performance store: ${file} had ${what.join(' and ')}; kept the original as ${kept} and continued with its ${chunk.lines.length} readable record(s).`)
       }
       for (const line of chunk.lines) foldLine(doc, line)
-      noteSegment(doc, name, bytes, chunk.lines)
+      noteSegment(doc, name, counted, chunk.lines)
       lines += chunk.lines.length
     }
     this.warn(`Performance store: ${reason}. Rebuilt the totals from ${lines} raw record(s) in ${names.length} segment(s).`)
@@ -621,9 +625,10 @@ export class PerfStore implements PerfReader {
         batch.push(lines[i])
         i += 1
       }
-      await appendFile(join(this.paths.segments, name), texts.join(''))
+      const data = Buffer.from(texts.join(''))
+      await appendFile(join(this.paths.segments, name), data)
       for (const line of batch) foldLine(doc, line)
-      noteSegment(doc, name, bytes, batch)
+      noteSegment(doc, name, data, batch)
     }
   }
 
