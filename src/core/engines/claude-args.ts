@@ -1,0 +1,54 @@
+/**
+ * The command line for a Claude Code session: `claude -p --output-format stream-json --verbose
+ * --model <id> --permission-mode acceptEdits --max-turns N --settings <json> -- <prompt>`, where the
+ * settings install a PreToolUse hook that runs `cto tools hook` for every tool call, so a Claude
+ * session cannot do what the tool worker forbids (the hook exits 2 to block; Claude Code hands its
+ * stderr to the model as the tool's error).
+ */
+import type {EngineRequest} from './types.js'
+
+export const CLAUDE_PERMISSION_MODES = ['acceptEdits', 'default', 'dontAsk', 'plan', 'auto', 'bypassPermissions'] as const
+export type ClaudePermissionMode = (typeof CLAUDE_PERMISSION_MODES)[number]
+
+/** `stream-json` (default) also reports every tool call and its result; `json` is one result object. */
+export type ClaudeOutputFormat = 'json' | 'stream-json'
+
+export interface ClaudeHookSettings {
+  hooks: {
+    PreToolUse: Array<{matcher: string; hooks: Array<{type: 'command'; command: string; timeout: number}>}>
+  }
+}
+
+/** Settings JSON for `--settings`: one PreToolUse hook running `command` for tools matching `matcher`. */
+export function claudeHookSettings(command: string, matcher = '*', timeoutSeconds = 60): ClaudeHookSettings {
+  return {hooks: {PreToolUse: [{matcher, hooks: [{type: 'command', command, timeout: timeoutSeconds}]}]}}
+}
+
+export interface ClaudeArgsOptions {
+  permissionMode: ClaudePermissionMode
+  outputFormat: ClaudeOutputFormat
+  maxTurns: number
+  /** The hook command, or false to run without one (tests, or a user who opted out). */
+  hookCommand: string | false
+  hookMatcher?: string
+  extraArgs?: string[]
+}
+
+const JSON_ONLY = 'Reply with a single JSON object and nothing else.'
+
+export function buildClaudeArgs(request: EngineRequest, options: ClaudeArgsOptions): string[] {
+  const args = ['-p', '--output-format', options.outputFormat]
+  // stream-json in print mode needs --verbose.
+  if (options.outputFormat === 'stream-json') args.push('--verbose')
+  args.push('--model', request.model.modelId, '--permission-mode', options.permissionMode, '--max-turns', String(options.maxTurns))
+  // A worker's session is one-shot: keep it out of the user's resumable history.
+  args.push('--no-session-persistence')
+  const system = [request.system, request.responseFormat === 'json' ? JSON_ONLY : undefined].filter(Boolean).join('\n\n')
+  if (system) args.push('--append-system-prompt', system)
+  if (request.allowTools === false) args.push('--tools', '')
+  if (options.hookCommand !== false) args.push('--settings', JSON.stringify(claudeHookSettings(options.hookCommand, options.hookMatcher)))
+  args.push(...(options.extraArgs ?? []))
+  // After `--`, so a prompt that starts with a dash is not taken for an option.
+  args.push('--', request.prompt)
+  return args
+}

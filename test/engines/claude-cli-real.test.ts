@@ -1,0 +1,95 @@
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+
+import {createClaudeCliEngine} from '../../src/core/engines/claude-cli-engine.js'
+import type {EngineEvent} from '../../src/core/engines/types.js'
+import {startAnthropicServer, toolResults, type AnthropicServer} from '../support/anthropic-server.js'
+import {claudeTestEnv, FORBIDDEN_HOOK_COMMAND, realClaudeAvailable, TEST_ANTHROPIC_KEY} from '../support/real-claude.js'
+import {testModel} from '../support/test-model.js'
+
+let workspace: string
+let server: AnthropicServer | undefined
+let env: NodeJS.ProcessEnv
+
+beforeEach(async () => {
+  workspace = await mkdtemp(join(tmpdir(), 'cto-real-claude-'))
+  env = await claudeTestEnv()
+  env.CTO_TEST_HOOK_LOG = join(env.HOME!, 'hook.log')
+})
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  await rm(workspace, {recursive: true, force: true})
+  await rm(env.HOME!, {recursive: true, force: true})
+})
+
+const sonnet = (baseURL: string) =>
+  testModel({name: 'sonnet', engine: 'claude-cli', group: 'claude', modelId: 'sonnet', baseURL, apiKey: TEST_ANTHROPIC_KEY, pricing: {inputPerMTok: 3, outputPerMTok: 15}})
+
+describe.skipIf(!realClaudeAvailable)('claude-cli engine with the real Claude Code CLI', () => {
+  it('writes a real file under acceptEdits and reports the tool call', async () => {
+    const target = join(workspace, 'hello.txt')
+    server = await startAnthropicServer({
+      script: [{text: 'Writing the file.', toolUses: [{name: 'Write', input: {file_path: target, content: 'hello from claude\n'}}]}, {text: 'Wrote hello.txt.'}],
+    })
+    const events: EngineEvent[] = []
+    const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env})
+    const result = await engine.run({model: sonnet(server.url), prompt: 'Write hello.txt', workspace, timeoutMs: 60_000, onEvent: (e) => events.push(e)})
+
+    expect(result.error).toBeUndefined()
+    expect(result).toMatchObject({ok: true, text: 'Wrote hello.txt.', turns: 2, permission_denials: []})
+    expect(await readFile(target, 'utf8')).toBe('hello from claude\n')
+    expect(result.tool_calls).toEqual([expect.objectContaining({name: 'Write', ok: true})])
+    expect(result.usage.input_tokens).toBeGreaterThan(0)
+    expect(result.cost_usd).toBeGreaterThan(0)
+    expect(events).toContainEqual(expect.objectContaining({type: 'tool_call', name: 'Write'}))
+    expect(events).toContainEqual({type: 'text', delta: 'Wrote hello.txt.'})
+    // Claude Code sent our key to our server, and got the file-written result back.
+    expect(server.requests[0].headers['x-api-key']).toBe(TEST_ANTHROPIC_KEY)
+    expect(toolResults(server.requests[1])).toEqual([expect.objectContaining({is_error: false})])
+    // The policy hook saw the call (and let it through).
+    const hookLog = (await readFile(env.CTO_TEST_HOOK_LOG!, 'utf8')).trim().split('\n').map((line) => JSON.parse(line))
+    expect(hookLog).toEqual([expect.objectContaining({hook_event_name: 'PreToolUse', tool_name: 'Write', cwd: workspace})])
+  })
+
+  it('is stopped by the PreToolUse hook; the reason reaches the model as a tool_result error', async () => {
+    const target = join(workspace, 'forbidden.txt')
+    server = await startAnthropicServer({
+      script: [{toolUses: [{name: 'Write', input: {file_path: target, content: 'should not exist'}}]}, {text: 'I was not allowed to write it.'}],
+    })
+    const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env, outputFormat: 'json'})
+    const result = await engine.run({model: sonnet(server.url), prompt: 'Write forbidden.txt', workspace, timeoutMs: 60_000})
+
+    await expect(readFile(target, 'utf8')).rejects.toThrow(/ENOENT/)
+    const [fed] = toolResults(server.requests[1])
+    expect(fed.is_error).toBe(true)
+    expect(fed.content).toMatch(/forbidden path is not allowed/)
+    expect(result.ok).toBe(true)
+    expect(result.text).toBe('I was not allowed to write it.')
+    expect(result.permission_denials).toEqual([{tool_name: 'Write'}])
+  })
+
+  it('in stream-json mode the denial carries the hook reason, and the tool call is marked failed', async () => {
+    const target = join(workspace, 'forbidden-too.txt')
+    server = await startAnthropicServer({
+      script: [{toolUses: [{name: 'Write', input: {file_path: target, content: 'no'}}]}, {text: 'Blocked.'}],
+    })
+    const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env})
+    const result = await engine.run({model: sonnet(server.url), prompt: '--write forbidden-too.txt', workspace, timeoutMs: 60_000})
+    expect(result.permission_denials).toEqual([{tool_name: 'Write', reason: expect.stringMatching(/forbidden path is not allowed/)}])
+    expect(result.tool_calls).toEqual([expect.objectContaining({name: 'Write', ok: false})])
+    // The prompt, dash and all, reached the model as the user's message.
+    expect(JSON.stringify(server.requests[0].body.messages)).toContain('--write forbidden-too.txt')
+  })
+
+  it('an API error from the server is a typed failure', async () => {
+    server = await startAnthropicServer({handler: () => ({status: 400, errorMessage: `bad request for key ${TEST_ANTHROPIC_KEY}`})})
+    const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env})
+    const result = await engine.run({model: sonnet(server.url), prompt: 'hi', workspace, timeoutMs: 60_000})
+    expect(result.error).toMatchObject({code: 'http_400', retryable: false, statusCode: 400})
+    expect(result.error?.message).not.toContain(TEST_ANTHROPIC_KEY)
+  })
+})
