@@ -37,7 +37,7 @@ describe.skipIf(!realClaudeAvailable)('claude-cli engine with the real Claude Co
     })
     const events: EngineEvent[] = []
     const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env})
-    const result = await engine.run({model: sonnet(server.url), prompt: 'Write hello.txt', workspace, timeoutMs: 60_000, onEvent: (e) => events.push(e)})
+    const result = await engine.run({model: sonnet(server.url), prompt: 'Write hello.txt', workspace, timeoutMs: 45_000, onEvent: (e) => events.push(e)})
 
     expect(result.error).toBeUndefined()
     expect(result).toMatchObject({ok: true, text: 'Wrote hello.txt.', turns: 2, permission_denials: []})
@@ -61,7 +61,7 @@ describe.skipIf(!realClaudeAvailable)('claude-cli engine with the real Claude Co
       script: [{toolUses: [{name: 'Write', input: {file_path: target, content: 'should not exist'}}]}, {text: 'I was not allowed to write it.'}],
     })
     const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env, outputFormat: 'json'})
-    const result = await engine.run({model: sonnet(server.url), prompt: 'Write forbidden.txt', workspace, timeoutMs: 60_000})
+    const result = await engine.run({model: sonnet(server.url), prompt: 'Write forbidden.txt', workspace, timeoutMs: 45_000})
 
     await expect(readFile(target, 'utf8')).rejects.toThrow(/ENOENT/)
     const [fed] = toolResults(server.requests[1])
@@ -78,7 +78,7 @@ describe.skipIf(!realClaudeAvailable)('claude-cli engine with the real Claude Co
       script: [{toolUses: [{name: 'Write', input: {file_path: target, content: 'no'}}]}, {text: 'Blocked.'}],
     })
     const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env})
-    const result = await engine.run({model: sonnet(server.url), prompt: '--write forbidden-too.txt', workspace, timeoutMs: 60_000})
+    const result = await engine.run({model: sonnet(server.url), prompt: '--write forbidden-too.txt', workspace, timeoutMs: 45_000})
     expect(result.permission_denials).toEqual([{tool_name: 'Write', reason: expect.stringMatching(/forbidden path is not allowed/)}])
     expect(result.tool_calls).toEqual([expect.objectContaining({name: 'Write', ok: false})])
     // The prompt, dash and all, reached the model as the user's message.
@@ -88,7 +88,7 @@ describe.skipIf(!realClaudeAvailable)('claude-cli engine with the real Claude Co
   it('an API error from the server is a typed failure', async () => {
     server = await startAnthropicServer({handler: () => ({status: 400, errorMessage: `bad request for key ${TEST_ANTHROPIC_KEY}`})})
     const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env})
-    const result = await engine.run({model: sonnet(server.url), prompt: 'hi', workspace, timeoutMs: 60_000})
+    const result = await engine.run({model: sonnet(server.url), prompt: 'hi', workspace, timeoutMs: 45_000})
     expect(result.error).toMatchObject({code: 'http_400', retryable: false, statusCode: 400})
     expect(result.error?.message).not.toContain(TEST_ANTHROPIC_KEY)
   })

@@ -126,7 +126,10 @@ export async function startAnthropicServer(options: AnthropicServerOptions = {})
 }
 
 async function answerMessages(res: ServerResponse, request: MessagesRequest, reply: AnthropicReply): Promise<void> {
-  if (reply.delayMs) await delay(reply.delayMs)
+  if (reply.delayMs) {
+    await Promise.race([delay(reply.delayMs), new Promise((resolve) => res.once('close', resolve))])
+    if (res.destroyed) return
+  }
   if (reply.status && reply.status >= 400) {
     sendJson(
       res,
