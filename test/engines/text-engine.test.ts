@@ -50,6 +50,25 @@ describe('text engine', () => {
     }
   })
 
+  it("does not send the user's OpenAI organization or project to other providers", async () => {
+    const server = await startOpenAIServer({script: [{content: 'fine'}]})
+    const saved = {org: process.env.OPENAI_ORG_ID, project: process.env.OPENAI_PROJECT_ID}
+    process.env.OPENAI_ORG_ID = 'org-user'
+    process.env.OPENAI_PROJECT_ID = 'proj-user'
+    try {
+      const result = await createTextEngine().run({model: testModel({baseURL: server.baseURL}), prompt: 'x', workspace: '/nonexistent'})
+      expect(result.ok).toBe(true)
+      expect(server.requests[0].headers['openai-organization']).toBeUndefined()
+      expect(server.requests[0].headers['openai-project']).toBeUndefined()
+    } finally {
+      if (saved.org === undefined) delete process.env.OPENAI_ORG_ID
+      else process.env.OPENAI_ORG_ID = saved.org
+      if (saved.project === undefined) delete process.env.OPENAI_PROJECT_ID
+      else process.env.OPENAI_PROJECT_ID = saved.project
+      await server.close()
+    }
+  })
+
   it('works without a key for local models', async () => {
     const server = await startOpenAIServer({script: [{content: 'local'}]})
     try {

@@ -67,6 +67,9 @@ export async function openChatSession(model: ResolvedModel, requestTimeoutMs: nu
     baseURL: model.baseURL,
     maxRetries: 0,
     timeout: requestTimeoutMs,
+    // Not from OPENAI_ORG_ID / OPENAI_PROJECT_ID: those belong to OpenAI, not to every compatible endpoint.
+    organization: null,
+    project: null,
   })
   return {model, client, sdk}
 }
