@@ -29,7 +29,7 @@ export async function setConfigValue(file: string, path: Array<string | number>,
   const {modify, applyEdits} = await import('jsonc-parser')
   const edits = modify(original, path, value, {formattingOptions: {insertSpaces: true, tabSize: 2, eol: '\n'}})
   const next = applyEdits(original, edits)
-  const check = validateConfigData(await parseConfigText(next, file, 'json'))
+  const check = await validateConfigData(await parseConfigText(next, file, 'json'))
   if (check.problems.length > 0) throw new ConfigError({file, problems: check.problems})
   if (next === original && !created) return {file, created, changed: false}
   await mkdir(dirname(file), {recursive: true})

@@ -7,7 +7,7 @@
 import {configDir, userConfigPath, homeDir} from '../paths.js'
 import {dirname} from 'node:path'
 import {ConfigError, type ConfigProblem} from '../errors.js'
-import {configSchema, TOP_LEVEL_KEYS, type ConfigFile} from './schema.js'
+import type {ConfigFile} from './schema.js'
 import {parseConfigText, readConfigFile, type ParsedConfigFile} from './parse-file.js'
 import {readFile} from 'node:fs/promises'
 
@@ -30,8 +30,12 @@ export interface ValidationResult {
 
 export const PROJECT_SEARCH_PLACES = ['cto.config.json', '.ctorc', '.ctorc.json', '.ctorc.yaml', '.ctorc.yml', 'package.json']
 
-/** Validates parsed data against the schema and reports every problem with its path and position. */
-export function validateConfigData(parsed: Pick<ParsedConfigFile, 'data' | 'locate'>): ValidationResult {
+/**
+ * Validates parsed data against the schema and reports every problem with its path and position.
+ * zod is imported here, not at start-up: a user without config files never pays for it.
+ */
+export async function validateConfigData(parsed: Pick<ParsedConfigFile, 'data' | 'locate'>): Promise<ValidationResult> {
+  const {configSchema, TOP_LEVEL_KEYS} = await import('./schema.js')
   const data = parsed.data
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {problems: [{path: '', message: 'the config must be an object ({ ... })'}], unknownKeys: []}
@@ -49,7 +53,7 @@ export function validateConfigData(parsed: Pick<ParsedConfigFile, 'data' | 'loca
 }
 
 async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfigFile): Promise<ConfigLayer> {
-  const {data, problems} = validateConfigData(parsed)
+  const {data, problems} = await validateConfigData(parsed)
   if (!data) throw new ConfigError({file, problems})
   return {kind, source: file, file, data}
 }

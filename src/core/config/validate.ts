@@ -52,7 +52,7 @@ async function reportFor(file: string, role: string, load: () => Promise<ParsedC
     throw error
   }
   if (!parsed) return undefined
-  const result = validateConfigData(parsed)
+  const result = await validateConfigData(parsed)
   const warnings = result.unknownKeys.map((k) => `${k}: unknown key; cto ignores it.`)
   if (result.data) warnings.push(...modelWarnings(result.data, catalog))
   return {file: parsed.file, role, valid: result.problems.length === 0, problems: result.problems, warnings}

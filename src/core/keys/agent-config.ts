@@ -3,19 +3,32 @@
  * and key. Read-only here; `cto keys set` writes it (see ./write-key.ts).
  */
 import {readFile, stat} from 'node:fs/promises'
-import {z} from 'zod'
 import {homeDir} from '../paths.js'
 
-export const agentConfigSchema = z.looseObject({
-  provider: z.string().optional(),
-  api_key: z.string().optional(),
-  api_url: z.string().optional(),
-  model_id: z.string().optional(),
-  supports_tools: z.boolean().optional(),
-  max_tokens: z.number().int().positive().optional(),
-  temperature: z.number().min(0).max(2).optional(),
-})
-export type AgentConfig = z.infer<typeof agentConfigSchema>
+export interface AgentConfig {
+  provider?: string
+  api_key?: string
+  api_url?: string
+  model_id?: string
+  supports_tools?: boolean
+  max_tokens?: number
+  temperature?: number
+  [key: string]: unknown
+}
+
+/** zod is loaded only when an agent config exists (start-up time). */
+async function agentConfigSchema() {
+  const {z} = await import('zod')
+  return z.looseObject({
+    provider: z.string().optional(),
+    api_key: z.string().optional(),
+    api_url: z.string().optional(),
+    model_id: z.string().optional(),
+    supports_tools: z.boolean().optional(),
+    max_tokens: z.number().int().positive().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+  })
+}
 
 export interface AgentConfigRead {
   path: string
@@ -50,7 +63,7 @@ export async function readAgentConfig(path: string): Promise<AgentConfigRead> {
     // The message of JSON.parse may quote the file's text, which holds a key: say only where.
     return {path, warnings: [...warnings, `${path} is not valid JSON; ignored. Fix it or rewrite it with "cto keys set".`]}
   }
-  const parsed = agentConfigSchema.safeParse(json)
+  const parsed = (await agentConfigSchema()).safeParse(json)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     return {path, warnings: [...warnings, `${path}: ${issue.path.join('.')}: ${issue.message}; ignored.`]}

@@ -4,7 +4,6 @@
  * broken, and the CLI goes on without it (the pattern of sf-plugins-core's SfHook.run).
  */
 import type {Config} from '@oclif/core'
-import {z} from 'zod'
 import {factories} from './factories.js'
 import {ENGINE_KINDS, SPECIFICATION_VERSION, TASK_TYPES, type ModelSpec, type ProviderDefinition, type ProvidersHookOptions} from './spec.js'
 
@@ -35,23 +34,30 @@ export interface Catalog {
   notices: string[]
 }
 
-const modelSpecSchema = z.object({
-  name: z.string().regex(/^[a-z0-9][a-z0-9._:/-]*$/, 'lower case letters, digits and . _ : / -'),
-  provider: z.string().min(1),
-  engine: z.enum(ENGINE_KINDS),
-  group: z.enum(['claude', 'external']),
-  modelId: z.string().min(1),
-  baseURL: z.string().optional(),
-  keyEnvVar: z.string().optional(),
-  needsKey: z.boolean(),
-  supportsTools: z.boolean(),
-  contextWindow: z.number().int().positive(),
-  pricing: z.object({inputPerMTok: z.number().nonnegative(), outputPerMTok: z.number().nonnegative()}),
-  goodFor: z.array(z.enum(TASK_TYPES)),
-  description: z.string(),
-  enabledByDefault: z.boolean(),
-  aliases: z.array(z.string()).optional(),
-})
+/**
+ * Checks one declared model. Hand-written rather than zod: this runs on every command, and zod's
+ * import alone costs more than the rest of start-up (see bench/startup.ts).
+ */
+export function modelSpecProblem(m: unknown): string | undefined {
+  if (m === null || typeof m !== 'object') return 'not an object'
+  const o = m as Record<string, unknown>
+  const str = (k: string) => typeof o[k] === 'string' && (o[k] as string).length > 0
+  const bool = (k: string) => typeof o[k] === 'boolean'
+  if (!str('name') || !/^[a-z0-9][a-z0-9._:/-]*$/.test(o.name as string)) return 'name: lower case letters, digits and . _ : / - expected'
+  for (const k of ['provider', 'modelId']) if (!str(k)) return `${k}: a non-empty string expected`
+  for (const k of ['baseURL', 'keyEnvVar']) if (o[k] !== undefined && typeof o[k] !== 'string') return `${k}: a string expected`
+  if (!ENGINE_KINDS.includes(o.engine as never)) return `engine: one of ${ENGINE_KINDS.join(', ')} expected`
+  if (o.group !== 'claude' && o.group !== 'external') return 'group: claude or external expected'
+  for (const k of ['needsKey', 'supportsTools', 'enabledByDefault']) if (!bool(k)) return `${k}: a boolean expected`
+  if (!Number.isInteger(o.contextWindow) || (o.contextWindow as number) <= 0) return 'contextWindow: a positive integer expected'
+  const p = o.pricing as Record<string, unknown> | undefined
+  const price = (v: unknown) => typeof v === 'number' && v >= 0 && Number.isFinite(v)
+  if (!p || !price(p.inputPerMTok) || !price(p.outputPerMTok)) return 'pricing: {inputPerMTok, outputPerMTok} non-negative numbers expected'
+  if (!Array.isArray(o.goodFor) || o.goodFor.some((t) => !TASK_TYPES.includes(t as never))) return `goodFor: task types (${TASK_TYPES.join(', ')}) expected`
+  if (typeof o.description !== 'string') return 'description: a string expected'
+  if (o.aliases !== undefined && (!Array.isArray(o.aliases) || o.aliases.some((a) => typeof a !== 'string'))) return 'aliases: strings expected'
+  return undefined
+}
 
 function checkDefinition(value: unknown): {ok: true; def: ProviderDefinition} | {ok: false; reason: string} {
   if (value === null || typeof value !== 'object') return {ok: false, reason: 'the cto:providers hook returned no provider definition'}
@@ -65,11 +71,8 @@ function checkDefinition(value: unknown): {ok: true; def: ProviderDefinition} | 
   const models = (value as {models?: unknown}).models
   if (!Array.isArray(models)) return {ok: false, reason: 'provider definition has no models array'}
   for (const [i, m] of models.entries()) {
-    const r = modelSpecSchema.safeParse(m)
-    if (!r.success) {
-      const issue = r.error.issues[0]
-      return {ok: false, reason: `model ${i} (${(m as {name?: string})?.name ?? '?'}): ${issue.path.join('.')}: ${issue.message}`}
-    }
+    const problem = modelSpecProblem(m)
+    if (problem) return {ok: false, reason: `model ${i} (${(m as {name?: string})?.name ?? '?'}): ${problem}`}
   }
   return {ok: true, def: value as ProviderDefinition}
 }

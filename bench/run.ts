@@ -1,0 +1,21 @@
+/** npm run bench: every benchmark, printed as tables of medians and ratios against baselines measured in the same run. */
+import {runStartupBench} from './startup.js'
+
+function printTable(title: string, rows: Array<Record<string, string | number>>): void {
+  console.log(`\n${title}`)
+  if (rows.length === 0) return
+  const keys = Object.keys(rows[0])
+  const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => String(r[k]).length)))
+  console.log(keys.map((k, i) => k.padEnd(widths[i])).join('  '))
+  for (const r of rows) console.log(keys.map((k, i) => String(r[k]).padEnd(widths[i])).join('  '))
+}
+
+const only = process.argv.slice(2)
+const want = (name: string) => only.length === 0 || only.includes(name)
+
+if (want('startup')) {
+  const rows = runStartupBench(Number(process.env.BENCH_ROUNDS ?? 15))
+  printTable('Start-up (whole process, median of interleaved runs)', rows.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to node -e 0': r.ratio.toFixed(2)})))
+  const list = rows.find((r) => r.name === 'cto models list')
+  console.log(`target: cto models list ≤ 3.00 × node -e 0 → ${list && list.ratio <= 3 ? 'met' : 'NOT met'} (${list?.ratio.toFixed(2)})`)
+}
