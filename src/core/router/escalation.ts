@@ -8,7 +8,9 @@
  * 3. Where no chain is configured, or no step of it fits: the store decides ("fallback chain
  *    optimisation"): the untried fitting model with the best recorded success for the task type
  *    (Laplace-smoothed, (s + 1) / (n + 2)), cheaper first at equal success. Success rates within
- *    `successTolerance` of the best count as equal (default 0: strictly the best).
+ *    `successTolerance` of the best count as equal (default 0.10), so a much cheaper model that is
+ *    nearly as good goes first; for the last allowed attempt `lastAttemptTolerance` (default 0.05)
+ *    applies instead: the last try goes to (nearly) the best.
  * 4. Nothing left → blocked.
  */
 import type {ModelGroup, TaskType} from '../providers/spec.js'
@@ -24,6 +26,8 @@ export const DEFAULT_FALLBACK_CHAINS: Readonly<Record<string, readonly string[]>
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 3
+export const DEFAULT_SUCCESS_TOLERANCE = 0.1
+export const DEFAULT_LAST_ATTEMPT_TOLERANCE = 0.05
 
 export interface EscalationOptions {
   /** The model whose attempt just failed. */
@@ -39,7 +43,10 @@ export interface EscalationOptions {
   fallbackChains?: Readonly<Record<string, readonly string[]>>
   budgets?: GroupBudgets
   maxAttempts?: number
+  /** Success rates within this of the best count as equal (default 0.10). */
   successTolerance?: number
+  /** The same for the last allowed attempt (default 0.05). */
+  lastAttemptTolerance?: number
 }
 
 export interface StoreRanked {
@@ -101,7 +108,11 @@ export function nextEscalation(options: EscalationOptions): EscalationDecision {
 
   const pool = options.models.filter(fits)
   if (pool.length === 0) return {kind: 'blocked', reason: 'no untried model is enabled, has a key and is within budget'}
-  const ranking = rankByRecordedSuccess(pool, options.type, options.perf, options.successTolerance)
+  const last = options.failedAttempts + 1 >= max
+  const tolerance = last
+    ? (options.lastAttemptTolerance ?? DEFAULT_LAST_ATTEMPT_TOLERANCE)
+    : (options.successTolerance ?? DEFAULT_SUCCESS_TOLERANCE)
+  const ranking = rankByRecordedSuccess(pool, options.type, options.perf, tolerance)
   const top = ranking[0] as StoreRanked
   const why = chain ? `no step of ${options.failedModel}'s chain (${chain.join(' → ')}) can run` : `no fallback chain for ${options.failedModel}`
   return {

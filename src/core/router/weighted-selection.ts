@@ -17,15 +17,16 @@
  * Weight of candidate i for task type t (all numbers from the PerfReader, no scan):
  *   n_i  = attempts of i on t,  s_i = successes of i on t
  *   q_i  = (s_i + 1) / (n_i + 2)                    Laplace-smoothed success rate (0.5 with no data)
- *   x_i  = E / sqrt(n_i + 1)                        exploration bonus: large with little history
  *   c_i  = recorded mean cost per call of i (on t, else on any type), else its price list
  *   k_i  = ((min_j c_j + F) / (c_i + F)) ^ G        cost factor: 1 for the cheapest, < 1 for dearer
- *   w_i  = (q_i ^ P + x_i) × k_i
+ *   x_i  = E / (n_i + 1)                            exploration bonus: large with little history
+ *   w_i  = q_i ^ P × k_i + x_i
  * and i is drawn with probability w_i / Σ_j w_j (`random` injected; `--seed` makes it reproducible).
- * Defaults: P = 4 (sharpens differences in success), E = 0.25, G = 1, F = $0.00001.
- * So a model nobody has tried keeps coming up until it has a few attempts, and afterwards the
- * models that succeed at this type for little money take most of the work, without the others
- * ever dropping to zero (data keeps coming).
+ * Defaults: P = 4 (sharpens differences in success), G = 1, E = 0.1, F = $0.00001.
+ * The exploration bonus is deliberately not scaled by cost: every model, dear ones included, gets
+ * a few first attempts early on, so the store learns its success rate for the type (escalation
+ * relies on it); it fades as 1/(n+1). Afterwards the models that succeed at this type for little
+ * money take most of the work, and no model's chance ever drops to zero.
  */
 import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {PerfReader} from '../store/types.js'
@@ -45,7 +46,7 @@ export interface WeightParams {
   costFloorUsd: number
 }
 
-export const DEFAULT_WEIGHT_PARAMS: WeightParams = {successExponent: 4, exploration: 0.25, costExponent: 1, costFloorUsd: 0.00001}
+export const DEFAULT_WEIGHT_PARAMS: WeightParams = {successExponent: 4, exploration: 0.1, costExponent: 1, costFloorUsd: 0.00001}
 
 export interface CandidateWeight {
   model: string
@@ -145,9 +146,9 @@ export function candidateWeights(
   })
   const minCost = Math.min(...rows.map((r) => r.cost))
   const weights = rows.map((r) => {
-    const exploration = p.exploration / Math.sqrt(r.s.attempts + 1)
+    const exploration = p.exploration / (r.s.attempts + 1)
     const costFactor = ((minCost + p.costFloorUsd) / (r.cost + p.costFloorUsd)) ** p.costExponent
-    const weight = (r.s.rate ** p.successExponent + exploration) * costFactor
+    const weight = r.s.rate ** p.successExponent * costFactor + exploration
     return {
       model: r.model,
       weight,
