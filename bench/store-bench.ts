@@ -110,7 +110,7 @@ export function formatStoreBench(r: StoreBenchResult): string {
     const ok = x.median_ms < x.target_ms ? 'ok' : 'OVER'
     lines.push(`${pad(`  at ${x.existing.toLocaleString('en-US')} records`, 34)}${pad(`${x.median_ms.toFixed(2)} ms`, 12)}< ${x.target_ms} ms ${ok}`)
   }
-  lines.push('', `${pad(`at ${r.records.toLocaleString("en-US")} records (in-process)`, 36)}median`)
+  lines.push('', `${pad(`at ${r.records.toLocaleString('en-US')} records (in-process)`, 36)}median`)
   for (const p of r.perf) lines.push(`${pad(`  ${p.view}`, 36)}${p.median_ms.toFixed(2)} ms`)
   return lines.join('\n')
 }

@@ -1,0 +1,29 @@
+import {Flags} from '@oclif/core'
+import {CtoCommand} from '../../core/cli/base-command.js'
+import {CtoError} from '../../core/errors.js'
+import type {ExportResult} from '../../core/store/perf-store.js'
+
+export default class PerfExport extends CtoCommand {
+  static override summary = 'Write every recorded attempt as JSON lines or CSV, to stdout or a file.'
+  static override description = 'jsonl keeps everything (including totals imported from model_performance.json) and can be imported again; csv holds attempts only.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> > attempts.jsonl',
+    '<%= config.bin %> <%= command.id %> --format csv --output attempts.csv',
+  ]
+  static override flags = {
+    format: Flags.string({char: 'f', description: 'Output format.', options: ['jsonl', 'csv'], default: 'jsonl'}),
+    output: Flags.string({char: 'o', description: 'Write to this file instead of stdout.'}),
+  }
+
+  async run(): Promise<ExportResult> {
+    const {flags} = await this.parse(PerfExport)
+    if (this.jsonEnabled() && !flags.output) {
+      throw new CtoError({code: 'PERF_EXPORT_NEEDS_OUTPUT', message: 'With --json the export needs a file: stdout carries the JSON result.', actions: ['cto perf export --output attempts.jsonl --json']})
+    }
+    const {openStore} = await import('../../core/store/perf-store.js')
+    const store = await openStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
+    const result = await store.export(flags.format as 'jsonl' | 'csv', flags.output ?? process.stdout)
+    if (flags.output) this.note(`Wrote ${result.attempts} attempt(s)${result.baselines ? ` and ${result.baselines} imported total(s)` : ''} to ${flags.output}.`)
+    return result
+  }
+}

@@ -1,0 +1,49 @@
+import {Flags} from '@oclif/core'
+import {CtoCommand} from '../../core/cli/base-command.js'
+import {suggest} from '../../core/cli/did-you-mean.js'
+import {TASK_TYPES} from '../../core/providers/spec.js'
+import type {PerfSummary} from '../../core/store/perf-summary.js'
+
+export type PerfResult = PerfSummary & {warnings: string[]}
+
+export default class Perf extends CtoCommand {
+  static override summary = 'Show how each model performed: tasks, success rate, quality, tokens, time, cost, escalations.'
+  static override description =
+    'Success is CTO approval when the attempt was reviewed, else the engine finishing without error. Without --since the numbers come from running totals (including history imported from model_performance.json); --since reads the recorded attempts.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --model deepseek',
+    '<%= config.bin %> <%= command.id %> --type coding --since 7d',
+    '<%= config.bin %> <%= command.id %> --json | jq ".models[] | {model, success_rate}"',
+  ]
+  static override flags = {
+    model: Flags.string({char: 'm', description: 'One model: by task type, plus its recent attempts.'}),
+    type: Flags.string({char: 't', description: 'Only this task type.', options: [...TASK_TYPES]}),
+    since: Flags.string({description: 'Only attempts since a duration ago (30m, 12h, 7d, 2w) or a date (2025-01-31).'}),
+    recent: Flags.integer({description: 'How many recent attempts to list with --model.', default: 10, min: 0}),
+  }
+
+  async run(): Promise<PerfResult> {
+    const {flags} = await this.parse(Perf)
+    const {openStore} = await import('../../core/store/perf-store.js')
+    const {parseSince} = await import('../../core/store/since.js')
+    const warnings: string[] = []
+    const store = await openStore({
+      onWarning: (m) => {
+        warnings.push(m)
+        process.stderr.write(`Warning: ${m}\n`)
+      },
+    })
+    const since = flags.since === undefined ? undefined : parseSince(flags.since)
+    const summary = await store.summary({model: flags.model, type: flags.type as (typeof TASK_TYPES)[number] | undefined, since, recent: flags.recent})
+    if (!this.jsonEnabled()) {
+      const {renderPerfSummary} = await import('../../core/store/perf-report.js')
+      this.log(renderPerfSummary(summary))
+      if (flags.model && !summary.empty && !store.models().includes(flags.model)) {
+        const hint = suggest(flags.model, store.models())
+        this.note(`${flags.model} has no recorded attempts.${hint ? ` Did you mean "${hint}"?` : ''} Models with history: ${store.models().join(', ')}.`)
+      }
+    }
+    return {...summary, warnings}
+  }
+}

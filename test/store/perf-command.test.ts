@@ -1,0 +1,68 @@
+import {execFile} from 'node:child_process'
+import {mkdtemp, readFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {describe, expect, it} from 'vitest'
+import {parseCsv} from '../../src/core/store/attempt-csv.js'
+import {openStore} from '../../src/core/store/perf-store.js'
+import {makeAttempt} from './fixtures/attempts.js'
+import {repoRoot} from './helpers.js'
+
+const runner = fileURLToPath(new URL('./fixtures/run-perf-command.ts', import.meta.url))
+const legacy = fileURLToPath(new URL('./fixtures/model_performance.json', import.meta.url))
+
+function cto(home: string, name: string, args: string[] = []): Promise<{code: number; stdout: string; stderr: string}> {
+  const env = {PATH: process.env.PATH, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), NO_COLOR: '1'}
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', runner, name, ...args], {cwd: repoRoot, env}, (error, stdout, stderr) => {
+      resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr})
+    })
+  })
+}
+
+describe('cto perf commands (run from sources as child processes)', () => {
+  it('empty store explains how to get data in; import, summary, --model, export and reset work end to end', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'cto-perf-cmd-'))
+    const empty = await cto(home, 'index')
+    expect(empty.code).toBe(0)
+    expect(empty.stdout).toContain('No attempts recorded yet')
+    expect(empty.stdout).toContain('cto perf import')
+
+    const imported = await cto(home, 'import', [legacy, '--json'])
+    expect(imported.code).toBe(0)
+    expect(JSON.parse(imported.stdout)).toMatchObject({format: 'model_performance', baselines_added: 7})
+
+    const store = await openStore({dir: join(home, 'data', 'cto', 'perf')})
+    for (let i = 0; i < 6; i++) await store.record(makeAttempt(0, i))
+
+    const table = await cto(home, 'index')
+    expect(table.stdout).toMatch(/^MODEL\s+TASKS\s+ATTEMPTS\s+SUCCESS\s+QUALITY\s+AVG TOKENS\s+AVG TIME\s+COST\s+ESCALATED$/m)
+    expect(table.stdout).toMatch(/^deepseek\s+4\d\s+4\d\s+/m)
+
+    const json = JSON.parse((await cto(home, 'index', ['--json'])).stdout)
+    expect(json.models.map((r: {model: string}) => r.model)).toContain('haiku')
+    expect(json.warnings).toEqual([])
+
+    const one = await cto(home, 'index', ['--model', 'kimi', '--recent', '2'])
+    expect(one.stdout).toContain('By task type')
+    expect(one.stdout).toContain('Recent attempts')
+
+    const since = JSON.parse((await cto(home, 'index', ['--since', '2025-01-01', '--json'])).stdout)
+    expect(since).toMatchObject({source: 'records', totals: {attempts: 6}})
+    expect((await cto(home, 'index', ['--since', 'whenever'])).stderr).toContain('Cannot read --since "whenever"')
+
+    const csv = join(home, 'out.csv')
+    const exported = await cto(home, 'export', ['--format', 'csv', '--output', csv, '--json'])
+    expect(JSON.parse(exported.stdout)).toMatchObject({attempts: 6, baselines_skipped: 7})
+    expect(parseCsv(await readFile(csv, 'utf8'))).toHaveLength(1 + 6)
+
+    const refused = await cto(home, 'reset')
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('cto perf reset --yes')
+    const reset = JSON.parse((await cto(home, 'reset', ['--yes', '--json'])).stdout)
+    expect(reset).toMatchObject({reset: true, attempts: 6, baselines: 7})
+    expect(reset.backup).toContain('perf.reset-')
+    expect((await cto(home, 'index')).stdout).toContain('No attempts recorded yet')
+  }, 120_000)
+})
