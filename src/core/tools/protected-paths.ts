@@ -18,11 +18,18 @@ export interface DenyEntry {
   label: string
 }
 
-const invisible = /[\u00AD\u034F\u061C\u115F\u1160\u17B4\u17B5\u180B-\u180F\u200B-\u200F\u202A-\u202E\u2060-\u206F\u3164\uFE00-\uFE0F\uFEFF\uFFA0]/gu
+const invisibleRanges: Array<[number, number]> = [
+  [0x00ad, 0x00ad], [0x034f, 0x034f], [0x061c, 0x061c], [0x115f, 0x1160], [0x17b4, 0x17b5], [0x180b, 0x180f],
+  [0x200b, 0x200f], [0x202a, 0x202e], [0x2060, 0x206f], [0x3164, 0x3164], [0xfe00, 0xfe0f], [0xfeff, 0xfeff], [0xffa0, 0xffa0],
+]
+const isInvisible = (ch: string) => {
+  const cp = ch.codePointAt(0)!
+  return invisibleRanges.some(([a, b]) => cp >= a && cp <= b)
+}
 
 /** The form paths are compared in. */
 export function foldPath(p: string): string {
-  return p.normalize('NFKC').replace(invisible, '').toLowerCase()
+  return [...p.normalize('NFKC')].filter((c) => !isInvisible(c)).join('').toLowerCase()
 }
 
 function segments(p: string): string[] {
@@ -134,4 +141,43 @@ export function isGitInternal(absPath: string): boolean {
 const harmlessDevices = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty', '/dev/fd/1', '/dev/fd/2', '/dev/zero'])
 export function isHarmlessDevice(absPath: string): boolean {
   return harmlessDevices.has(absPath)
+}
+
+/** True when `absPath` is an ancestor of (or equal to) something the pattern names. */
+export function pathContainsPattern(absPath: string, pattern: string): boolean {
+  const p = segments(foldPath(absPath))
+  const s = segments(foldPath(pattern))
+  if (p.length > s.length) return false
+  return p.every((seg, i) => s[i]!.includes('*') || segmentMatches(s[i]!, seg))
+}
+
+/**
+ * For a path with glob markers (one char per `*`, `?`, `[` as given): could it expand to a path
+ * inside, equal to, or above what the pattern names?
+ */
+export function globMayTouchPattern(globPath: string, pattern: string, markers: {star: string; qmark: string; klass: string}): boolean {
+  const g = segments(foldPath(globPath))
+  const s = segments(foldPath(pattern))
+  const n = Math.min(g.length, s.length)
+  for (let i = 0; i < n; i++) {
+    const gs = g[i]!
+    const ps = s[i]!
+    const gsGlob = gs.includes(markers.star) || gs.includes(markers.qmark) || gs.includes(markers.klass)
+    if (ps.includes('*')) {
+      if (!gsGlob && !segmentMatches(ps, gs)) return false
+      continue
+    }
+    if (gs.includes(markers.klass)) continue
+    if (gsGlob) {
+      const dotOk = gs.startsWith('.') || !ps.startsWith('.')
+      const re = new RegExp(
+        `^${[...gs].map((c) => (c === markers.star ? '.*' : c === markers.qmark ? '.' : c.replace(/[.+?^${}()|[\]\\*]/g, '\\$&'))).join('')}$`,
+        's',
+      )
+      if (!dotOk || !re.test(ps)) return false
+      continue
+    }
+    if (gs !== ps) return false
+  }
+  return true
 }
