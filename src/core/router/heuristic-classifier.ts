@@ -6,8 +6,8 @@
  * Type: each task type has weighted cues (words, phrases, patterns); the type with the highest
  * score wins, ties broken by the order of TYPE_PRIORITY. No cue at all: a question is `research`,
  * anything else `analysis`.
- * Complexity: points for length, steps (numbered lines, bullets, "then"), several files or systems,
- * and words of scale ("architecture", "migrate", "across", ...); points off for words of
+ * Complexity: points for length, steps (numbered lines, bullets, "then": one point from the first, another from the third), several files or systems,
+ * several deliverables (tests, README, docs, config, ...), and words of scale ("architecture", "migrate", "across", ...); points off for words of
  * smallness ("quick", "just", "one-line", ...). ≤ 1 point simple, 2–3 moderate, ≥ 4 complex.
  */
 import type {Complexity, TaskType} from '../providers/spec.js'
@@ -60,6 +60,8 @@ const TYPE_CUES: Record<TaskType, Cue[]> = {
     [/\b(api|endpoint|database schema|algorithm|data structure|linked list|array|string|integer|recursion)\b/i, 1],
     [/```|\bdef \w+\(|\bfunction \w+\(|=>|\bconst \w+ =|\breturn\b|\w+\.(ts|js|py|rs|go|java|rb|cpp|c|h)\b/, 3],
     [/\bwrite (a|an) (python |js |javascript |typescript )?(function|program|script|class|method)\b/i, 3],
+    [/\b(tests?|readme|flags?|feature|field|parser|component|interface|type ?check|lint|build)\b/i, 1],
+    [/(^|\s)--[a-z][\w-]*/, 1],
   ],
   research: [
     [/\b(research|investigate|look up|find out|literature|sources?|citations?|references?)\b/i, 3],
@@ -84,7 +86,7 @@ const TYPE_PRIORITY: TaskType[] = ['email', 'deployment', 'bash_command', 'codin
 const COMPLEX_WORDS =
   /\b(architect(ure)?|design (a|the) system|redesign|migrat(e|ion)|rewrite|entire|whole (code ?base|project|system)|across (the|all|multiple)|end-to-end|distributed|scalab(le|ility)|concurren(t|cy)|security audit|microservices?|multi-(step|stage|service|tenant)|from scratch|comprehensive|in depth|thorough(ly)?|production-ready|optimi[sz]e performance)\b/i
 const SMALL_WORDS =
-  /\b(quick(ly)?|just|simple|single|one-?line(r)?|small|tiny|short|briefly|rename|typo|list|show|print|what is|how many)\b/i
+  /\b(quick(ly)?|just|simple|single|one-?line(r)?|small|tiny|short|briefly|rename|typo|what is|how many)\b/i
 
 function countMatches(text: string, re: RegExp): number {
   return (text.match(new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)) ?? []).length
@@ -115,12 +117,14 @@ export function classifyTask(text: string): HeuristicClassification {
   if (words > 40) points += 1
   if (words > 120) points += 1
   if (words > 300) points += 1
-  if (steps >= 2) points += 1
-  if (steps >= 4) points += 1
+  if (steps >= 1) points += 1
+  if (steps >= 3) points += 1
   if (files >= 3) points += 1
+  // Several deliverables (code and its tests and its docs...) make a task at least moderate.
+  if (countMatches(task, /\b(tests?|readme|docs?|documentation|config(uration)?|schema|migrations?|changelog|flags?|commands?)\b/i) >= 3) points += 1
   const bigWords = countMatches(task, COMPLEX_WORDS)
   points += Math.min(bigWords, 3) * 2
-  if (SMALL_WORDS.test(task) && bigWords === 0) points -= 1
+  if (SMALL_WORDS.test(task) && bigWords === 0 && steps === 0) points -= 1
   if (type === 'deployment' && /\b(production|prod)\b/i.test(task)) points += 1
   const complexity: Complexity = points <= 1 ? 'simple' : points <= 3 ? 'moderate' : 'complex'
 

@@ -1,0 +1,182 @@
+import {describe, expect, it} from 'vitest'
+import {MemoryPerfStore} from '../../src/core/replay/memory-perf-store.js'
+import {createSeededRandom} from '../../src/core/router/seeded-random.js'
+import {NoUsableModelError} from '../../src/core/router/routing-errors.js'
+import {candidateWeights, selectRoute, type SelectRouteOptions} from '../../src/core/router/weighted-selection.js'
+import {CtoError} from '../../src/core/errors.js'
+import {FLEET, model, recordMany} from './helpers.js'
+
+const base = (over: Partial<SelectRouteOptions> = {}): SelectRouteOptions => ({
+  classification: {complexity: 'simple', type: 'coding'},
+  ctoChoice: 'sonnet',
+  models: FLEET,
+  perf: new MemoryPerfStore(),
+  random: createSeededRandom(7),
+  ...over,
+})
+const external = FLEET.filter((m) => m.group === 'external').map((m) => m.name)
+
+describe('selectRoute: phase 2 rules', () => {
+  it('sends a simple task the CTO gave to a Claude model to an external model', () => {
+    for (let seed = 0; seed < 20; seed++) {
+      const d = selectRoute(base({random: createSeededRandom(seed)}))
+      expect(d.rule).toBe('routine_to_external')
+      expect(external).toContain(d.selected)
+      expect(d.overridden).toBe(true)
+      expect(d.override_reason).toMatch(/simple task the CTO gave to Claude model sonnet/)
+    }
+  })
+
+  it('does the same for moderate tasks, but keeps complex tasks on a non-opus Claude model', () => {
+    expect(selectRoute(base({classification: {complexity: 'moderate', type: 'analysis'}})).rule).toBe('routine_to_external')
+    const d = selectRoute(base({classification: {complexity: 'complex', type: 'analysis'}}))
+    expect(d).toMatchObject({selected: 'sonnet', overridden: false, rule: 'kept'})
+  })
+
+  it('only offers tool-capable models for bash_command, coding and deployment', () => {
+    for (const type of ['bash_command', 'coding', 'deployment'] as const) {
+      const d = selectRoute(base({classification: {complexity: 'simple', type}}))
+      expect(d.candidates.map((c) => c.model).sort()).toEqual(['deepseek', 'minimax'])
+    }
+    const analysis = selectRoute(base({classification: {complexity: 'simple', type: 'analysis'}}))
+    expect(analysis.candidates.map((c) => c.model).sort()).toEqual(['deepseek', 'glm', 'kimi', 'minimax'])
+  })
+
+  it('sends research tasks to research-only (text) models, whoever the CTO picked', () => {
+    for (const ctoChoice of ['sonnet', 'deepseek']) {
+      const d = selectRoute(base({ctoChoice, classification: {complexity: 'moderate', type: 'research'}}))
+      expect(d.rule).toBe('research_only')
+      expect(['kimi', 'glm']).toContain(d.selected)
+      expect(d.candidates.map((c) => c.model).sort()).toEqual(['glm', 'kimi'])
+    }
+  })
+
+  it('falls back to the external rule for research when no research-only model fits', () => {
+    const models = FLEET.map((m) => (m.engine === 'text' ? {...m, enabled: false} : m))
+    const d = selectRoute(base({models, classification: {complexity: 'simple', type: 'research'}}))
+    expect(d.rule).toBe('routine_to_external')
+    expect(['deepseek', 'minimax']).toContain(d.selected)
+  })
+
+  it('never overrides complex tasks on opus', () => {
+    const d = selectRoute(base({ctoChoice: 'opus', classification: {complexity: 'complex', type: 'research'}}))
+    expect(d).toMatchObject({selected: 'opus', overridden: false, rule: 'complex_on_protected', candidates: []})
+  })
+
+  it('never overrides email tasks', () => {
+    const d = selectRoute(base({classification: {complexity: 'simple', type: 'email'}}))
+    expect(d).toMatchObject({selected: 'sonnet', overridden: false, rule: 'email'})
+  })
+
+  it('never overrides escalations', () => {
+    const d = selectRoute(base({escalation: true}))
+    expect(d).toMatchObject({selected: 'sonnet', overridden: false, rule: 'escalation'})
+  })
+
+  it('keeps the CTO choice when cost optimisation is off or the strategy is cto_choice', () => {
+    expect(selectRoute(base({costOptimization: false}))).toMatchObject({selected: 'sonnet', rule: 'strategy_off'})
+    expect(selectRoute(base({strategy: 'cto_choice'}))).toMatchObject({selected: 'sonnet', rule: 'strategy_off'})
+  })
+
+  it('keeps a CTO choice that is already external', () => {
+    expect(selectRoute(base({ctoChoice: 'deepseek'}))).toMatchObject({selected: 'deepseek', overridden: false, rule: 'kept'})
+  })
+})
+
+describe('selectRoute: models that cannot run', () => {
+  it('never chooses a model without a key or a disabled one', () => {
+    const models = FLEET.map((m) => (m.name === 'deepseek' ? {...m, hasKey: false} : m.name === 'minimax' ? {...m, enabled: false} : m))
+    // Only tool-capable external models were deepseek and minimax: the routine rule has no pool,
+    // so the (fitting) CTO choice stands.
+    for (let seed = 0; seed < 30; seed++) {
+      const d = selectRoute(base({models, random: createSeededRandom(seed)}))
+      expect(d.selected).toBe('sonnet')
+    }
+    const noKeyCto = FLEET.map((m) => (m.name === 'sonnet' ? {...m, hasKey: false} : m))
+    const d = selectRoute(base({models: noKeyCto, classification: {complexity: 'complex', type: 'coding'}}))
+    expect(d.selected).not.toBe('sonnet')
+    expect(d.rule).toBe('cto_choice_unusable')
+    expect(d.override_reason).toMatch(/sonnet has no key/)
+    expect(['haiku', 'opus']).toContain(d.selected)
+  })
+
+  it('sends a task to the other group when the CTO choice\'s group is over budget', () => {
+    const perf = new MemoryPerfStore()
+    recordMany(perf, 'sonnet', 'coding', 1, 1, {tokens: 150_000, group: 'claude'})
+    const d = selectRoute(base({perf, budgets: {claude: 100_000, external: 1_000_000}, classification: {complexity: 'complex', type: 'coding'}}))
+    expect(['deepseek', 'minimax']).toContain(d.selected)
+    expect(d.override_reason).toMatch(/over its daily budget \(150000\/100000 tokens\)/)
+    expect(d.budgets.find((b) => b.group === 'claude')).toMatchObject({over: true, tokens_today: 150_000})
+  })
+
+  it('routes a routine task to Claude when the external group is over budget, and refuses when both are', () => {
+    const perf = new MemoryPerfStore()
+    recordMany(perf, 'deepseek', 'coding', 1, 1, {tokens: 2_000_000})
+    const d = selectRoute(base({perf, budgets: {external: 1_000_000}}))
+    expect(d.selected).toBe('sonnet')
+    recordMany(perf, 'sonnet', 'coding', 1, 1, {tokens: 200_000, group: 'claude'})
+    let error: unknown
+    try {
+      selectRoute(base({perf, budgets: {external: 1_000_000, claude: 100_000}}))
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(NoUsableModelError)
+    expect(CtoError.isInstance(error) && error.code).toBe('NO_USABLE_MODEL')
+    expect((error as Error).message).toMatch(/over its daily budget/)
+  })
+
+  it('only counts today\'s tokens against the budget', () => {
+    const perf = new MemoryPerfStore()
+    recordMany(perf, 'sonnet', 'coding', 1, 1, {tokens: 500_000, group: 'claude', time: '2020-01-01T12:00:00Z'})
+    const d = selectRoute(base({perf, budgets: {claude: 100_000}, classification: {complexity: 'complex', type: 'coding'}}))
+    expect(d.selected).toBe('sonnet')
+  })
+})
+
+describe('weights', () => {
+  it('are reproducible with a seed', () => {
+    const run = (seed: number) => Array.from({length: 50}, () => 0).map((_, i) => selectRoute(base({random: createSeededRandom(seed * 1000 + i)})).selected)
+    expect(run(3)).toEqual(run(3))
+    const same = createSeededRandom(42)
+    const again = createSeededRandom(42)
+    const a = Array.from({length: 30}, () => selectRoute(base({random: same, classification: {complexity: 'simple', type: 'analysis'}})).selected)
+    const b = Array.from({length: 30}, () => selectRoute(base({random: again, classification: {complexity: 'simple', type: 'analysis'}})).selected)
+    expect(a).toEqual(b)
+    expect(new Set(a).size).toBeGreaterThan(1)
+  })
+
+  it('favour a model with little history over an equal one with much', () => {
+    const perf = new MemoryPerfStore()
+    recordMany(perf, 'a', 'analysis', 100, 50)
+    recordMany(perf, 'b', 'analysis', 2, 1)
+    const w = candidateWeights([model('a'), model('b')], 'analysis', perf)
+    const [a, b] = w
+    expect(a!.success_rate).toBeCloseTo(b!.success_rate, 10)
+    expect(b!.exploration).toBeGreaterThan(a!.exploration)
+    expect(b!.weight).toBeGreaterThan(a!.weight)
+    // A model never tried gets the full bonus, whatever it costs.
+    const fresh = candidateWeights([model('a'), model('new', {pricing: {inputPerMTok: 100, outputPerMTok: 100}})], 'analysis', perf)
+    expect(fresh[1]!.exploration).toBeCloseTo(0.1, 10)
+    expect(fresh[1]!.probability).toBeGreaterThan(0.05)
+    expect(w.reduce((s, c) => s + c.probability, 0)).toBeCloseTo(1, 10)
+  })
+
+  it('favour good recorded success at lower cost', () => {
+    const perf = new MemoryPerfStore()
+    recordMany(perf, 'good-cheap', 'coding', 50, 45, {cost: 0.001})
+    recordMany(perf, 'bad-cheap', 'coding', 50, 15, {cost: 0.001})
+    recordMany(perf, 'good-dear', 'coding', 50, 45, {cost: 0.02})
+    const w = Object.fromEntries(candidateWeights([model('good-cheap'), model('bad-cheap'), model('good-dear')], 'coding', perf).map((c) => [c.model, c]))
+    expect(w['good-cheap']!.weight).toBeGreaterThan(w['bad-cheap']!.weight * 5)
+    expect(w['good-cheap']!.weight).toBeGreaterThan(w['good-dear']!.weight * 5)
+    expect(w['good-dear']!.cost_factor).toBeLessThan(0.1)
+    expect(w['good-cheap']!.success_rate).toBeCloseTo(46 / 52, 10)
+  })
+
+  it('use the price list for a model with no record', () => {
+    const w = candidateWeights([model('cheap', {pricing: {inputPerMTok: 0.1, outputPerMTok: 0.1}}), model('dear', {pricing: {inputPerMTok: 10, outputPerMTok: 10}})], 'coding', new MemoryPerfStore())
+    expect(w[0]!.cost_usd).toBeCloseTo(0.0002, 10)
+    expect(w[0]!.weight).toBeGreaterThan(w[1]!.weight)
+  })
+})
