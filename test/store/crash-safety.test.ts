@@ -56,6 +56,17 @@ describe('crash safety', () => {
     expect(statsMismatches(store, await readRawAttempts(dir))).toEqual([])
   })
 
+  it('an old temp file left by a writer killed inside write-file-atomic is removed on the next repair', async () => {
+    const {dir, segment} = await seeded(2)
+    const temp = join(dir, 'aggregates.json.123456789')
+    await writeFile(temp, '{"half": ')
+    const old = new Date(Date.now() - 5 * 60_000)
+    await utimes(temp, old, old)
+    await appendFile(segment, JSON.stringify(makeAttempt(0, 2)) + '\n')
+    await openWatching(dir)
+    expect(await readdir(dir)).not.toContain('aggregates.json.123456789')
+  })
+
   it('a line cut off by a kill (torn append) is moved aside with the segment, reported, and writing goes on', async () => {
     const {dir, segment} = await seeded(4)
     const torn = JSON.stringify(makeAttempt(0, 4)).slice(0, 50)

@@ -39,7 +39,7 @@
  */
 import {createHash} from 'node:crypto'
 import {createWriteStream} from 'node:fs'
-import {appendFile, copyFile, link, mkdir, readFile, rename, rm} from 'node:fs/promises'
+import {appendFile, copyFile, link, mkdir, readdir, readFile, rename, rm, stat} from 'node:fs/promises'
 import {basename, join} from 'node:path'
 import {once} from 'node:events'
 import type {Writable} from 'node:stream'
@@ -523,6 +523,7 @@ export class PerfStore implements PerfReader {
           changed = true
         } else if (caughtUp > 0) changed = true
       }
+      if (changed) await this.removeStaleTempFiles()
       const result = await fn(doc, () => {
         changed = true
       })
@@ -629,6 +630,21 @@ export class PerfStore implements PerfReader {
       await appendFile(join(this.paths.segments, name), data)
       for (const line of batch) foldLine(doc, line)
       noteSegment(doc, name, data, batch)
+    }
+  }
+
+  /**
+   * Under the lock, after a repair: write-file-atomic temp files (`aggregates.json.<n>`) left by
+   * a process killed mid-write (SIGKILL skips its exit cleanup). Only ones older than a minute.
+   */
+  private async removeStaleTempFiles(): Promise<void> {
+    const names = await readdir(this.paths.dir).catch(() => [] as string[])
+    const cutoff = Date.now() - 60_000
+    for (const name of names) {
+      if (!/^aggregates\.json\.\d+$/.test(name)) continue
+      const file = join(this.paths.dir, name)
+      const info = await stat(file).catch(() => undefined)
+      if (info && info.mtimeMs < cutoff) await rm(file, {force: true})
     }
   }
 
