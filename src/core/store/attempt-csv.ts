@@ -1,8 +1,9 @@
 /**
  * CSV for attempts (RFC 4180: comma separated, fields with comma, quote or newline quoted, quotes
- * doubled). Small enough to write here; no CSV library is a declared dependency of cto.
+ * doubled). Reading uses csv-parse; writing is the few lines below.
  * Empty cells are absent optional fields; booleans are `true`/`false`.
  */
+import {parse} from 'csv-parse/sync'
 import type {AttemptRecord} from './types.js'
 
 const NUMBERS = new Set(['quality', 'escalation_step', 'input_tokens', 'output_tokens', 'cost_usd', 'duration_ms'])
@@ -24,46 +25,9 @@ export function csvRow(r: AttemptRecord, fields: readonly string[]): string {
   return fields.map((f) => cell(o[f])).join(',') + '\n'
 }
 
-/** Split CSV text into rows of cells. Throws on an unterminated quoted field. */
+/** Split CSV text into rows of cells (csv-parse). Throws on malformed CSV, e.g. an unterminated quote. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let i = 0
-  let quoted = false
-  while (i < text.length) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"'
-          i += 2
-          continue
-        }
-        quoted = false
-      } else field += c
-      i += 1
-      continue
-    }
-    if (c === '"' && field === '') quoted = true
-    else if (c === ',') {
-      row.push(field)
-      field = ''
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-    } else field += c
-    i += 1
-  }
-  if (quoted) throw new Error('unterminated quoted field at the end of the file')
-  if (field !== '' || row.length > 0) {
-    row.push(field)
-    rows.push(row)
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''))
+  return parse(text, {bom: true, relax_column_count: true, skip_empty_lines: true}) as string[][]
 }
 
 /** Turn parsed CSV rows (first row: header) into plain objects with typed values, for schema checking. */

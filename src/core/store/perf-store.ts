@@ -49,7 +49,6 @@ import {dataDir} from '../paths.js'
 import type {ModelGroup, TaskType} from '../providers/spec.js'
 import {emptyAggregates, emptyStats, foldLine, localDate, noteSegment, type AggregatesDoc} from './aggregates.js'
 import {AggregatesFile} from './aggregates-file.js'
-import {csvHeader, csvRow, csvToObjects, parseCsv} from './attempt-csv.js'
 import {isModelPerformance, readModelPerformance} from './legacy-performance.js'
 import {summaryRows, type PerfSummary, type PerfSummaryOptions} from './perf-summary.js'
 import {fileSize, listSegments, parseChunk, readRange, readSegment, segmentName, segmentSeq} from './segment-file.js'
@@ -325,6 +324,7 @@ export class PerfStore implements PerfReader {
   /** Write all history to a file path or a stream: jsonl (lossless) or csv (attempts only). */
   async export(format: ExportFormat, out: string | Writable): Promise<ExportResult> {
     const {ATTEMPT_FIELDS} = await import('./attempt-schema.js')
+    const {csvHeader, csvRow} = await import('./attempt-csv.js')
     const result: ExportResult = {format, attempts: 0, baselines: 0, baselines_skipped: 0}
     const lines: StoreLine[] = []
     await this.scan((line) => lines.push(line))
@@ -481,6 +481,7 @@ export class PerfStore implements PerfReader {
       })
       return {candidates, baselines}
     }
+    const {csvToObjects, parseCsv} = await import('./attempt-csv.js')
     let rows: string[][]
     try {
       rows = parseCsv(text)
