@@ -37,7 +37,11 @@ interface CsvParseError {
 
 /** Streams the records of a CSV file with a header line. */
 export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
-  const parser = createReadStream(file).pipe(parse({columns: true, info: true, bom: true, skip_empty_lines: true}))
+  const parser = parse({columns: true, info: true, bom: true, skip_empty_lines: true})
+  const input = createReadStream(file)
+  // pipe() does not forward the source's errors (a missing file): hand them to the parser.
+  input.on('error', (error) => parser.destroy(error))
+  input.pipe(parser)
   let lastEnd = 1
   try {
     for await (const item of parser as AsyncIterable<{record: Record<string, string>; info: {lines: number}}>) {
@@ -60,6 +64,7 @@ export async function* readCsvRecords(file: string): AsyncGenerator<CsvRecord> {
     }
     throw error
   } finally {
+    input.destroy()
     parser.destroy()
   }
 }
