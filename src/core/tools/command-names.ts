@@ -141,7 +141,7 @@ export const modifiers = new Set(['tee', 'touch', 'truncate', 'chmod', 'chown', 
 export const copiers = new Set(['cp', 'install', 'ln', 'rsync', 'scp', 'link'])
 
 /** Environment variables that make a later program run code of someone's choosing. */
-export const dangerousEnv = /^(LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|BASH_ENV|ENV|PROMPT_COMMAND|GIT_CONFIG_(COUNT|KEY_\d+|VALUE_\d+|PARAMETERS|GLOBAL|SYSTEM)|GIT_SSH|GIT_SSH_COMMAND|GIT_EXTERNAL_DIFF|GIT_EXEC_PATH|GIT_ASKPASS|GIT_DIR|GIT_TEMPLATE_DIR|NODE_OPTIONS|PERL5OPT|PERL5LIB|PYTHONSTARTUP|RUBYOPT|SHELLOPTS|BASHOPTS|PS4)$/
+export const dangerousEnv = /^(LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|BASH_ENV|ENV|PROMPT_COMMAND|GIT_CONFIG_(COUNT|KEY_\d+|VALUE_\d+|PARAMETERS|GLOBAL|SYSTEM)|GIT_(AUTHOR|COMMITTER)_(NAME|EMAIL)|GIT_SSH|GIT_SSH_COMMAND|GIT_EXTERNAL_DIFF|GIT_EXEC_PATH|GIT_ASKPASS|GIT_DIR|GIT_TEMPLATE_DIR|NODE_OPTIONS|PERL5OPT|PERL5LIB|PYTHONSTARTUP|RUBYOPT|SHELLOPTS|BASHOPTS|PS4)$/
 
 /** git config keys whose value git later runs, or that redirect where git reads its config. */
 export const dangerousGitConfigKey =

@@ -953,6 +953,9 @@ class CommandChecker {
     if (sub.dynamic) throw new Blocked('dynamic-command', `the git subcommand ${JSON.stringify(displayWord(sub))} is built at run time; write it literally.`)
     const rest = args.slice(i + 1)
     if (sub.text === 'push') return this.checkGitPush(rest)
+    if (rest.some((a) => a.text === '--author' || a.text.startsWith('--author=') || a.text === '--reset-author')) {
+      throw new Blocked('git-identity', 'commits made through the tools are signed with the model\'s identity; --author is not allowed.')
+    }
     if (sub.text === 'config') {
       const {operands} = this.splitOptions(rest)
       const ops = operands.filter((o) => !['set', 'get', 'unset', 'list', 'edit', 'rename-section', 'remove-section'].includes(o.text))
@@ -964,6 +967,9 @@ class CommandChecker {
 
   private checkGitConfigKey(key: string, dynamic: boolean): void {
     if (dynamic) throw new Blocked('git-config-exec', 'a git config key built at run time cannot be checked.')
+    if (/^user\.(name|email)$|^(author|committer)\./i.test(key)) {
+      throw new Blocked('git-identity', 'commits made through the tools are signed with the model\'s identity; it cannot be changed.')
+    }
     if (dangerousGitConfigKey.test(key)) {
       throw new Blocked('git-config-exec', `setting git's ${key} makes git run commands or read config chosen here; it is not allowed.`)
     }

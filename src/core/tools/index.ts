@@ -1,0 +1,11 @@
+/** The tool worker: six tools behind a policy. See README "Tool policy". */
+export {anthropicToolDefinitions, openaiToolDefinitions, toolDescriptions, toolNames, toolSchemas, type ToolArgs, type ToolName} from './definitions.js'
+export {checkCommand, type CommandDecision} from './command-policy.js'
+export {checkPath, type PathDecision, type PathMode} from './path-policy.js'
+export {evaluateClaudeHook, type ClaudeHookDecision} from './claude-hook.js'
+export {createToolRunner, type ToolRunnerSettings} from './tool-runner.js'
+export {defaultToolPolicy, resolveToolPolicy, toolPolicySchema, HARD_MAX_TIMEOUT_SECONDS, type ToolPolicy, type ToolPolicyInput} from './policy-schema.js'
+export type {PolicyContext, PolicyDecision} from './policy-context.js'
+export {gitIdentity, scrubEnv} from './process-env.js'
+export {findBwrap} from './bubblewrap.js'
+export type {ToolResult, ToolRunner, OpenAIToolDefinition, AnthropicToolDefinition} from './types.js'
