@@ -33,6 +33,21 @@ const claudeModel = (overrides = {}) =>
     ...overrides,
   })
 
+/** True once `pid` is gone or a zombie (dead, waiting for init to reap it); false after ~5 s. */
+async function waitUntilGone(pid: number): Promise<boolean> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0)
+      const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+      if (/^\d+ \(.*\) Z/.test(stat)) return true
+    } catch {
+      return true
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return false
+}
+
 async function runFake(behaviour: FakeClaudeBehaviour, options: ClaudeCliEngineOptions = {}, request: Partial<EngineRequest> = {}) {
   const fake = await writeFakeClaude(dir, behaviour)
   const engine = createClaudeCliEngine({outputFormat: 'json', hookCommand: 'cto-hook-test', env: {PATH: `${dir}:${process.env.PATH}`, HOME: dir}, ...options})
@@ -159,18 +174,15 @@ describe('claude-cli engine with a fake claude', () => {
   it('kills the whole process group on timeout', async () => {
     const {result, fake} = await runFake({sleepMs: 30_000, spawnGrandchild: true, stdout: claudeResultJson()}, {killGraceMs: 200}, {timeoutMs: 1000})
     expect(result.error).toMatchObject({code: 'timeout', retryable: true})
-    const grandchild = Number(await readFile(fake.grandchildPidFile, 'utf8'))
-    // The grandchild got SIGTERM with the group; give it a moment to go.
-    let alive = true
-    for (let i = 0; i < 50 && alive; i++) {
-      try {
-        process.kill(grandchild, 0)
-        await new Promise((r) => setTimeout(r, 50))
-      } catch {
-        alive = false
-      }
-    }
-    expect(alive).toBe(false)
+    // The grandchild got SIGTERM with the group.
+    expect(await waitUntilGone(Number(await readFile(fake.grandchildPidFile, 'utf8')))).toBe(true)
+  })
+
+  it('a leftover process holding stdout does not keep a finished session running', async () => {
+    const {result, fake} = await runFake({spawnGrandchild: true, grandchildHoldsStdout: true, stdout: claudeResultJson()}, {}, {timeoutMs: 20_000})
+    expect(result.error).toBeUndefined()
+    expect(result).toMatchObject({ok: true, text: 'Done.'})
+    expect(await waitUntilGone(Number(await readFile(fake.grandchildPidFile, 'utf8')))).toBe(true)
   })
 
   it('refuses to run without a hook command unless told so', async () => {

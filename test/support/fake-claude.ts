@@ -18,6 +18,8 @@ export interface FakeClaudeBehaviour {
   sleepMs?: number
   /** Start a grandchild that sleeps for a minute; its pid goes to `grandchild.pid`. */
   spawnGrandchild?: boolean
+  /** The grandchild inherits stdout (holds the pipe open after claude exits). */
+  grandchildHoldsStdout?: boolean
   /** Kill itself with this signal after printing. */
   crashSignal?: NodeJS.Signals
 }
@@ -41,8 +43,9 @@ const b = ${JSON.stringify(behaviour)}
 const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => /^(ANTHROPIC_|CTO_|HOME$)/.test(k)))
 fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({argv: process.argv.slice(2), cwd: process.cwd(), env}) + '\\n')
 if (b.spawnGrandchild) {
-  const g = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {stdio: 'ignore'})
+  const g = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], {stdio: b.grandchildHoldsStdout ? ['ignore', 'inherit', 'ignore'] : 'ignore'})
   fs.writeFileSync(${JSON.stringify(grandchildPidFile)}, String(g.pid))
+  g.unref()
 }
 setTimeout(() => {
   if (b.stdout) process.stdout.write(b.stdout)

@@ -114,11 +114,14 @@ export function createClaudeCliEngine(options: ClaudeCliEngineOptions = {}): Eng
       }
       attempt.signal.addEventListener('abort', killGroup, {once: true})
       if (attempt.signal.aborted) killGroup()
+      // When claude exits, what it left running in its group goes too: a leftover holding the
+      // stdout pipe would otherwise keep the session "running" until the timeout.
+      child.once('exit', () => {
+        if (!killed) signalGroup(child.pid, 'SIGKILL')
+      })
       const done = await child
       attempt.signal.removeEventListener('abort', killGroup)
       lines.end()
-      // Leftovers (a grandchild that kept the group alive) go too.
-      if (!killed) signalGroup(child.pid, 'SIGKILL')
 
       if (killed) {
         const reason: unknown = attempt.signal.reason
