@@ -83,4 +83,30 @@ describe('openai-tools engine with the real tool worker', () => {
     expect(result.error).toMatchObject({code: 'malformed_tool_calls'})
     expect(toolMessages(server.requests[1])[0].content).toMatch(/Invalid arguments for write_file/)
   })
+
+  it('runEngine uses the real tool worker by default, with the policy given', async () => {
+    server = await startOpenAIServer({
+      script: [
+        {
+          toolCalls: [
+            {id: 'a', name: 'write_file', arguments: {path: 'open.txt', content: 'fine'}},
+            {id: 'b', name: 'write_file', arguments: {path: 'locked.txt', content: 'no'}},
+          ],
+        },
+        {content: 'one written, one refused'},
+      ],
+    })
+    const result = await runEngine(
+      {model: testModel({baseURL: server.baseURL}), prompt: 'x', workspace},
+      {env: {PATH: process.env.PATH, HOME: home}, toolPolicy: {deny_write: [join(workspace, 'locked.txt')]}},
+    )
+    expect(result.ok).toBe(true)
+    expect(result.tool_calls.map((c) => [c.id, c.ok])).toEqual([
+      ['a', true],
+      ['b', false],
+    ])
+    expect(await readFile(join(workspace, 'open.txt'), 'utf8')).toBe('fine')
+    await expect(readFile(join(workspace, 'locked.txt'), 'utf8')).rejects.toThrow(/ENOENT/)
+    expect(toolMessages(server.requests[1])[1].content).toMatch(/^Error: /)
+  })
 })

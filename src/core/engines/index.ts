@@ -4,6 +4,7 @@
  * use (openai, execa) are imported when a run starts.
  */
 import type {EngineKind} from '../providers/spec.js'
+import type {ToolPolicy, ToolPolicyInput} from '../tools/policy-schema.js'
 import type {ClaudeOutputFormat, ClaudePermissionMode} from './claude-args.js'
 import {createClaudeCliEngine} from './claude-cli-engine.js'
 import {createOpenAIToolsEngine, type ToolRunnerFactory} from './openai-tools-engine.js'
@@ -12,8 +13,13 @@ import {createTextEngine} from './text-engine.js'
 import type {Engine, EngineRequest, EngineResult} from './types.js'
 
 export interface EngineDeps {
-  /** Makes the tool worker for `openai-tools` runs, policy bound by the caller. */
+  /**
+   * Makes the tool worker for `openai-tools` runs. Default: the real one (src/core/tools, imported
+   * when a run starts) with `toolPolicy`, rooted at the request's workspace.
+   */
   toolRunnerFactory?: ToolRunnerFactory
+  /** The `tools` config section for the default tool worker. Default: its built-in policy. */
+  toolPolicy?: ToolPolicy | ToolPolicyInput
   /** Shell command of Claude Code's PreToolUse hook (`"<node>" "<bin/run.js>" tools hook`); `false` to run without. */
   hookCommand?: string | false
   /** Base environment for children and the tool worker. Default `process.env`. */
@@ -43,9 +49,21 @@ export function createEngine(kind: EngineKind, deps: EngineDeps = {}): Engine {
     case 'text':
       return createTextEngine(chat)
     case 'openai-tools':
-      return createOpenAIToolsEngine({...chat, toolRunnerFactory: deps.toolRunnerFactory, maxMalformedInARow: deps.maxMalformedInARow, env: deps.env})
+      return createOpenAIToolsEngine({
+        ...chat,
+        toolRunnerFactory: deps.toolRunnerFactory ?? defaultToolRunnerFactory(deps.toolPolicy),
+        maxMalformedInARow: deps.maxMalformedInARow,
+        env: deps.env,
+      })
     case 'claude-cli':
       return createClaudeCliEngine({...deps.claude, hookCommand: deps.hookCommand, env: deps.env, now: deps.now})
+  }
+}
+
+function defaultToolRunnerFactory(policy: ToolPolicy | ToolPolicyInput | undefined): ToolRunnerFactory {
+  return async ({model, workspace, env}) => {
+    const {createToolRunner} = await import('../tools/tool-runner.js')
+    return createToolRunner({model: model.name, workspace, env, policy})
   }
 }
 
