@@ -7,7 +7,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {createClaudeCliEngine} from '../../src/core/engines/claude-cli-engine.js'
 import type {EngineEvent} from '../../src/core/engines/types.js'
 import {startAnthropicServer, toolResults, type AnthropicServer} from '../support/anthropic-server.js'
-import {claudeTestEnv, FORBIDDEN_HOOK_COMMAND, realClaudeAvailable, TEST_ANTHROPIC_KEY} from '../support/real-claude.js'
+import {claudeTestEnv, FORBIDDEN_HOOK_COMMAND, POLICY_HOOK_COMMAND, realClaudeAvailable, TEST_ANTHROPIC_KEY} from '../support/real-claude.js'
 import {testModel} from '../support/test-model.js'
 
 let workspace: string
@@ -83,6 +83,32 @@ describe.skipIf(!realClaudeAvailable)('claude-cli engine with the real Claude Co
     expect(result.tool_calls).toEqual([expect.objectContaining({name: 'Write', ok: false})])
     // The prompt, dash and all, reached the model as the user's message.
     expect(JSON.stringify(server.requests[0].body.messages)).toContain('--write forbidden-too.txt')
+  })
+
+  it('with the real tool policy as the hook: a write in the workspace goes through, one outside is refused', async () => {
+    const inside = join(workspace, 'inside.txt')
+    const outside = join(env.HOME!, '.ssh', 'authorized_keys')
+    server = await startAnthropicServer({
+      script: [
+        {
+          toolUses: [
+            {id: 'toolu_in', name: 'Write', input: {file_path: inside, content: 'ok\n'}},
+            {id: 'toolu_out', name: 'Write', input: {file_path: outside, content: 'ssh-ed25519 AAAA attacker'}},
+          ],
+        },
+        {text: 'One written, one refused.'},
+      ],
+    })
+    const engine = createClaudeCliEngine({hookCommand: POLICY_HOOK_COMMAND, env})
+    const result = await engine.run({model: sonnet(server.url), prompt: 'write both', workspace, timeoutMs: 45_000})
+    expect(result.error).toBeUndefined()
+    expect(await readFile(inside, 'utf8')).toBe('ok\n')
+    await expect(readFile(outside, 'utf8')).rejects.toThrow(/ENOENT/)
+    const fed = new Map(toolResults(server.requests[1]).map((r) => [r.tool_use_id, r]))
+    expect(fed.get('toolu_in')?.is_error).toBe(false)
+    expect(fed.get('toolu_out')?.is_error).toBe(true)
+    expect(fed.get('toolu_out')?.content).toMatch(/Refused to write .*outside/)
+    expect(result.permission_denials).toEqual([{tool_name: 'Write', reason: expect.stringMatching(/Refused to write/)}])
   })
 
   it('an API error from the server is a typed failure', async () => {

@@ -7,7 +7,7 @@ import {existsSync} from 'node:fs'
 import {mkdtemp} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
 
@@ -16,6 +16,9 @@ export const realClaudeAvailable = existsSync(REAL_CLAUDE_BIN)
 
 /** Shell command for the PreToolUse hook that blocks anything mentioning "forbidden". */
 export const FORBIDDEN_HOOK_COMMAND = `"${process.execPath}" "${join(here, 'forbidden-hook.mjs')}"`
+
+/** Shell command for a PreToolUse hook applying the real tool policy (src/core/tools) via tsx. */
+export const POLICY_HOOK_COMMAND = `"${process.execPath}" --import "${pathToFileURL(resolve(here, '../../node_modules/tsx/dist/loader.mjs')).href}" "${join(here, 'policy-hook.ts')}"`
 
 export const TEST_ANTHROPIC_KEY = 'sk-ant-test-00000000000000000000'
 
