@@ -1,0 +1,117 @@
+/** Tool definitions in both formats, argument validation, the policy schema, and the Claude Code hook. */
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+
+import {anthropicToolDefinitions, openaiToolDefinitions, toolNames} from '../../src/core/tools/definitions.js'
+import {evaluateClaudeHook} from '../../src/core/tools/claude-hook.js'
+import {defaultToolPolicy, toolPolicySchema} from '../../src/core/tools/policy-schema.js'
+import {gitIdentity, scrubEnv} from '../../src/core/tools/process-env.js'
+import {createWorld, type World} from './fixture.js'
+
+let world: World
+beforeAll(() => {
+  world = createWorld()
+})
+afterAll(() => world.cleanup())
+
+describe('definitions', () => {
+  it('exports the six tools in the OpenAI format from the zod schemas', () => {
+    const defs = openaiToolDefinitions()
+    expect(defs.map((d) => d.function.name)).toEqual(['read_file', 'write_file', 'edit_file', 'run_command', 'list_directory', 'get_current_directory'])
+    const edit = defs.find((d) => d.function.name === 'edit_file')!
+    expect(edit.type).toBe('function')
+    expect(edit.function.parameters).toMatchObject({
+      type: 'object',
+      required: ['path', 'old_string', 'new_string'],
+      properties: {replace_all: {type: 'boolean'}, path: {type: 'string', minLength: 1}},
+      additionalProperties: false,
+    })
+    expect(edit.function.parameters.$schema).toBeUndefined()
+  })
+  it('exports the same schemas in the Anthropic format', () => {
+    const defs = anthropicToolDefinitions()
+    expect(defs.map((d) => d.name)).toEqual(toolNames)
+    expect(defs.find((d) => d.name === 'run_command')!.input_schema).toEqual(openaiToolDefinitions().find((d) => d.function.name === 'run_command')!.function.parameters)
+    expect(defs.find((d) => d.name === 'get_current_directory')!.input_schema).toMatchObject({type: 'object', properties: {}})
+  })
+})
+
+describe('argument validation: errors, never throws', () => {
+  const cases: Array<[string, string, string, RegExp]> = [
+    ['unknown tool', 'delete_everything', '{}', /Unknown tool "delete_everything".*read_file/],
+    ['malformed JSON', 'read_file', '{"path": ', /not valid JSON/],
+    ['missing field', 'read_file', '{}', /path/],
+    ['wrong type', 'write_file', '{"path": "a", "content": 5}', /content/],
+    ['extra field', 'read_file', '{"path": "a", "mode": "w"}', /mode|Unrecognized/i],
+    ['array instead of object', 'list_directory', '[]', /Invalid arguments/],
+    ['negative offset', 'read_file', '{"path": "a", "offset": -1}', /offset/],
+  ]
+  it.each(cases)('%s', async (_n, tool, raw, message) => {
+    const r = await world.runner.execute(tool, raw)
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error).toMatch(message)
+  })
+  it('empty arguments are {} for get_current_directory', async () => {
+    expect(await world.runner.execute('get_current_directory', '')).toMatchObject({ok: true, content: world.ws})
+  })
+})
+
+describe('policy schema', () => {
+  it('fills secure defaults and rejects unknown keys', () => {
+    expect(defaultToolPolicy).toMatchObject({workspace: null, default_timeout_seconds: 120, max_timeout_seconds: 300, sandbox: 'none', deny_read: [], deny_write: []})
+    expect(toolPolicySchema.parse({sandbox: 'bubblewrap'}).sandbox).toBe('bubblewrap')
+    expect(toolPolicySchema.safeParse({sandbx: 'none'}).success).toBe(false)
+    expect(toolPolicySchema.safeParse({default_timeout_seconds: 0}).success).toBe(false)
+  })
+  it('extra deny_read and deny_write paths are honoured', async () => {
+    const w = createWorld({policy: {deny_read: ['~/proj/private'], deny_write: ['~/proj/*.lock']}})
+    try {
+      const r1 = await w.runner.execute('read_file', JSON.stringify({path: 'private/x'}))
+      expect(r1).toMatchObject({ok: false, rule: 'deny-read'})
+      const r2 = await w.runner.execute('write_file', JSON.stringify({path: 'yarn.lock', content: ''}))
+      expect(r2).toMatchObject({ok: false, rule: 'deny-write'})
+    } finally {
+      w.cleanup()
+    }
+  })
+  it('env scrubbing and git identity', () => {
+    expect(Object.keys(scrubEnv({A_API_KEY: '1', NPM_TOKEN: '1', X_SECRET: '1', MYPASSWORDX: '1', AWS_SECRET_ACCESS_KEY: '1', PATH: '/bin', HOME: '/h'}))).toEqual(['PATH', 'HOME'])
+    expect(gitIdentity('MiniMax M2')).toEqual({name: 'MiniMax M2 (cto)', email: 'minimax-m2@cto.local'})
+  })
+  it('HOME is looked up at call time', async () => {
+    const env = {...world.env}
+    const {checkPath} = await import('../../src/core/tools/path-policy.js')
+    const ctx = {env}
+    expect(checkPath('read', '~/notes.txt', ctx).allowed).toBe(true)
+    env.HOME = world.outside
+    const d = checkPath('read', '~/notes.txt', ctx)
+    expect(d.allowed && d.path).toBe(`${world.outside}/notes.txt`)
+  })
+})
+
+describe('Claude Code PreToolUse hook', () => {
+  const hook = (tool_name: string, tool_input: Record<string, unknown>) =>
+    evaluateClaudeHook(JSON.stringify({hook_event_name: 'PreToolUse', cwd: world.ws, tool_name, tool_input}), {env: world.env, workspace: null})
+  it.each([
+    ['Bash', {command: 'rm -rf ~'}, true],
+    ['Bash', {command: 'git push --force'}, true],
+    ['Bash', {command: 'npm test'}, false],
+    ['Read', {file_path: '~/.ssh/id_rsa'}, true],
+    ['Read', {file_path: '~/.SSH/../.ssh/id_rsa'}, true],
+    ['Read', {file_path: 'README.md'}, false],
+    ['Write', {file_path: '~/.bashrc', content: 'x'}, true],
+    ['Edit', {file_path: 'src/app.ts', old_string: 'a', new_string: 'b'}, false],
+    ['NotebookEdit', {notebook_path: '~/credentials/n.ipynb'}, true],
+    ['Glob', {pattern: '~/.ssh/*'}, true],
+    ['Grep', {pattern: 'key', path: '~/agents'}, false],
+    ['Grep', {pattern: 'key', path: '~/credentials'}, true],
+    ['WebFetch', {url: 'https://example.com'}, false],
+  ] as const)('%s %j → block %s', (tool, input, block) => {
+    const d = hook(tool, input as Record<string, unknown>)
+    expect(d.block, d.reason).toBe(block)
+    expect(d.reason.length).toBeGreaterThan(5)
+  })
+  it('fails closed on malformed input', () => {
+    expect(evaluateClaudeHook('{not json').block).toBe(true)
+    expect(evaluateClaudeHook({tool_input: {}}).block).toBe(true)
+  })
+})
