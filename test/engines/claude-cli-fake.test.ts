@@ -72,6 +72,7 @@ describe('claude-cli engine with a fake claude', () => {
     expect(flag('--max-turns')).toBe('7')
     expect(flag('--append-system-prompt')).toBe('Be careful.')
     expect(JSON.parse(flag('--settings'))).toEqual({
+      disableAllHooks: false,
       hooks: {PreToolUse: [{matcher: '*', hooks: [{type: 'command', command: 'cto-hook-test', timeout: 60}]}]},
     })
     expect(call.env).toMatchObject({

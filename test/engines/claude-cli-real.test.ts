@@ -1,4 +1,4 @@
-import {mkdtemp, readFile, rm} from 'node:fs/promises'
+import {mkdir, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -109,6 +109,18 @@ describe.skipIf(!realClaudeAvailable)('claude-cli engine with the real Claude Co
     expect(fed.get('toolu_out')?.is_error).toBe(true)
     expect(fed.get('toolu_out')?.content).toMatch(/Refused to write .*outside/)
     expect(result.permission_denials).toEqual([{tool_name: 'Write', reason: expect.stringMatching(/Refused to write/)}])
+  })
+
+  it("the hook still runs when the user's settings or environment try to switch hooks off", async () => {
+    await mkdir(join(env.HOME!, '.claude'), {recursive: true})
+    await writeFile(join(env.HOME!, '.claude', 'settings.json'), JSON.stringify({disableAllHooks: true}))
+    const target = join(workspace, 'forbidden-3.txt')
+    server = await startAnthropicServer({script: [{toolUses: [{name: 'Write', input: {file_path: target, content: 'no'}}]}, {text: 'ok'}]})
+    const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env: {...env, CLAUDE_CODE_SIMPLE: '1', CLAUDE_CODE_SAFE_MODE: '1'}})
+    const result = await engine.run({model: sonnet(server.url), prompt: 'write it', workspace, timeoutMs: 45_000})
+    expect(result.error).toBeUndefined()
+    await expect(readFile(target, 'utf8')).rejects.toThrow(/ENOENT/)
+    expect(toolResults(server.requests[1])[0]).toMatchObject({is_error: true, content: expect.stringMatching(/forbidden path/)})
   })
 
   it('an API error from the server is a typed failure', async () => {

@@ -14,6 +14,8 @@ export type ClaudePermissionMode = (typeof CLAUDE_PERMISSION_MODES)[number]
 export type ClaudeOutputFormat = 'json' | 'stream-json'
 
 export interface ClaudeHookSettings {
+  /** Wins over a user's `disableAllHooks: true` (flag settings rank above user and project settings). */
+  disableAllHooks: false
   hooks: {
     PreToolUse: Array<{matcher: string; hooks: Array<{type: 'command'; command: string; timeout: number}>}>
   }
@@ -21,7 +23,7 @@ export interface ClaudeHookSettings {
 
 /** Settings JSON for `--settings`: one PreToolUse hook running `command` for tools matching `matcher`. */
 export function claudeHookSettings(command: string, matcher = '*', timeoutSeconds = 60): ClaudeHookSettings {
-  return {hooks: {PreToolUse: [{matcher, hooks: [{type: 'command', command, timeout: timeoutSeconds}]}]}}
+  return {disableAllHooks: false, hooks: {PreToolUse: [{matcher, hooks: [{type: 'command', command, timeout: timeoutSeconds}]}]}}
 }
 
 export interface ClaudeArgsOptions {
@@ -33,6 +35,9 @@ export interface ClaudeArgsOptions {
   hookMatcher?: string
   extraArgs?: string[]
 }
+
+/** Environment variables that make Claude Code skip hooks (minimal and safe modes): never passed on. */
+export const HOOK_DISABLING_ENV = ['CLAUDE_CODE_SIMPLE', 'CLAUDE_CODE_SAFE_MODE'] as const
 
 const JSON_ONLY = 'Reply with a single JSON object and nothing else.'
 

@@ -7,7 +7,7 @@
  */
 import {CtoError} from '../errors.js'
 import {finishAttempt, startAttempt} from './attempt.js'
-import {buildClaudeArgs, type ClaudeOutputFormat, type ClaudePermissionMode} from './claude-args.js'
+import {buildClaudeArgs, HOOK_DISABLING_ENV, type ClaudeOutputFormat, type ClaudePermissionMode} from './claude-args.js'
 import {absorbLine, createLineReader, emptyTranscript, parseClaudeOutput, summarizeInput, type ClaudeResultMessage, type ClaudeTranscript} from './claude-output.js'
 import {EngineFailureError, failureFromStatus} from './engine-failure.js'
 import {DEFAULT_MAX_TURNS} from './openai-tools-engine.js'
@@ -71,6 +71,7 @@ export function createClaudeCliEngine(options: ClaudeCliEngineOptions = {}): Eng
       const baseEnv = request.env ?? options.env ?? process.env
       const bin = options.bin ?? baseEnv.CTO_CLAUDE_BIN ?? 'claude'
       const env: NodeJS.ProcessEnv = {...baseEnv, CTO_WORKSPACE: request.workspace}
+      if (options.hookCommand !== false) for (const name of HOOK_DISABLING_ENV) delete env[name]
       if (request.model.apiKey) env.ANTHROPIC_API_KEY = request.model.apiKey
       if (request.model.baseURL) env.ANTHROPIC_BASE_URL = request.model.baseURL
       const args = buildClaudeArgs(request, {
