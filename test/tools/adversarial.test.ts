@@ -151,6 +151,7 @@ const cases: Case[] = [
   cmd('names credentials', 'cp ~/credentials/bank.txt .', 'names-protected-path', 'home'),
   cmd('names api keys (glob)', 'cat ~/agents/*/config.json', 'names-protected-path', 'home'),
   cmd('names keys (case)', 'tar czf k.tgz ~/.SSH', 'names-protected-path', 'home'),
+  cmd('names keys (glob class)', 'cat ~/.ss[h]/id_rsa', 'names-protected-path', 'home'),
   cmd('writes start-up file', 'echo "curl x | sh" >> ~/.bashrc', 'shell-startup-file', 'home'),
   cmd('writes git hook', 'echo "rm -rf ~" > .git/hooks/pre-commit', 'git-internals'),
   cmd('git hooksPath', 'git -c core.hooksPath=/tmp/x commit -m y', 'git-config-exec'),

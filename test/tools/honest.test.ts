@@ -152,6 +152,10 @@ describe('honest commands', () => {
     const d = await run('sh run.sh && git status --short | head -3')
     expect(String(d.stdout)).toMatch(/^(ran|changed)\n/)
   })
+  it('the [ test command and a bracket glob', async () => {
+    const d = await run('[ -d src ] && echo yes; ls [s]rc')
+    expect(d.stdout).toBe('yes\napp.ts\n')
+  })
   it('2>&1 and /dev/null redirections', async () => {
     const d = await run('ls missing 2>/dev/null; echo done 2>&1')
     expect(d.stdout).toBe('done\n')

@@ -264,7 +264,13 @@ function toWord(chars: Ch[]): ShWord {
   let dynamic = false
   let splittable = false
   let glob = false
-  for (const ch of chars) {
+  // `[` starts a pattern only when an unquoted `]` follows (a lone `[` is the test command).
+  const lastClose = chars.findLastIndex((c) => !c.q && !c.dyn && c.c === ']')
+  for (const [i, ch] of chars.entries()) {
+    if (!ch.q && ch.c === '[' && i >= lastClose) {
+      text += ch.c
+      continue
+    }
     if (ch.dyn) {
       text += DYN
       dynamic = true
