@@ -123,6 +123,18 @@ describe.skipIf(!realClaudeAvailable)('claude-cli engine with the real Claude Co
     expect(toolResults(server.requests[1])[0]).toMatchObject({is_error: true, content: expect.stringMatching(/forbidden path/)})
   })
 
+  it.each([
+    ['crashes', `"${process.execPath}" -e "throw new Error('hook bug')"`],
+    ['is missing', '/nonexistent/cto-hook'],
+  ])('fails closed when the hook %s: the tool does not run', async (_what, hookCommand) => {
+    const target = join(workspace, 'allowed-but-unchecked.txt')
+    server = await startAnthropicServer({script: [{toolUses: [{name: 'Write', input: {file_path: target, content: 'x'}}]}, {text: 'ok'}]})
+    const result = await createClaudeCliEngine({hookCommand, env}).run({model: sonnet(server.url), prompt: 'write', workspace, timeoutMs: 45_000})
+    expect(result.error).toBeUndefined()
+    await expect(readFile(target, 'utf8')).rejects.toThrow(/ENOENT/)
+    expect(toolResults(server.requests[1])[0].is_error).toBe(true)
+  })
+
   it('an API error from the server is a typed failure', async () => {
     server = await startAnthropicServer({handler: () => ({status: 400, errorMessage: `bad request for key ${TEST_ANTHROPIC_KEY}`})})
     const engine = createClaudeCliEngine({hookCommand: FORBIDDEN_HOOK_COMMAND, env})

@@ -67,7 +67,7 @@ describe('engine factory', () => {
     expect(result).toMatchObject({ok: true, text: 'from claude'})
     const [call] = await fake.invocations()
     const settings = JSON.parse(call.argv[call.argv.indexOf('--settings') + 1])
-    expect(settings.hooks.PreToolUse[0].hooks[0].command).toBe('"/usr/bin/node" "/x/bin/run.js" tools hook')
+    expect(settings.hooks.PreToolUse[0].hooks[0].command).toBe('"/usr/bin/node" "/x/bin/run.js" tools hook || exit 2')
     expect(call.argv[call.argv.indexOf('--model') + 1]).toBe('haiku')
   })
 })

@@ -21,9 +21,14 @@ export interface ClaudeHookSettings {
   }
 }
 
-/** Settings JSON for `--settings`: one PreToolUse hook running `command` for tools matching `matcher`. */
+/**
+ * Settings JSON for `--settings`: one PreToolUse hook running `command` for tools matching `matcher`.
+ * Claude Code only blocks on exit code 2; any other failure (a crash, exit 1, a missing program:
+ * 127) lets the tool run. `|| exit 2` makes every failure of the hook block (fail closed); its stderr
+ * still reaches the model.
+ */
 export function claudeHookSettings(command: string, matcher = '*', timeoutSeconds = 60): ClaudeHookSettings {
-  return {disableAllHooks: false, hooks: {PreToolUse: [{matcher, hooks: [{type: 'command', command, timeout: timeoutSeconds}]}]}}
+  return {disableAllHooks: false, hooks: {PreToolUse: [{matcher, hooks: [{type: 'command', command: `${command} || exit 2`, timeout: timeoutSeconds}]}]}}
 }
 
 export interface ClaudeArgsOptions {
