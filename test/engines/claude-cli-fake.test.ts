@@ -73,7 +73,7 @@ describe('claude-cli engine with a fake claude', () => {
     expect(flag('--append-system-prompt')).toBe('Be careful.')
     expect(JSON.parse(flag('--settings'))).toEqual({
       disableAllHooks: false,
-      hooks: {PreToolUse: [{matcher: '*', hooks: [{type: 'command', command: 'cto-hook-test || exit 2', timeout: 60}]}]},
+      hooks: {PreToolUse: [{matcher: '*', hooks: [{type: 'command', command: 'cto-hook-test || exit 2', timeout: 600}]}]},
     })
     expect(call.env).toMatchObject({
       ANTHROPIC_API_KEY: 'sk-ant-test-key-0123456789',

@@ -22,12 +22,19 @@ export interface ClaudeHookSettings {
 }
 
 /**
+ * Claude Code 2.1.197 lets the tool run when a hook times out (fail open; `onFailure: "block"` came
+ * later). So the hook gets a timeout far beyond its real run time (well under a second): a hung
+ * hook stalls the session until the attempt's own timeout kills the whole process group instead.
+ */
+export const HOOK_TIMEOUT_SECONDS = 600
+
+/**
  * Settings JSON for `--settings`: one PreToolUse hook running `command` for tools matching `matcher`.
  * Claude Code only blocks on exit code 2; any other failure (a crash, exit 1, a missing program:
  * 127) lets the tool run. `|| exit 2` makes every failure of the hook block (fail closed); its stderr
  * still reaches the model.
  */
-export function claudeHookSettings(command: string, matcher = '*', timeoutSeconds = 60): ClaudeHookSettings {
+export function claudeHookSettings(command: string, matcher = '*', timeoutSeconds = HOOK_TIMEOUT_SECONDS): ClaudeHookSettings {
   return {disableAllHooks: false, hooks: {PreToolUse: [{matcher, hooks: [{type: 'command', command: `${command} || exit 2`, timeout: timeoutSeconds}]}]}}
 }
 
