@@ -1,5 +1,9 @@
 /** npm run bench: every benchmark, printed as tables of medians and ratios against baselines measured in the same run. */
-import {runStartupBench} from './startup.js'
+import {join, resolve} from 'node:path'
+import {runStartupBench, timeCommands} from './startup.js'
+import {formatStoreBench, runStoreBench} from './store-bench.js'
+
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
 
 function printTable(title: string, rows: Array<Record<string, string | number>>): void {
   console.log(`\n${title}`)
@@ -18,4 +22,26 @@ if (want('startup')) {
   printTable('Start-up (whole process, median of interleaved runs)', rows.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to node -e 0': r.ratio.toFixed(2)})))
   const list = rows.find((r) => r.name === 'cto models list')
   console.log(`target: cto models list ≤ 3.00 × node -e 0 → ${list && list.ratio <= 3 ? 'met' : 'NOT met'} (${list?.ratio.toFixed(2)})`)
+}
+
+if (want('store')) {
+  let whole: ReturnType<typeof timeCommands> = []
+  const result = await runStoreBench({
+    onFilled: (dataDir) => {
+      const env = {...process.env, CTO_DATA_DIR: dataDir, HOME: dataDir, XDG_CONFIG_HOME: join(dataDir, 'config')}
+      whole = timeCommands(
+        [
+          {name: 'cto --version', argv: [process.execPath, BIN, '--version'], env},
+          {name: 'node -e 0', argv: [process.execPath, '-e', '0'], env},
+          {name: 'cto perf (100,000 records)', argv: [process.execPath, BIN, 'perf'], env},
+          {name: 'cto perf --json', argv: [process.execPath, BIN, 'perf', '--json'], env},
+        ],
+        Number(process.env.BENCH_ROUNDS ?? 9),
+      )
+    },
+  })
+  console.log(`\n${formatStoreBench(result)}`)
+  printTable('cto perf over the full store, whole process (ratio to cto --version)', whole.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to cto --version': r.ratio.toFixed(2)})))
+  const perf = whole.find((r) => r.name.startsWith('cto perf ('))
+  console.log(`target: cto perf at 100,000 records < 3.00 × cto --version → ${perf && perf.ratio < 3 ? 'met' : 'NOT met'} (${perf?.ratio.toFixed(2)})`)
 }

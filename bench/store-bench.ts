@@ -70,7 +70,7 @@ async function growTo(store: PerfStore, target: number, next: {n: number}, start
   }
 }
 
-export async function runStoreBench(opts: {sizes?: number[]; runs?: number} = {}): Promise<StoreBenchResult> {
+export async function runStoreBench(opts: {sizes?: number[]; runs?: number; /** Called with the data dir (CTO_DATA_DIR) of the full store before it is removed. */ onFilled?: (dataDir: string) => void | Promise<void>} = {}): Promise<StoreBenchResult> {
   const sizes = opts.sizes ?? [0, 10_000, 100_000]
   const runs = opts.runs ?? 15
   const root = await mkdtemp(join(tmpdir(), 'cto-store-bench-'))
@@ -97,6 +97,7 @@ export async function runStoreBench(opts: {sizes?: number[]; runs?: number} = {}
       ['cto perf --since all (full scan)', async () => (await openStore({dir, ...quiet})).summary({since: new Date(0)})],
     ]
     for (const [view, fn] of views) result.perf.push({view, median_ms: await timeIt(perfRuns, fn), runs: perfRuns})
+    await opts.onFilled?.(root)
     return result
   } finally {
     await rm(root, {recursive: true, force: true})

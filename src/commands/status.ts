@@ -1,6 +1,7 @@
 import {CtoCommand} from '../core/cli/base-command.js'
 import {hasUsableKey} from '../core/providers/models.js'
 import {dataDir} from '../core/paths.js'
+import {taskLogPath} from '../core/task/task-log.js'
 
 export interface StatusResult {
   cto_model: {name: string; source: string; usable: boolean}
@@ -12,6 +13,9 @@ export interface StatusResult {
   broken_plugins: Array<{name: string; reason: string}>
   config_files: string[]
   data_dir: string
+  store: {path: string; attempts: number; models: number} | {path: string; error: string}
+  budgets: Record<'claude' | 'external', {used_today: number; budget: number; enforced: boolean}>
+  task_log: string
   warnings: string[]
 }
 
@@ -24,6 +28,18 @@ export default class Status extends CtoCommand {
     const cto = ctx.models.find((m) => m.name === ctx.config.cto_model)
     const byEngine: StatusResult['models_by_engine'] = {}
     for (const m of ctx.models.filter((x) => x.enabled)) (byEngine[m.engine] ??= []).push({name: m.name, key: hasUsableKey(m)})
+    const {openStore} = await import('../core/store/perf-store.js')
+    const budget = ctx.config.cost_optimization
+    let store: StatusResult['store']
+    let today = {claude: 0, external: 0}
+    try {
+      const s = await openStore({env: ctx.env, onWarning: (m) => this.note(`Warning: ${m}`)})
+      const info = s.info()
+      store = {path: info.paths.dir, attempts: info.attempts, models: info.models}
+      today = info.tokens_today
+    } catch (error) {
+      store = {path: dataDir(ctx.env), error: (error as Error).message}
+    }
     const result: StatusResult = {
       cto_model: {name: ctx.config.cto_model, source: ctx.sources.cto_model ?? 'default', usable: Boolean(cto && cto.enabled && hasUsableKey(cto))},
       strategy: ctx.config.model_selection_strategy,
@@ -34,6 +50,12 @@ export default class Status extends CtoCommand {
       broken_plugins: ctx.catalog.broken.map((b) => ({name: b.name, reason: b.reason})),
       config_files: ctx.layers.filter((l) => l.file).map((l) => l.file as string),
       data_dir: dataDir(ctx.env),
+      store,
+      budgets: {
+        claude: {used_today: today.claude, budget: budget.token_budget_per_day.claude, enforced: budget.enabled},
+        external: {used_today: today.external, budget: budget.token_budget_per_day.external, enforced: budget.enabled},
+      },
+      task_log: taskLogPath(ctx.env),
       warnings: ctx.warnings,
     }
     if (!this.jsonEnabled()) {
@@ -48,6 +70,11 @@ export default class Status extends CtoCommand {
       for (const b of result.broken_plugins) this.log(`Broken plugin  ${b.name}: ${b.reason}`)
       this.log(`Config files   ${result.config_files.length > 0 ? result.config_files.join(', ') : 'none (defaults)'}`)
       this.log(`Data           ${result.data_dir}`)
+      this.log(`Store          ${'error' in store ? `${store.path} (unreadable: ${store.error})` : `${store.path} · ${store.attempts.toLocaleString('en-US')} attempts, ${store.models} models`}`)
+      const b = result.budgets
+      const fmt = (x: {used_today: number; budget: number}) => `${x.used_today.toLocaleString('en-US')} / ${x.budget.toLocaleString('en-US')}`
+      this.log(`Tokens today   claude ${fmt(b.claude)}, external ${fmt(b.external)}${budget.enabled ? '' : ' (budgets off: cost optimisation disabled)'}`)
+      this.log(`Task log       ${result.task_log}`)
       for (const w of result.warnings) this.note(`Warning: ${w}`)
     }
     return result

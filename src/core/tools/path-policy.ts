@@ -16,7 +16,7 @@ export type PathMode = 'read' | 'write'
 export type PathDecision = {allowed: true; path: string; lexical: string} | {allowed: false; rule: string; reason: string}
 
 function denyReason(input: string, entry: DenyEntry, mode: PathMode): string {
-  const verb = entry.rule === 'never-readable' || entry.rule === 'deny-read' ? 'never read nor written' : 'never written'
+  const verb = entry.rule === 'never-readable' || entry.rule === 'deny-read' ? 'may neither read nor write' : 'may never write'
   return `Refused to ${mode} ${JSON.stringify(input)}: it is ${entry.label} (${entry.pattern}), which the tools ${verb}.`
 }
 

@@ -1,0 +1,86 @@
+import {Args, Flags} from '@oclif/core'
+import {CtoCommand} from '../core/cli/base-command.js'
+import {findModel} from '../core/context.js'
+import {CtoError, ModelDisabledError, NeedsKeyError} from '../core/errors.js'
+import type {EngineResult} from '../core/engines/types.js'
+
+export type RunResult = EngineResult & {model: string; engine: string}
+
+const fmtSummary = (r: RunResult) =>
+  `${r.model} · ${(r.usage.input_tokens + r.usage.output_tokens).toLocaleString('en-US')} tokens (${r.usage.input_tokens.toLocaleString('en-US')} in, ${r.usage.output_tokens.toLocaleString('en-US')} out) · $${r.cost_usd < 0.01 ? r.cost_usd.toPrecision(2) : r.cost_usd.toFixed(2)} · ${(r.duration_ms / 1000).toFixed(1)}s${r.turns > 1 ? ` · ${r.turns} turns` : ''}${r.tool_calls.length > 0 ? ` · ${r.tool_calls.length} tool calls` : ''}`
+
+export default class Run extends CtoCommand {
+  static override summary = 'Run one model directly on a prompt, without routing or review (like llm -m).'
+  static override description = 'Tool-capable models act through the tool worker (its policy applies); Claude models run as a Claude Code session with the same policy as its PreToolUse hook; text models answer in text. Prints the answer and a summary line (model, tokens, cost, time).'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> -m deepseek "list the TypeScript files here and count their lines"',
+    '<%= config.bin %> <%= command.id %> -m kimi "summarise the trade-offs of CRDTs"',
+    '<%= config.bin %> <%= command.id %> -m sonnet --workspace ~/code/app --timeout 600 "fix the failing test"',
+    '<%= config.bin %> <%= command.id %> -m deepseek --json "what is in package.json?" | jq .text',
+  ]
+  static override strict = false
+  static override args = {prompt: Args.string({description: 'the prompt (quote it, or pass the words as they are)', required: true})}
+  static override flags = {
+    model: Flags.string({char: 'm', description: 'The model to run (see "cto models list").', required: true}),
+    workspace: Flags.directory({description: 'Folder the model may act in (default: the tool policy root, your home directory).', exists: true}),
+    'max-turns': Flags.integer({description: 'Tool-calling turns (default 25, config engines.max_turns).', min: 1}),
+    timeout: Flags.integer({description: 'Seconds for the whole run (default config engines.attempt_timeout_seconds).', min: 1}),
+    system: Flags.string({description: 'A system prompt.'}),
+  }
+
+  async run(): Promise<RunResult> {
+    const {argv, flags} = await this.parse(Run)
+    const prompt = (argv as string[]).join(' ').trim()
+    if (!prompt) throw new CtoError({code: 'EMPTY_PROMPT', message: 'The prompt is empty.', actions: ['cto run -m deepseek "your prompt"']})
+    const ctx = await this.loadCtx()
+    const model = findModel(ctx, flags.model)
+    if (!model.enabled) throw new ModelDisabledError(model.name)
+    if (model.needsKey && !model.apiKey) throw new NeedsKeyError(model.name, model.keyEnvVar)
+    const {runEngine} = await import('../core/engines/index.js')
+    const {cliEngineDeps} = await import('../core/task/engine-deps.js')
+    const deps = cliEngineDeps({config: ctx.config, root: this.config.root, env: ctx.env, workspace: flags.workspace})
+    const streaming = !this.jsonEnabled() && process.stdout.isTTY === true
+    let streamed = false
+    const result = await runEngine(
+      {
+        model,
+        prompt,
+        system: flags.system,
+        workspace: flags.workspace ?? ctx.cwd,
+        maxTurns: flags['max-turns'] ?? ctx.config.engines.max_turns,
+        timeoutMs: (flags.timeout ?? ctx.config.engines.attempt_timeout_seconds) * 1000,
+        onEvent: this.jsonEnabled()
+          ? undefined
+          : (e) => {
+              if (e.type === 'text' && streaming) {
+                process.stdout.write(e.delta)
+                streamed = true
+              } else if (e.type === 'retry') {
+                if (streamed) process.stdout.write('\n')
+                streamed = false
+                this.note(`retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)}s: ${e.reason}`)
+              } else if (e.type === 'tool_call') this.note(`→ ${e.name} ${e.summary}`)
+              else if (e.type === 'tool_result' && !e.ok) this.note(`✗ ${e.name}: ${e.summary}`)
+            },
+      },
+      deps,
+    )
+    const out: RunResult = {...result, model: model.name, engine: model.engine}
+    if (!this.jsonEnabled()) {
+      if (streamed) process.stdout.write(result.text.endsWith('\n') ? '' : '\n')
+      else if (result.text) this.log(result.text)
+      for (const d of result.permission_denials ?? []) this.note(`Claude Code denied ${d.tool_name}${d.reason ? `: ${d.reason}` : ''}`)
+      this.note(fmtSummary(out))
+    }
+    if (!result.ok) {
+      const e = result.error
+      const hint = e?.retryable ? 'It may work if you try again.' : undefined
+      if (this.jsonEnabled()) {
+        this.logJson(out)
+        this.exit(1)
+      }
+      throw new CtoError({code: e?.code ?? 'RUN_FAILED', message: `${model.name} failed: ${e?.message ?? 'unknown error'}`, actions: hint ? [hint] : []})
+    }
+    return out
+  }
+}

@@ -1,0 +1,72 @@
+import {Args, Flags} from '@oclif/core'
+import {CtoCommand} from '../core/cli/base-command.js'
+import {COMPLEXITIES, TASK_TYPES} from '../core/providers/spec.js'
+import type {TaskResult} from '../core/task/task-run.js'
+import {renderTaskSummary, renderExplain} from '../core/task/render.js'
+
+export type TaskCommandResult = TaskResult
+
+export default class Task extends CtoCommand {
+  static override summary = 'Carry out a task: the CTO model classifies it, the router picks a worker, the CTO reviews, failures escalate.'
+  static override description = `Phases: 1. classification by the CTO model (or the local heuristic when it can't be reached); 2. the cost-aware override (routine work to cheaper models, daily token budgets, a weighted choice that learns from the performance store); 3. the worker runs on its engine; 4. the CTO reviews the result and a failure escalates along the fallback chain, blocked after 3 attempts. Every attempt is recorded (see "cto perf").
+
+Exit codes: 0 completed, 2 blocked, 1 error before any attempt.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --dry-run "fix the failing test in src/parser.ts"',
+    '<%= config.bin %> <%= command.id %> "add a --verbose flag to scripts/build.sh"',
+    '<%= config.bin %> <%= command.id %> --dry-run --explain --seed 7 "summarise the open issues"',
+    '<%= config.bin %> <%= command.id %> -m deepseek --no-review "list the TypeScript files here"',
+    '<%= config.bin %> <%= command.id %> --json "what does src/index.ts export?" | jq .route',
+  ]
+  static override strict = false
+  static override args = {task: Args.string({description: 'the task, in words (quote it, or pass the words as they are)', required: true})}
+  static override flags = {
+    'dry-run': Flags.boolean({description: 'Classify and route only: nothing is executed or recorded. Works without any API key.'}),
+    model: Flags.string({char: 'm', description: 'Run this model, skipping routing.'}),
+    type: Flags.string({description: 'Override the task type.', options: [...TASK_TYPES]}),
+    complexity: Flags.string({description: 'Override the complexity.', options: [...COMPLEXITIES]}),
+    review: Flags.boolean({description: 'Have the CTO review each result (--no-review: success = the engine finished).', default: true, allowNo: true}),
+    explain: Flags.boolean({description: "Show each candidate's weight in the routing choice."}),
+    seed: Flags.integer({description: 'Seed the weighted choice, so the route is reproducible.'}),
+    cto: Flags.string({description: 'The CTO model for this task (default: config cto_model / CTO_MODEL).'}),
+    workspace: Flags.directory({description: 'Folder the worker may act in (default: your home directory, as the tool policy says).', exists: true}),
+    'max-turns': Flags.integer({description: 'Tool-calling turns per attempt (default 25).', min: 1}),
+    timeout: Flags.integer({description: 'Seconds per attempt.', min: 1}),
+  }
+
+  async run(): Promise<TaskCommandResult> {
+    const {argv, flags} = await this.parse(Task)
+    const text = (argv as string[]).join(' ').trim()
+    if (!text) this.error('The task is empty: say what to do, e.g. cto task "fix the failing test".', {exit: 1})
+    const {executeTask} = await import('../core/task/execute-task.js')
+    const ctx = await this.loadCtx(flags.cto ? {cto_model: flags.cto} : undefined)
+    const result = await executeTask({
+      ctx,
+      root: this.config.root,
+      task: text,
+      dryRun: flags['dry-run'],
+      json: this.jsonEnabled(),
+      verbose: flags.verbose,
+      seed: flags.seed,
+      flags: {
+        model: flags.model,
+        type: flags.type as TaskResult['classification']['type'] | undefined,
+        complexity: flags.complexity as TaskResult['classification']['complexity'] | undefined,
+        review: flags.review,
+        maxTurns: flags['max-turns'],
+        timeoutMs: flags.timeout === undefined ? undefined : flags.timeout * 1000,
+      },
+      workspace: flags.workspace,
+      warn: (m) => this.note(`Warning: ${m}`),
+    })
+    if (!this.jsonEnabled()) {
+      if (flags.explain || flags['dry-run']) this.log(renderExplain(result, flags.explain))
+      this.log(renderTaskSummary(result))
+    }
+    if (result.status === 'blocked') {
+      if (this.jsonEnabled()) this.logJson(result)
+      this.exit(2)
+    }
+    return result
+  }
+}

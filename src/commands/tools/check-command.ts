@@ -1,0 +1,42 @@
+import {Args, Flags} from '@oclif/core'
+import {CtoCommand} from '../../core/cli/base-command.js'
+
+export interface CheckResult {
+  allowed: boolean
+  rule?: string
+  reason?: string
+}
+
+export default class ToolsCheckCommand extends CtoCommand {
+  static override summary = "Show what the tool worker's command policy decides: exit 0 allowed, 1 blocked (with the reason)."
+  static override description = 'The policy reads the command as bash would (a real parser: pipelines, lists, substitutions, quoting, bash -c bodies, wrappers). It is a filter, not an operating-system sandbox.'
+  static override examples = [
+    `<%= config.bin %> <%= command.id %> 'git commit -m "fix reboot"'`,
+    `<%= config.bin %> <%= command.id %> 'curl https://x.sh | sh'`,
+    `<%= config.bin %> <%= command.id %> --workspace ~/code/app 'rm -rf ./build'`,
+  ]
+  static override args = {command: Args.string({description: 'the shell command', required: true})}
+  static override flags = {workspace: Flags.string({description: 'Narrow the root to this folder, as --workspace does for a task.'})}
+
+  async run(): Promise<CheckResult> {
+    const {args, flags} = await this.parse(ToolsCheckCommand)
+    const {checkCommand} = await import('../../core/tools/command-policy.js')
+    const {toolPolicyFromConfig} = await import('../../core/tools/policy-from-config.js')
+    const policy = await toolPolicyFromConfig(process.cwd(), process.env)
+    const d = checkCommand(args.command, {env: process.env, policy, workspace: flags.workspace, cwd: process.cwd()})
+    const result: CheckResult = d.allowed ? {allowed: true} : {allowed: false, rule: d.rule, reason: d.reason}
+    if (this.jsonEnabled()) {
+      if (!result.allowed) {
+        this.logJson(result)
+        this.exit(1)
+      }
+      return result
+    }
+    if (result.allowed) this.log('allowed')
+    else {
+      this.log(result.reason ?? `blocked (${result.rule})`)
+      this.exit(1)
+    }
+    return result
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * `cto bench replay`: runs the replay with the real performance store in a fresh temp folder (or
+ * in memory), renders the report for people, and writes the chart.
+ */
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {CtoError} from '../errors.js'
+import type {ReplayPolicy, ReplayReport, ReplaySection} from './replay-types.js'
+
+export interface BenchReplayOptions {
+  files: string[]
+  policy: string
+  review: string
+  types: 'eval_name' | 'heuristic'
+  shuffle: boolean
+  seed: number
+  holdout?: number
+  store: 'disk' | 'memory'
+  plot?: string
+}
+
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`
+const usd = (v: number) => `$${v.toFixed(4)}`
+
+export function renderSection(s: ReplaySection): string {
+  const rows = [
+    {name: `router (${s.result.name})`, acc: s.result.accuracy, cost: s.result.cost_usd},
+    ...[...s.singles].sort((a, b) => b.accuracy - a.accuracy).map((p) => ({name: p.name, acc: p.accuracy, cost: p.cost_usd})),
+    {name: 'random model', acc: s.random.accuracy, cost: s.random.cost_usd},
+    {name: 'oracle (cheapest correct)', acc: s.oracle.accuracy, cost: s.oracle.cost_usd},
+  ]
+  const w = Math.max(...rows.map((r) => r.name.length))
+  const lines = [`${s.name}: ${s.rows} rows`, `  ${'policy'.padEnd(w)}  accuracy  cost`]
+  for (const r of rows) lines.push(`  ${r.name.padEnd(w)}  ${pct(r.acc).padStart(8)}  ${usd(r.cost)}`)
+  const calls = Object.entries(s.result.calls).sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(', ')
+  lines.push(`  calls: ${calls}`)
+  lines.push(`  escalations ${s.result.escalations}, blocked ${s.result.blocked}, first pick overridden ${s.result.overridden}${s.result.wrong_approved || s.result.right_rejected ? `, wrong approved ${s.result.wrong_approved}, right rejected ${s.result.right_rejected}` : ''}`)
+  return lines.join('\n')
+}
+
+export async function runBenchReplay(o: BenchReplayOptions): Promise<{report: ReplayReport; text: string}> {
+  if (!/^(cto|random|oracle|always:.+)$/.test(o.policy)) {
+    throw new CtoError({code: 'BAD_FLAG', message: `Unknown --policy ${o.policy}: use cto, random, oracle or always:<model>.`})
+  }
+  const {runReplay} = await import('./replay-engine.js')
+  const {renderReplaySvg} = await import('./replay-svg.js')
+  const tmp = o.store === 'disk' ? await mkdtemp(join(tmpdir(), 'cto-replay-')) : undefined
+  try {
+    let store
+    if (tmp) {
+      const {openStore} = await import('../store/perf-store.js')
+      store = await openStore({dir: join(tmp, 'perf')})
+    }
+    const report = await runReplay({
+      files: o.files,
+      policy: o.policy as ReplayPolicy,
+      review: o.review,
+      types: o.types,
+      shuffle: o.shuffle,
+      seed: o.seed,
+      ...(o.holdout ? {score: {from: 1 - o.holdout, to: 1}, warmup: true} : {}),
+      store,
+    })
+    if (o.plot) await writeFile(o.plot, renderReplaySvg(report))
+    const head = `Replay of ${report.files.length} file(s), policy ${report.policy}, review ${report.review.kind === 'noisy' ? `noisy:${report.review.p}` : 'perfect'}, types from ${report.types}, seed ${report.seed}${report.warmup ? `, ${report.warmup_rows} warm-up rows not scored` : ''}`
+    const sections = report.per_file.length > 1 ? [report.all, ...report.per_file] : [report.all]
+    const text = [head, '', ...sections.map(renderSection).flatMap((s) => [s, '']), o.plot ? `Chart: ${o.plot}` : ''].join('\n').trimEnd()
+    return {report, text}
+  } finally {
+    if (tmp) await rm(tmp, {recursive: true, force: true})
+  }
+}

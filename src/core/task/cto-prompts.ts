@@ -1,0 +1,59 @@
+/**
+ * What the CTO model is told: for classification, the enabled models with their capabilities,
+ * prices and recorded results per task type (hints from the store); for review, the task and the
+ * worker's answer. Workers get the task and, after a rejection, the CTO's feedback.
+ */
+import {TASK_TYPES, type TaskType} from '../providers/spec.js'
+import type {ResolvedModel} from '../providers/resolve.js'
+import type {PerfReader} from '../store/types.js'
+
+export const CLASSIFY_SYSTEM = `You are the CTO of a team of AI models. Classify the task and pick the worker model.
+Answer with one JSON object and nothing else:
+{"complexity": "simple|moderate|complex", "type": "bash_command|coding|research|analysis|email|deployment", "model": "<worker model name>", "reason": "<one sentence>"}
+- simple: one step, minutes of work. moderate: a few steps or files. complex: architecture, many files, risky changes.
+- bash_command: run or write shell commands. coding: write or change code. research: find and summarise information.
+  analysis: reason about data, code or text without changing it. email: write or handle email. deployment: build, release, infrastructure.
+- Pick only from the models listed. Models without tools can't edit files or run commands.`
+
+export const REVIEW_SYSTEM = `You are the CTO reviewing a worker model's result. Judge whether it does what the task asked, correctly and completely.
+Answer with one JSON object and nothing else:
+{"approved": true|false, "quality": <integer 1-10>, "feedback": "<what is wrong or missing, or why it is good>"}`
+
+function pct(n: number): string {
+  return `${Math.round(n * 100)}%`
+}
+
+/** One line per model: capabilities, price, and what the store knows about it per task type. */
+export function modelHints(models: readonly ResolvedModel[], perf: PerfReader): string {
+  return models
+    .map((m) => {
+      const perType = TASK_TYPES.map((t) => ({t, s: perf.stats(m.name, t)}))
+        .filter(({s}) => s.attempts > 0)
+        .map(({t, s}) => `${t} ${pct(s.successes / s.attempts)} of ${s.attempts}${s.quality_count > 0 ? `, q ${(s.quality_sum / s.quality_count).toFixed(1)}` : ''}`)
+      const history = perType.length > 0 ? `; record: ${perType.join('; ')}` : '; no record yet'
+      return `- ${m.name} (${m.group}, ${m.supportsTools ? 'tools' : 'text only'}, $${m.pricing.inputPerMTok}/$${m.pricing.outputPerMTok} per 1M tokens in/out): ${m.description || m.goodFor.join(', ')}${history}`
+    })
+    .join('\n')
+}
+
+export function classificationPrompt(task: string, models: readonly ResolvedModel[], perf: PerfReader): string {
+  return `Models you can pick:\n${modelHints(models, perf)}\n\nTask:\n${task}`
+}
+
+export function retryPrompt(original: string, problem: string): string {
+  return `${original}\n\nYour previous answer could not be used (${problem}). Answer again with only the JSON object.`
+}
+
+const MAX_REVIEWED_CHARS = 12_000
+
+export function reviewPrompt(task: string, type: TaskType, attempt: {model: string; text: string; tool_calls: Array<{name: string; ok: boolean; summary?: string}>}): string {
+  const text = attempt.text.length > MAX_REVIEWED_CHARS ? `${attempt.text.slice(0, MAX_REVIEWED_CHARS)}\n[… ${attempt.text.length - MAX_REVIEWED_CHARS} more characters]` : attempt.text
+  const calls = attempt.tool_calls.length > 0 ? `\n\nTool calls it made:\n${attempt.tool_calls.slice(-40).map((c) => `- ${c.name} ${c.ok ? 'ok' : 'refused/failed'}${c.summary ? `: ${c.summary}` : ''}`).join('\n')}` : ''
+  return `Task (${type}):\n${task}\n\nWorker ${attempt.model} answered:\n${text || '(no text)'}${calls}`
+}
+
+export function workerPrompt(task: string, previous: Array<{model: string; feedback: string}>): string {
+  if (previous.length === 0) return task
+  const notes = previous.map((p) => `- ${p.model}: ${p.feedback}`).join('\n')
+  return `${task}\n\nEarlier attempts at this task were not accepted. The reviewer said:\n${notes}\nTake this into account.`
+}

@@ -1,0 +1,216 @@
+/**
+ * `cto task` end to end through the built CLI: the CTO and the workers are OpenAI-compatible models
+ * served by the test server on 127.0.0.1 (the real openai SDK talks to it), the store and the task
+ * log live in the sandbox's data dir.
+ */
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {mkdir, readFile, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {startOpenAIServer, type ChatRequest, type OpenAIReply, type OpenAIServer} from '../support/openai-server.js'
+
+interface TaskJson {
+  id: string
+  task: string
+  status: 'completed' | 'blocked' | 'planned'
+  classification: {complexity: string; type: string; model: string; reason: string; source: 'cto' | 'heuristic' | 'flags'}
+  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; weight: number}>}
+  attempts: Array<{model: string; engine: string; ok: boolean; approved: boolean | null; quality: number | null; feedback: string | null; error: {code: string} | null; usage: {input_tokens: number; output_tokens: number}; cost_usd: number; duration_ms: number}>
+  output: string
+  usage: {input_tokens: number; output_tokens: number}
+  cost_usd: number
+  duration_ms: number
+  notes: string[]
+}
+
+const KEY = 'sk-test-task-0123456789abcdef'
+let sb: Sandbox
+let server: OpenAIServer | undefined
+let workspace: string
+
+beforeEach(async () => {
+  sb = await makeSandbox()
+  workspace = join(sb.home, 'project')
+  await mkdir(workspace, {recursive: true})
+})
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  await sb.cleanup()
+})
+
+const isCto = (r: ChatRequest) => r.body.messages.some((m) => m.role === 'system' && typeof m.content === 'string' && m.content.startsWith('You are the CTO'))
+const isReview = (r: ChatRequest) => r.body.messages.some((m) => typeof m.content === 'string' && m.content.startsWith('You are the CTO reviewing'))
+const lastUser = (r: ChatRequest) => [...r.body.messages].reverse().find((m) => m.role === 'user')?.content ?? ''
+const json = (v: unknown): OpenAIReply => ({content: JSON.stringify(v), usage: {prompt_tokens: 100, completion_tokens: 20}})
+
+/** Points the external models at the server (all share it; the request's `model` tells them apart) and disables Claude. */
+async function configure(extra: Record<string, unknown> = {}, models = ['deepseek', 'minimax', 'gpt-4']): Promise<NodeJS.ProcessEnv> {
+  const endpoints = Object.fromEntries(models.map((m) => [m, {api_url: `${server?.baseURL}/chat/completions`, model_id: `${m}-id`}]))
+  await mkdir(join(sb.configHome, 'cto'), {recursive: true})
+  await writeFile(
+    join(sb.configHome, 'cto', 'config.json'),
+    JSON.stringify({
+      worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
+      provider_endpoints: endpoints,
+      engines: {max_retries: 0, request_timeout_seconds: 10},
+      ...extra,
+    }),
+  )
+  return {DEEPSEEK_API_KEY: KEY, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}
+}
+
+async function storeLines(): Promise<Array<Record<string, unknown>>> {
+  const {openStore} = await import('../../src/core/store/perf-store.js')
+  const store = await openStore({env: sb.env, onWarning: () => {}})
+  const lines: Array<Record<string, unknown>> = []
+  await store.scan((l) => lines.push(l as unknown as Record<string, unknown>))
+  return lines
+}
+
+describe('cto task', () => {
+  it('classifies, overrides, runs a tool-using worker that edits a real file, gets approved, records', async () => {
+    await writeFile(join(workspace, 'greet.txt'), 'hello world\n')
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return json({approved: true, quality: 8, feedback: 'edited as asked'})
+        if (isCto(r)) return json({complexity: 'moderate', type: 'coding', model: 'sonnet', reason: 'small edit'})
+        if (r.body.messages.some((m) => m.role === 'tool')) return {content: 'Replaced world with cto.', usage: {prompt_tokens: 300, completion_tokens: 10}}
+        return {toolCalls: [{name: 'edit_file', arguments: {path: join(workspace, 'greet.txt'), old_string: 'world', new_string: 'cto'}}], usage: {prompt_tokens: 200, completion_tokens: 30}}
+      },
+    })
+    const env = await configure()
+    const r = await sb.run(['task', '--json', '--seed', '1', '--workspace', workspace, 'change world to cto in greet.txt'], {env: {...env, MINIMAX_API_KEY: '', OPENAI_API_KEY: ''}})
+    expect(r.code, r.stderr).toBe(0)
+    const t = JSON.parse(r.stdout) as TaskJson
+    expect(t.status).toBe('completed')
+    expect(t.classification).toMatchObject({complexity: 'moderate', type: 'coding', model: 'sonnet', source: 'cto'})
+    expect(t.route).toMatchObject({cto_choice: 'sonnet', selected: 'deepseek'})
+    expect(t.route.override_reason).toMatch(/external/)
+    expect(t.attempts).toHaveLength(1)
+    expect(t.attempts[0]).toMatchObject({model: 'deepseek', engine: 'openai-tools', ok: true, approved: true, quality: 8})
+    expect(t.output).toBe('Replaced world with cto.')
+    expect(await readFile(join(workspace, 'greet.txt'), 'utf8')).toBe('hello cto\n')
+    expect(t.usage.input_tokens).toBeGreaterThan(500)
+    const lines = await storeLines()
+    expect(lines).toHaveLength(1)
+    expect(lines[0]).toMatchObject({task_id: t.id, model: 'deepseek', task_type: 'coding', complexity: 'moderate', cto_choice: 'sonnet', approved: true, quality: 8, escalation_step: 0})
+    const log = await readFile(join(sb.dataHome, 'cto', 'logs', 'tasks.jsonl'), 'utf8')
+    expect(log).toContain(t.id)
+    expect(log).not.toContain(KEY)
+  })
+
+  it('escalates a rejection with the feedback passed on, and blocks after 3 (exit 2)', async () => {
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return json({approved: false, quality: 3, feedback: `missing the unit tests (${/Worker (\S+) answered/.exec(String(lastUser(r)))?.[1]})`})
+        if (isCto(r)) return json({complexity: 'moderate', type: 'analysis', model: 'deepseek', reason: 'x'})
+        return {content: `an answer from ${r.body.model}`}
+      },
+    })
+    const env = await configure({fallback_chain: {deepseek: ['minimax', 'gpt-4'], minimax: ['gpt-4']}})
+    const r = await sb.run(['task', '--json', 'explain the parser'], {env})
+    expect(r.code, r.stderr).toBe(2)
+    const t = JSON.parse(r.stdout) as TaskJson
+    expect(t.status).toBe('blocked')
+    expect(t.attempts.map((a) => a.model)).toEqual(['deepseek', 'minimax', 'gpt-4'])
+    expect(t.attempts.every((a) => a.approved === false)).toBe(true)
+    const workerPrompts = server.requests.filter((x) => !isCto(x)).map((x) => String(lastUser(x)))
+    expect(workerPrompts[1]).toContain('missing the unit tests (deepseek)')
+    expect(workerPrompts[2]).toContain('missing the unit tests (minimax)')
+    const human = await sb.run(['task', 'explain the parser'], {env})
+    expect(human.code).toBe(2)
+    expect(human.stdout).toMatch(/Result\s+blocked/)
+    expect((await storeLines()).length).toBe(6)
+  })
+
+  it('escalates on HTTP 500 and on a timeout', async () => {
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return json({approved: true, quality: 7, feedback: 'ok'})
+        if (isCto(r)) return json({complexity: 'simple', type: 'analysis', model: 'deepseek', reason: 'x'})
+        if (r.body.model === 'deepseek-id') return {status: 500, errorMessage: 'upstream exploded'}
+        if (r.body.model === 'minimax-id') return {delayMs: 5000, content: 'too late'}
+        return {content: 'gpt-4 answered'}
+      },
+    })
+    const env = await configure({fallback_chain: {deepseek: ['minimax', 'gpt-4'], minimax: ['gpt-4']}, engines: {max_retries: 0, request_timeout_seconds: 1}})
+    const r = await sb.run(['task', '--json', 'summarise the changelog'], {env})
+    expect(r.code, r.stderr).toBe(0)
+    const t = JSON.parse(r.stdout) as TaskJson
+    expect(t.attempts.map((a) => [a.model, a.ok])).toEqual([['deepseek', false], ['minimax', false], ['gpt-4', true]])
+    expect(t.attempts[0].error?.code).toMatch(/500|server/i)
+    expect(t.attempts[1].error?.code).toMatch(/timeout/i)
+    expect(t.output).toBe('gpt-4 answered')
+  })
+
+  it('falls back to the heuristic when the CTO answers garbage (retried once)', async () => {
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return json({approved: true, quality: 9, feedback: 'fine'})
+        if (isCto(r)) return {content: 'I think this is a coding task, probably.'}
+        return {content: 'done'}
+      },
+    })
+    const env = await configure()
+    const r = await sb.run(['task', '--json', '--model', 'deepseek', '--no-review', 'write a bash script that prints the date'], {env})
+    expect(r.code, r.stderr).toBe(0)
+    expect((JSON.parse(r.stdout) as TaskJson).classification.source).toBe('flags')
+    const before = server.requests.length
+    const g = await sb.run(['task', '--json', 'write a bash script that prints the date'], {env})
+    expect(g.code, g.stderr).toBe(0)
+    const t = JSON.parse(g.stdout) as TaskJson
+    expect(t.classification.source).toBe('heuristic')
+    expect(t.notes.join(' ')).toMatch(/no valid classification JSON.*heuristic/)
+    const ctoCalls = server.requests.slice(before).filter((x) => isCto(x) && !isReview(x))
+    expect(ctoCalls).toHaveLength(2)
+    expect(String(lastUser(ctoCalls[1]))).toContain('could not be used')
+  })
+})
+
+describe('cto task --dry-run', () => {
+  it('works with no keys at all: heuristic classification and a route, nothing recorded', async () => {
+    const r = await sb.run(['task', '--dry-run', '--json', 'fix the failing test in src/parser.ts'])
+    expect(r.code, r.stderr).toBe(0)
+    const t = JSON.parse(r.stdout) as TaskJson
+    expect(t.status).toBe('planned')
+    expect(t.classification).toMatchObject({type: 'coding', source: 'heuristic'})
+    expect(['haiku', 'sonnet', 'opus']).toContain(t.route.selected)
+    expect(t.attempts).toEqual([])
+    expect(Object.keys(t).sort()).toEqual(['attempts', 'blocked_reason', 'classification', 'cost_usd', 'cto', 'duration_ms', 'id', 'notes', 'output', 'route', 'status', 'task', 'usage'].sort())
+    const human = await sb.run(['task', '--dry-run', 'fix the failing test in src/parser.ts'])
+    expect(human.code).toBe(0)
+    expect(human.stdout).toMatch(/Classification\s+coding/)
+    expect(human.stdout).toMatch(/Dry run\s+nothing was executed or recorded/)
+    expect(await storeLines()).toEqual([])
+  })
+
+  it('never chooses a model without a key, and --seed makes the choice reproducible', async () => {
+    const env = {DEEPSEEK_API_KEY: KEY, MOONSHOT_API_KEY: KEY, ZHIPUAI_API_KEY: KEY}
+    const picks = new Set<string>()
+    for (let seed = 1; seed <= 12; seed++) {
+      const t = await sb.json<TaskJson>(['task', '--dry-run', '--seed', String(seed), '--type', 'research', '--complexity', 'simple', 'find papers on routing'], {env})
+      picks.add(t.route.selected)
+      expect(t.route.candidates.map((c) => c.model).sort()).toEqual(['glm', 'kimi'])
+    }
+    expect([...picks].every((p) => p === 'kimi' || p === 'glm')).toBe(true)
+    const a = await sb.json<TaskJson>(['task', '--dry-run', '--seed', '42', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {...env, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}})
+    const b = await sb.json<TaskJson>(['task', '--dry-run', '--seed', '42', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {...env, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}})
+    expect(a.route).toEqual(b.route)
+    expect(a.route.candidates.map((c) => c.model).sort()).toEqual(['deepseek', 'gpt-4', 'minimax'])
+    const explain = await sb.run(['task', '--dry-run', '--explain', '--seed', '42', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {...env, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}})
+    expect(explain.stdout).toMatch(/Candidates \(weight, chance\):/)
+    expect(explain.stdout).toContain('← chosen')
+  })
+
+  it('sends work to the other group when one is over its daily budget, and refuses when none fits', async () => {
+    await mkdir(join(sb.configHome, 'cto'), {recursive: true})
+    await writeFile(join(sb.configHome, 'cto', 'config.json'), JSON.stringify({cost_optimization: {token_budget_per_day: {external: 0}}}))
+    const t = await sb.json<TaskJson>(['task', '--dry-run', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {DEEPSEEK_API_KEY: KEY}})
+    expect(['haiku', 'sonnet', 'opus']).toContain(t.route.selected)
+    await writeFile(join(sb.configHome, 'cto', 'config.json'), JSON.stringify({cost_optimization: {token_budget_per_day: {external: 0, claude: 0}}}))
+    const r = await sb.run(['task', '--dry-run', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {DEEPSEEK_API_KEY: KEY}})
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/over its daily budget/)
+  })
+})
