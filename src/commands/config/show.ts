@@ -18,8 +18,12 @@ export default class ConfigShow extends CtoCommand {
 
   async run(): Promise<ConfigShowResult> {
     const ctx = await this.loadCtx()
+    // The tool worker's policy with its secure defaults filled in, so users see what applies.
+    const {resolveToolPolicy} = await import('../../core/tools/policy-schema.js')
+    const tools = resolveToolPolicy(ctx.config.tools)
+    for (const key of Object.keys(tools)) ctx.sources[`tools.${key}`] ??= 'default'
     const result: ConfigShowResult = {
-      config: ctx.config,
+      config: {...ctx.config, tools},
       sources: ctx.sources,
       files: ctx.layers.filter((l) => l.file).map((l) => l.file as string),
       notices: ctx.notices,
@@ -27,9 +31,9 @@ export default class ConfigShow extends CtoCommand {
     }
     if (!this.jsonEnabled()) {
       const rows = Object.entries(ctx.sources).sort(([a], [b]) => a.localeCompare(b))
-      const width = Math.min(60, Math.max(...rows.map(([k, v]) => `${k} = ${valueAt(ctx.config, k, v)}`.length)))
+      const width = Math.min(60, Math.max(...rows.map(([k, v]) => `${k} = ${valueAt(result.config, k, v)}`.length)))
       for (const [path, source] of rows) {
-        const line = `${path} = ${valueAt(ctx.config, path, source)}`
+        const line = `${path} = ${valueAt(result.config, path, source)}`
         this.log(`${line.padEnd(width)}  # ${source}`)
       }
       this.log(`\nFiles read: ${result.files.length > 0 ? result.files.join(', ') : 'none (defaults only)'}`)

@@ -23,9 +23,9 @@ export interface BenchReplayOptions {
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`
 const usd = (v: number) => `$${v.toFixed(4)}`
 
-export function renderSection(s: ReplaySection): string {
+export function renderSection(s: ReplaySection, policy: string): string {
   const rows = [
-    {name: `router (${s.result.name})`, acc: s.result.accuracy, cost: s.result.cost_usd},
+    {name: `router (${policy})`, acc: s.result.accuracy, cost: s.result.cost_usd},
     ...[...s.singles].sort((a, b) => b.accuracy - a.accuracy).map((p) => ({name: p.name, acc: p.accuracy, cost: p.cost_usd})),
     {name: 'random model', acc: s.random.accuracy, cost: s.random.cost_usd},
     {name: 'oracle (cheapest correct)', acc: s.oracle.accuracy, cost: s.oracle.cost_usd},
@@ -65,7 +65,7 @@ export async function runBenchReplay(o: BenchReplayOptions): Promise<{report: Re
     if (o.plot) await writeFile(o.plot, renderReplaySvg(report))
     const head = `Replay of ${report.files.length} file(s), policy ${report.policy}, review ${report.review.kind === 'noisy' ? `noisy:${report.review.p}` : 'perfect'}, types from ${report.types}, seed ${report.seed}${report.warmup ? `, ${report.warmup_rows} warm-up rows not scored` : ''}`
     const sections = report.per_file.length > 1 ? [report.all, ...report.per_file] : [report.all]
-    const text = [head, '', ...sections.map(renderSection).flatMap((s) => [s, '']), o.plot ? `Chart: ${o.plot}` : ''].join('\n').trimEnd()
+    const text = [head, '', ...sections.map((s) => renderSection(s, report.policy)).flatMap((s) => [s, '']), o.plot ? `Chart: ${o.plot}` : ''].join('\n').trimEnd()
     return {report, text}
   } finally {
     if (tmp) await rm(tmp, {recursive: true, force: true})
