@@ -2,6 +2,7 @@
 import {join, resolve} from 'node:path'
 import {runStartupBench, timeCommands} from './startup.js'
 import {formatStoreBench, runStoreBench} from './store-bench.js'
+import {runTaskBench} from './task-bench.js'
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
 
@@ -44,4 +45,11 @@ if (want('store')) {
   printTable('cto perf over the full store, whole process (ratio to cto --version)', whole.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to cto --version': r.ratio.toFixed(2)})))
   const perf = whole.find((r) => r.name.startsWith('cto perf ('))
   console.log(`target: cto perf at 100,000 records < 3.00 × cto --version → ${perf && perf.ratio < 3 ? 'met' : 'NOT met'} (${perf?.ratio.toFixed(2)})`)
+}
+
+if (want('task')) {
+  const {timings, calls_per_task} = await runTaskBench(Number(process.env.BENCH_ROUNDS ?? 9))
+  printTable(`cto task --json vs the same ${calls_per_task} HTTP calls with the openai SDK (test server answering at once)`, timings.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to plain script': r.ratio.toFixed(2)})))
+  const t = timings[1]
+  console.log(`target: cto task --json ≤ 1.50 × plain script → ${t.ratio <= 1.5 ? 'met' : 'NOT met'} (${t.ratio.toFixed(2)})`)
 }

@@ -13,7 +13,7 @@ export interface ParsedConfigFile {
   format: ConfigFormat
   data: unknown
   /** Line and column (1-based) of the value at a JSON path, when it can be found. */
-  locate(path: ReadonlyArray<PropertyKey>): {line: number; column: number} | undefined
+  locate(path: ReadonlyArray<PropertyKey>): Promise<{line: number; column: number} | undefined>
 }
 
 export function formatFor(file: string): ConfigFormat {
@@ -35,25 +35,26 @@ function lineColumn(text: string, offset: number): {line: number; column: number
   return {line, column: offset - last}
 }
 
+/**
+ * JSON.parse first (native, and start-up matters: every command reads config); jsonc-parser only
+ * when there is something to point at: a syntax error, or a schema problem's position.
+ */
 async function parseJson(text: string, file: string): Promise<ParsedConfigFile> {
-  const {parseTree, getNodeValue, findNodeAtLocation, printParseErrorCode} = await import('jsonc-parser')
-  const errors: Array<{error: number; offset: number; length: number}> = []
-  const tree = parseTree(text, errors, {allowTrailingComma: false, disallowComments: true, allowEmptyContent: false})
-  if (errors.length > 0 || tree === undefined) {
-    // The first error is the real one; the parser's recovery makes the rest echoes of it.
-    const problems: ConfigProblem[] = (errors.length > 0 ? errors.slice(0, 1) : [{error: 0, offset: 0, length: 0}]).map((e) => ({
-      path: '',
-      message: `invalid JSON: ${errors.length > 0 ? printParseErrorCode(e.error as never).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'empty file'}`,
-      ...lineColumn(text, e.offset),
-    }))
-    throw new ConfigError({file, problems})
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    await throwJsonSyntaxError(text, file)
   }
+  let tree: import('jsonc-parser').Node | undefined
   return {
     file,
     format: 'json',
-    data: getNodeValue(tree),
-    locate(path) {
-      const node = findNodeAtLocation(tree, path.map((p) => (typeof p === 'number' ? p : String(p))))
+    data,
+    async locate(path) {
+      const {parseTree, findNodeAtLocation} = await import('jsonc-parser')
+      tree ??= parseTree(text)
+      const node = tree && findNodeAtLocation(tree, path.map((p) => (typeof p === 'number' ? p : String(p))))
       if (!node) return undefined
       // Point at the property name when there is one, which is what an editor shows.
       const at = node.parent?.type === 'property' ? node.parent.offset : node.offset
@@ -62,11 +63,27 @@ async function parseJson(text: string, file: string): Promise<ParsedConfigFile> 
   }
 }
 
+async function throwJsonSyntaxError(text: string, file: string): Promise<never> {
+  const {parseTree, printParseErrorCode} = await import('jsonc-parser')
+  const errors: Array<{error: number; offset: number; length: number}> = []
+  parseTree(text, errors, {allowTrailingComma: false, disallowComments: true, allowEmptyContent: false})
+  // The first error is the real one; the parser's recovery makes the rest echoes of it.
+  const first = errors[0]
+  const problems: ConfigProblem[] = [
+    {
+      path: '',
+      message: `invalid JSON: ${first ? printParseErrorCode(first.error as never).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'empty file'}`,
+      ...lineColumn(text, first?.offset ?? 0),
+    },
+  ]
+  throw new ConfigError({file, problems})
+}
+
 async function parseYaml(text: string, file: string): Promise<ParsedConfigFile> {
   const yaml = (await import('js-yaml')).default
   try {
     const data = text.trim() === '' ? {} : yaml.load(text, {filename: file})
-    return {file, format: 'yaml', data, locate: () => undefined}
+    return {file, format: 'yaml', data, locate: async () => undefined}
   } catch (error) {
     const mark = (error as {mark?: {line: number; column: number}}).mark
     const reason = (error as {reason?: string}).reason ?? (error as Error).message
