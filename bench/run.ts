@@ -3,6 +3,7 @@ import {join, resolve} from 'node:path'
 import {runStartupBench, timeCommands} from './startup.js'
 import {formatStoreBench, runStoreBench} from './store-bench.js'
 import {runTaskBench} from './task-bench.js'
+import {runRoutingBench, type RoutingBenchResult} from './routing-bench.js'
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
 
@@ -19,18 +20,20 @@ const only = process.argv.slice(2)
 const want = (name: string) => only.length === 0 || only.includes(name)
 
 if (want('startup')) {
-  const rows = runStartupBench(Number(process.env.BENCH_ROUNDS ?? 15))
+  const rows = await runStartupBench(Number(process.env.BENCH_ROUNDS ?? 15))
   printTable('Start-up (whole process, median of interleaved runs)', rows.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to node -e 0': r.ratio.toFixed(2)})))
   const list = rows.find((r) => r.name === 'cto models list')
   console.log(`target: cto models list ≤ 3.00 × node -e 0 → ${list && list.ratio <= 3 ? 'met' : 'NOT met'} (${list?.ratio.toFixed(2)})`)
 }
 
 if (want('store')) {
-  let whole: ReturnType<typeof timeCommands> = []
+  let whole: Awaited<ReturnType<typeof timeCommands>> = []
+  let routing: RoutingBenchResult | undefined
   const result = await runStoreBench({
-    onFilled: (dataDir) => {
+    onFilled: async (dataDir) => {
+      routing = await runRoutingBench(dataDir)
       const env = {...process.env, CTO_DATA_DIR: dataDir, HOME: dataDir, XDG_CONFIG_HOME: join(dataDir, 'config')}
-      whole = timeCommands(
+      whole = await timeCommands(
         [
           {name: 'cto --version', argv: [process.execPath, BIN, '--version'], env},
           {name: 'node -e 0', argv: [process.execPath, '-e', '0'], env},
@@ -45,6 +48,15 @@ if (want('store')) {
   printTable('cto perf over the full store, whole process (ratio to cto --version)', whole.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to cto --version': r.ratio.toFixed(2)})))
   const perf = whole.find((r) => r.name.startsWith('cto perf ('))
   console.log(`target: cto perf at 100,000 records < 3.00 × cto --version → ${perf && perf.ratio < 3 ? 'met' : 'NOT met'} (${perf?.ratio.toFixed(2)})`)
+  if (routing) {
+    printTable(`Routing decision with ${routing.records.toLocaleString('en-US')} records in the store (median)`, [
+      {step: 'open the store (once per process)', ms: routing.open_ms.toFixed(2)},
+      {step: 'selectRoute (phase 2, 8 models)', ms: routing.select_ms.toFixed(3)},
+      {step: 'nextEscalation (store-informed)', ms: routing.escalate_ms.toFixed(3)},
+    ])
+    const decision = routing.select_ms + routing.open_ms
+    console.log(`target: routing decision < 5 ms → ${decision < 5 ? 'met' : 'NOT met'} (open + select ${decision.toFixed(2)} ms)`)
+  }
 }
 
 if (want('task')) {

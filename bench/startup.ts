@@ -3,7 +3,7 @@
  * `node -e 0`, interleaved in the same run (so machine noise hits every command alike); medians and
  * ratios. Target: `cto models list` ≤ 3 × `node -e 0`.
  */
-import {spawnSync} from 'node:child_process'
+import {spawn} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
@@ -22,15 +22,28 @@ export function median(values: number[]): number {
   return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2
 }
 
+/** Runs one command to its end; rejects on a non-zero exit. Async, so a server in this process can answer it. */
+function runOnce(c: {name: string; argv: string[]; env?: NodeJS.ProcessEnv}): Promise<number> {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = process.hrtime.bigint()
+    const child = spawn(c.argv[0], c.argv.slice(1), {env: c.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe']})
+    let stderr = ''
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6
+      if (code === 0) resolvePromise(ms)
+      else reject(new Error(`${c.name} failed (exit ${code}): ${stderr}`))
+    })
+  })
+}
+
 /** Runs each command `rounds` times, interleaved; the first entry is the baseline. */
-export function timeCommands(commands: Array<{name: string; argv: string[]; env?: NodeJS.ProcessEnv}>, rounds: number): Timing[] {
+export async function timeCommands(commands: Array<{name: string; argv: string[]; env?: NodeJS.ProcessEnv}>, rounds: number): Promise<Timing[]> {
   const samples = commands.map(() => [] as number[])
   for (let r = 0; r < rounds + 1; r++) {
     for (const [i, c] of commands.entries()) {
-      const t0 = process.hrtime.bigint()
-      const out = spawnSync(c.argv[0], c.argv.slice(1), {env: c.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe']})
-      const ms = Number(process.hrtime.bigint() - t0) / 1e6
-      if (out.status !== 0) throw new Error(`${c.name} failed (exit ${out.status}): ${out.stderr}`)
+      const ms = await runOnce(c)
       if (r > 0) samples[i].push(ms) // round 0 warms the file cache
     }
   }
@@ -38,11 +51,11 @@ export function timeCommands(commands: Array<{name: string; argv: string[]; env?
   return commands.map((c, i) => ({name: c.name, median_ms: median(samples[i]), ratio: median(samples[i]) / base}))
 }
 
-export function runStartupBench(rounds = 15): Timing[] {
+export async function runStartupBench(rounds = 15): Promise<Timing[]> {
   const home = mkdtempSync(join(tmpdir(), 'cto-bench-'))
   const env = {...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share')}
   try {
-    return timeCommands(
+    return await timeCommands(
       [
         {name: 'node -e 0', argv: [process.execPath, '-e', '0'], env},
         {name: 'cto --version', argv: [process.execPath, BIN, '--version'], env},

@@ -26,7 +26,7 @@ export async function runTaskBench(rounds = 9): Promise<{timings: Timing[]; call
     writeFileSync(join(home, '.config', 'cto', 'config.json'), JSON.stringify({provider_endpoints: {deepseek: {api_url: server.baseURL}}}))
     const env = {...process.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_DATA_HOME: join(home, '.local', 'share'), DEEPSEEK_API_KEY: 'sk-bench-000000000000'}
     const before = server.requests.length
-    const timings = timeCommands(
+    const timings = await timeCommands(
       [
         {name: 'plain openai SDK script', argv: [process.execPath, join(ROOT, 'bench', 'fixtures', 'plain-sdk.mjs'), server.baseURL, 'sk-bench-000000000000'], env},
         {name: 'cto task --json', argv: [process.execPath, join(ROOT, 'bin', 'run.js'), 'task', '--json', '--seed', '1', 'summarise the changelog'], env},

@@ -1,3 +1,4 @@
+import {formatInt, formatSeconds, formatTokens, formatUsd} from '../core/cli/format.js'
 import {Args, Flags} from '@oclif/core'
 import {CtoCommand} from '../core/cli/base-command.js'
 import {findModel} from '../core/context.js'
@@ -7,7 +8,7 @@ import type {EngineResult} from '../core/engines/types.js'
 export type RunResult = EngineResult & {model: string; engine: string}
 
 const fmtSummary = (r: RunResult) =>
-  `${r.model} · ${(r.usage.input_tokens + r.usage.output_tokens).toLocaleString('en-US')} tokens (${r.usage.input_tokens.toLocaleString('en-US')} in, ${r.usage.output_tokens.toLocaleString('en-US')} out) · $${r.cost_usd < 0.01 ? r.cost_usd.toPrecision(2) : r.cost_usd.toFixed(2)} · ${(r.duration_ms / 1000).toFixed(1)}s${r.turns > 1 ? ` · ${r.turns} turns` : ''}${r.tool_calls.length > 0 ? ` · ${r.tool_calls.length} tool calls` : ''}`
+  `${r.model} · ${formatTokens(r.usage)} (${formatInt(r.usage.input_tokens)} in, ${formatInt(r.usage.output_tokens)} out) · ${formatUsd(r.cost_usd)} · ${formatSeconds(r.duration_ms)}${r.turns > 1 ? ` · ${r.turns} turns` : ''}${r.tool_calls.length > 0 ? ` · ${r.tool_calls.length} tool calls` : ''}`
 
 export default class Run extends CtoCommand {
   static override summary = 'Run one model directly on a prompt, without routing or review (like llm -m).'

@@ -2,6 +2,7 @@ import {CtoCommand} from '../core/cli/base-command.js'
 import {hasUsableKey} from '../core/providers/models.js'
 import {dataDir} from '../core/paths.js'
 import {taskLogPath} from '../core/task/task-log.js'
+import {formatInt} from '../core/cli/format.js'
 
 export interface StatusResult {
   cto_model: {name: string; source: string; usable: boolean}
@@ -70,9 +71,9 @@ export default class Status extends CtoCommand {
       for (const b of result.broken_plugins) this.log(`Broken plugin  ${b.name}: ${b.reason}`)
       this.log(`Config files   ${result.config_files.length > 0 ? result.config_files.join(', ') : 'none (defaults)'}`)
       this.log(`Data           ${result.data_dir}`)
-      this.log(`Store          ${'error' in store ? `${store.path} (unreadable: ${store.error})` : `${store.path} · ${store.attempts.toLocaleString('en-US')} attempts, ${store.models} models`}`)
+      this.log(`Store          ${'error' in store ? `${store.path} (unreadable: ${store.error})` : `${store.path} · ${formatInt(store.attempts)} attempts, ${store.models} models`}`)
       const b = result.budgets
-      const fmt = (x: {used_today: number; budget: number}) => `${x.used_today.toLocaleString('en-US')} / ${x.budget.toLocaleString('en-US')}`
+      const fmt = (x: {used_today: number; budget: number}) => `${formatInt(x.used_today)} / ${formatInt(x.budget)}`
       this.log(`Tokens today   claude ${fmt(b.claude)}, external ${fmt(b.external)}${budget.enabled ? '' : ' (budgets off: cost optimisation disabled)'}`)
       this.log(`Task log       ${result.task_log}`)
       for (const w of result.warnings) this.note(`Warning: ${w}`)

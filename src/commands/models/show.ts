@@ -1,6 +1,7 @@
 import {Args} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
 import {findModel} from '../../core/context.js'
+import {formatInt} from '../../core/cli/format.js'
 import {formatPrice, viewModel, type ModelView} from '../../core/models/describe.js'
 
 export type ModelsShowResult = ModelView & {fallback_chain: string[]}
@@ -28,7 +29,7 @@ export default class ModelsShow extends CtoCommand {
         ['model id', view.model_id],
         ['endpoint', view.base_url ?? '-'],
         ['tools', view.tools ? 'yes' : 'no (text only)'],
-        ['context', `${view.context_window.toLocaleString('en-US')} tokens`],
+        ['context', `${formatInt(view.context_window)} tokens`],
         ['price', `${formatPrice(view)} per million tokens (input / output)`],
         ['good for', view.good_for.join(', ') || '-'],
         ['fallback', view.fallback_chain.length > 0 ? view.fallback_chain.join(' → ') : '-'],

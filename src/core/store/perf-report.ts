@@ -1,4 +1,5 @@
 /** Human output for `cto perf`: aligned tables of a PerfSummary, and the empty-store message. */
+import {formatInt} from '../cli/format.js'
 import {renderTable, type Column} from '../cli/table.js'
 import type {PerfRow, PerfSummary} from './perf-summary.js'
 import type {AttemptRecord} from './types.js'
@@ -44,7 +45,7 @@ export function renderPerfSummary(s: PerfSummary): string {
     if (s.by_type && s.by_type.length > 0) out.push('', 'By task type', renderTable(s.by_type, rowColumns({header: 'type', get: (r) => r.task_type})))
     if (s.recent && s.recent.length > 0) out.push('', 'Recent attempts', renderRecent(s.recent))
   }
-  out.push('', `${s.totals.attempts.toLocaleString('en-US')} attempts, ${usd(s.totals.cost_usd)}${scope ? ` (${scope})` : ''}.`)
+  out.push('', `${formatInt(s.totals.attempts)} attempts, ${usd(s.totals.cost_usd)}${scope ? ` (${scope})` : ''}.`)
   return out.join('\n')
 }
 

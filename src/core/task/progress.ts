@@ -3,13 +3,14 @@
  * and tokens. The default renderer in a terminal, the simple one otherwise, silent under --json.
  * Progress goes to stderr so stdout keeps only the answer (or the JSON document).
  */
+import {formatSeconds, formatTokens} from '../cli/format.js'
 import type {EngineEvent} from '../engines/types.js'
 import type {TaskRun} from './task-run.js'
 
 export type ProgressMode = 'tty' | 'simple' | 'silent'
 
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`
-const tokens = (u: {input_tokens: number; output_tokens: number}) => `${(u.input_tokens + u.output_tokens).toLocaleString('en-US')} tokens`
+const secs = formatSeconds
+const tokens = formatTokens
 
 export interface ProgressOptions {
   mode: ProgressMode
@@ -20,7 +21,15 @@ export interface ProgressOptions {
   now?: () => number
 }
 
+/** The same steps without any display (--json): listr2 is not even loaded. */
+async function runQuietly(run: TaskRun, opts: ProgressOptions): Promise<void> {
+  await run.classify()
+  run.route()
+  while (!opts.dryRun && run.pending && run.attempts.length < opts.maxAttempts) await run.attempt()
+}
+
 export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Promise<void> {
+  if (opts.mode === 'silent') return runQuietly(run, opts)
   const {Listr, ListrLogger, ProcessOutput} = await import('listr2')
   const now = opts.now ?? Date.now
   const logger = new ListrLogger({processOutput: new ProcessOutput(process.stderr, process.stderr)})
@@ -75,7 +84,7 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
     {
       concurrent: false,
       exitOnError: true,
-      renderer: opts.mode === 'tty' ? 'default' : opts.mode === 'simple' ? 'simple' : 'silent',
+      renderer: opts.mode === 'tty' ? 'default' : 'simple',
       fallbackRenderer: 'simple',
       rendererOptions: {logger, collapseSubtasks: false, timer: undefined},
       fallbackRendererOptions: {logger},

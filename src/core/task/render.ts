@@ -1,9 +1,10 @@
 /** How a task's result reads for people (the --json form is the TaskResult itself). */
+import {formatSeconds, formatTokens, formatUsd} from '../cli/format.js'
 import type {TaskResult} from './task-run.js'
 
-const money = (usd: number) => (usd === 0 ? '$0' : usd < 0.01 ? `$${usd.toPrecision(2)}` : `$${usd.toFixed(2)}`)
-const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`
-const tok = (u: {input_tokens: number; output_tokens: number}) => `${(u.input_tokens + u.output_tokens).toLocaleString('en-US')} tokens`
+const money = formatUsd
+const secs = formatSeconds
+const tok = formatTokens
 
 export function renderExplain(r: TaskResult, withWeights: boolean): string {
   const lines: string[] = []
