@@ -22,7 +22,7 @@ import type {ReplayOptions, ReplayReport} from '../src/core/replay/replay-types.
 
 const {values} = parseArgs({
   options: {
-    data: {type: 'string', default: '/work/shared/data/routerbench'},
+    data: {type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'routerbench')},
     seeds: {type: 'string', default: '5'},
     plot: {type: 'string'},
     json: {type: 'boolean', default: false},

@@ -5,9 +5,9 @@
  */
 import type {ReplayReport, ReplaySection} from './replay-types.js'
 
-const W = 760
+const W = 900
 const H = 480
-const M = {left: 70, right: 200, top: 40, bottom: 60}
+const M = {left: 70, right: 290, top: 40, bottom: 60}
 
 function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
@@ -31,14 +31,16 @@ export function renderReplaySvg(report: ReplayReport, sectionName = 'all'): stri
   const pw = W - M.left - M.right
   const ph = H - M.top - M.bottom
   const x = (c: number) => M.left + ((Math.log10(c) - lo) / (hi - lo || 1)) * pw
-  const y = (a: number) => M.top + (1 - a) * ph
+  // Accuracy axis from a round 10 % below the lowest point, so the points use the height.
+  const aLo = Math.max(0, Math.floor(Math.min(...points.map((p) => p.accuracy)) * 10) / 10 - 0.1)
+  const y = (a: number) => M.top + ((1 - a) / (1 - aLo || 1)) * ph
   const out: string[] = []
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="11">`)
   out.push(`<rect width="${W}" height="${H}" fill="white"/>`)
   const review = report.review.kind === 'perfect' ? 'perfect review' : `noisy review p=${report.review.p}`
   out.push(`<text x="${M.left}" y="22" font-size="14" font-weight="bold">${esc(`Cost vs accuracy — ${s.name}, ${s.rows} rows, ${review}`)}</text>`)
   // Grid and axes.
-  for (let a = 0; a <= 1.0001; a += 0.1) {
+  for (let a = aLo; a <= 1.0001; a += 0.1) {
     out.push(`<line x1="${M.left}" y1="${y(a)}" x2="${M.left + pw}" y2="${y(a)}" stroke="#eee"/>`)
     out.push(`<text x="${M.left - 8}" y="${y(a) + 4}" text-anchor="end">${(a * 100).toFixed(0)}%</text>`)
   }
