@@ -183,6 +183,9 @@ describe('cto task --dry-run', () => {
     expect(human.stdout).toMatch(/Classification\s+coding/)
     expect(human.stdout).toMatch(/Dry run\s+nothing was executed or recorded/)
     expect(await storeLines()).toEqual([])
+    const verbose = await sb.run(['task', '--dry-run', '--verbose', 'fix the failing test in src/parser.ts'])
+    expect(verbose.stderr).toMatch(/\[classification\].*"source": ?"heuristic"/)
+    expect(verbose.stderr).toMatch(/\[route\].*"candidates"/)
   })
 
   it('never chooses a model without a key, and --seed makes the choice reproducible', async () => {
