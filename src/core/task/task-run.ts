@@ -211,9 +211,23 @@ export class TaskRun {
         preferExternalForRoutine: co.prefer_external_for_routine,
       })
     }
+    this.noteUnusedOverride(c)
     this.nextModel = {name: this.decision.selected, because: this.decision.override_reason ?? (this.decision.overridden ? 'override' : 'CTO choice')}
     this.trace('route', {...this.decision})
     return this.decision
+  }
+
+  /** Routine work stayed on Claude only because no external model could take it: say how to change that. */
+  private noteUnusedOverride(c: Classification): void {
+    const d = this.decision
+    const co = this.opts.config.cost_optimization
+    const picked = this.opts.models.find((m) => m.name === d?.selected)
+    if (!d || d.rule !== 'kept' || c.complexity === 'complex' || picked?.group !== 'claude' || !co.enabled || !co.prefer_external_for_routine) return
+    if (this.opts.config.model_selection_strategy !== 'cost_aware') return
+    const external = this.opts.models.filter((m) => m.group === 'external' && m.enabled)
+    if (external.some((m) => !m.needsKey || m.apiKey)) return
+    const hint = external.find((m) => m.name === 'deepseek') ?? external[0]
+    this.notes.push(`No external model has a key, so this ${c.complexity} task stays on ${picked.name}${hint ? `: "cto keys set ${hint.name}" lets cost optimisation send routine work to cheaper models` : ''}.`)
   }
 
   /** Whether attempt() has more to do. */
