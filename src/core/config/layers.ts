@@ -66,7 +66,9 @@ async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfig
  * the file ourselves so syntax errors carry line:column.
  */
 export async function findProjectConfig(cwd: string, env: NodeJS.ProcessEnv): Promise<ParsedConfigFile | undefined> {
-  const {lilconfig} = await import('lilconfig')
+  // lilconfig is CommonJS: its named export sits on `default` when loaded from a bundle.
+  const mod = (await import('lilconfig')) as typeof import('lilconfig') & {default?: typeof import('lilconfig')}
+  const lilconfig = mod.lilconfig ?? mod.default?.lilconfig
   const load = async (file: string, text: string) => (await parseConfigText(text, file, file.endsWith('.json') ? 'json' : 'auto')).data
   const found = await lilconfig('cto', {
     searchPlaces: PROJECT_SEARCH_PLACES,
