@@ -11,7 +11,8 @@
 import {createHash, randomUUID} from 'node:crypto'
 import type {EffectiveConfig} from '../config/effective.js'
 import type {EngineRequest, EngineResult, Usage} from '../engines/types.js'
-import {CtoError} from '../errors.js'
+import {ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
+import {suggest} from '../cli/did-you-mean.js'
 import type {Complexity, TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
 import {classifyTask} from '../router/heuristic-classifier.js'
@@ -194,9 +195,9 @@ export class TaskRun {
     const co = this.opts.config.cost_optimization
     if (f.model) {
       const m = this.opts.models.find((x) => x.name === f.model)
-      if (!m) throw new CtoError({code: 'NO_SUCH_MODEL', message: `Unknown model "${f.model}".`, actions: ['See "cto models list".']})
-      if (!m.enabled) throw new CtoError({code: 'MODEL_DISABLED', message: `Model ${m.name} is disabled: run "cto models enable ${m.name}".`})
-      if (m.needsKey && !m.apiKey) throw new CtoError({code: 'NEEDS_KEY', message: `No key for ${m.name}: run "cto keys set ${m.name}"${m.keyEnvVar ? ` or set ${m.keyEnvVar}` : ''}.`})
+      if (!m) throw new NoSuchModelError(f.model, {suggestion: suggest(f.model, this.opts.models.map((x) => x.name))})
+      if (!m.enabled) throw new ModelDisabledError(m.name)
+      if (m.needsKey && !m.apiKey) throw new NeedsKeyError(m.name, m.keyEnvVar)
       this.decision = {cto_choice: m.name, selected: m.name, overridden: false, rule: 'kept', candidates: [], budgets: []}
     } else {
       this.decision = selectRoute({
