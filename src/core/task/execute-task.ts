@@ -51,7 +51,8 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     },
   })
   log.add('task', {task: o.task, dry_run: o.dryRun, cto_model: o.ctx.config.cto_model, budgets: o.ctx.config.cost_optimization.token_budget_per_day, tokens_today: {claude: store.tokensToday('claude'), external: store.tokensToday('external')}})
-  const mode = o.json ? 'silent' : process.stderr.isTTY ? 'tty' : 'simple'
+  // A terminal that reports no width (some CI consoles, `script`) would wrap every character: plain lines there.
+  const mode = o.json ? 'silent' : process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 ? 'tty' : 'simple'
   try {
     await runWithProgress(run, {mode, dryRun: o.dryRun, maxAttempts: o.flags.maxAttempts ?? 3, setEventSink: (s) => (sink = s)})
   } finally {
