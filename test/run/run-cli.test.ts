@@ -124,4 +124,17 @@ describe.skipIf(!realClaudeAvailable)('cto run -m sonnet (the real Claude Code C
     expect(JSON.stringify(results)).toMatch(/SSH keys/)
     expect(out.permission_denials.map((d: {tool_name: string}) => d.tool_name)).toEqual(['Write'])
   })
+
+  it('CTO_MODEL=sonnet: the CTO call goes through Claude Code with every tool disallowed', async () => {
+    anthropic = await startAnthropicServer({sideReply: {text: '{"complexity": "moderate", "type": "coding", "model": "sonnet", "reason": "from claude"}'}})
+    const r = await sb.run(['task', '--dry-run', '--json', 'refactor the parser'], {env: {...claudeEnv(anthropic.url), CTO_MODEL: 'sonnet'}, cwd: ws, timeoutMs: 120_000})
+    expect(r.code, r.stderr + r.stdout).toBe(0)
+    const t = JSON.parse(r.stdout)
+    expect(t.classification).toMatchObject({source: 'cto', type: 'coding', complexity: 'moderate', reason: 'from claude'})
+    const calls = anthropic.log.filter((x) => x.method === 'POST' && x.path === '/v1/messages')
+    expect(calls.length).toBeGreaterThan(0)
+    // No request offered the model a tool: Claude Code ran with --tools "".
+    expect(anthropic.requests).toEqual([])
+    expect(calls.every((x) => !Array.isArray((x.body as {tools?: unknown[]}).tools) || (x.body as {tools: unknown[]}).tools.length === 0)).toBe(true)
+  })
 })
