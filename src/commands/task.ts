@@ -34,6 +34,12 @@ Exit codes: 0 completed, 2 blocked, 1 error before any attempt.`
     timeout: Flags.integer({description: 'Seconds per attempt.', min: 1}),
   }
 
+  /** Exit 2 means "blocked" here, so a usage error (oclif's exit 2) exits 1, like every error before an attempt. */
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<unknown> {
+    if (err.code !== 'EEXIT' && err.oclif?.exit === 2) err.oclif.exit = 1
+    return super.catch(err)
+  }
+
   async run(): Promise<TaskCommandResult> {
     const {argv, flags} = await this.parse(Task)
     const text = (argv as string[]).join(' ').trim()

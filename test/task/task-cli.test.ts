@@ -168,6 +168,17 @@ describe('cto task', () => {
   })
 })
 
+describe('cto task usage errors', () => {
+  it('exit 1 (2 means blocked): a missing task, a bad --type', async () => {
+    const none = await sb.run(['task'])
+    expect(none.code).toBe(1)
+    expect(none.stderr).toContain('Missing 1 required arg')
+    const bad = await sb.run(['task', '--type', 'poetry', 'write a poem'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/Expected --type=poetry to be one of/)
+  })
+})
+
 describe('cto task --dry-run', () => {
   it('works with no keys at all: heuristic classification and a route, nothing recorded', async () => {
     const r = await sb.run(['task', '--dry-run', '--json', 'fix the failing test in src/parser.ts'])
