@@ -19,11 +19,8 @@ afterEach(async () => {
   await sb.cleanup()
 })
 
-const userFile = () => join(sb.configHome, 'cto', 'config.json')
-async function writeUser(data: unknown): Promise<void> {
-  await mkdir(join(sb.configHome, 'cto'), {recursive: true})
-  await writeFile(userFile(), typeof data === 'string' ? data : JSON.stringify(data, null, 2))
-}
+const userFile = () => sb.userConfigFile
+const writeUser = (data: unknown) => sb.writeUserConfig(data)
 
 describe('configuration', () => {
   it('uses the documented defaults when there is no config at all', async () => {

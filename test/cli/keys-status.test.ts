@@ -98,8 +98,7 @@ describe('cto status', () => {
   })
 
   it('lists local Ollama models the user configured', async () => {
-    await mkdir(join(sb.configHome, 'cto'), {recursive: true})
-    await writeFile(join(sb.configHome, 'cto', 'config.json'), JSON.stringify({providers: {ollama: {models: ['qwen2.5-coder:7b', {name: 'llama', model_id: 'llama3.1:8b', tools: false}]}}}))
+    await sb.writeUserConfig({providers: {ollama: {models: ['qwen2.5-coder:7b', {name: 'llama', model_id: 'llama3.1:8b', tools: false}]}}})
     const {models} = await sb.json<{models: Array<{name: string; engine: string; key: string; usable: boolean; base_url: string}>}>(['models', 'list'])
     expect(models.find((m) => m.name === 'qwen2.5-coder:7b')).toMatchObject({engine: 'openai-tools', key: 'not needed', usable: true, base_url: 'http://localhost:11434/v1'})
     expect(models.find((m) => m.name === 'llama')).toMatchObject({engine: 'text'})

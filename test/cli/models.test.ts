@@ -1,6 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {mkdir, readFile, writeFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {readFile} from 'node:fs/promises'
 import {makeSandbox, type Sandbox} from '../support/run-cli.js'
 
 interface ModelView {
@@ -21,7 +20,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await sb.cleanup()
 })
-const userFile = () => join(sb.configHome, 'cto', 'config.json')
+const userFile = () => sb.userConfigFile
 
 describe('cto models', () => {
   it('lists the first-party models with engine, key presence, tools and price', async () => {
@@ -55,9 +54,8 @@ describe('cto models', () => {
   })
 
   it('enables and disables one field, keeping the rest of the file as it was', async () => {
-    await mkdir(join(sb.configHome, 'cto'), {recursive: true})
     const original = '{\n    "cto_model": "glm",\n    "custom_note": "kept",\n    "worker_models": {"external": {"gemini": {"enabled": false, "description": "mine"}}}\n}\n'
-    await writeFile(userFile(), original)
+    await sb.writeUserConfig(original)
     const r = await sb.run(['models', 'enable', 'gemini'])
     expect(r.code).toBe(0)
     expect(r.stdout).toContain('gemini enabled')

@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {mkdir, writeFile} from 'node:fs/promises'
+import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {makeSandbox, type Sandbox} from '../support/run-cli.js'
 
@@ -47,8 +47,7 @@ describe('cto tools', () => {
     expect((await sb.run(['tools', 'check-path', 'write', '~/.bashrc'])).code).toBe(1)
     expect((await sb.run(['tools', 'check-path', 'write', join(ws, 'src', 'a.ts')])).code).toBe(0)
     expect((await sb.run(['tools', 'check-path', 'write', join(sb.home, 'other.txt'), '--workspace', ws])).code).toBe(1)
-    await mkdir(join(sb.configHome, 'cto'), {recursive: true})
-    await writeFile(join(sb.configHome, 'cto', 'config.json'), JSON.stringify({tools: {deny_write: ['~/app/secret']}}))
+    await sb.writeUserConfig({tools: {deny_write: ['~/app/secret']}})
     const r = await sb.run(['tools', 'check-path', 'write', join(ws, 'secret', 'x')])
     expect(r.code).toBe(1)
   })

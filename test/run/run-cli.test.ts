@@ -31,8 +31,7 @@ afterEach(async () => {
 })
 
 async function pointDeepseekAt(url: string): Promise<void> {
-  await mkdir(join(sb.configHome, 'cto'), {recursive: true})
-  await writeFile(join(sb.configHome, 'cto', 'config.json'), JSON.stringify({provider_endpoints: {deepseek: {api_url: url}}, engines: {max_retries: 0}}))
+  await sb.writeUserConfig({provider_endpoints: {deepseek: {api_url: url}}, engines: {max_retries: 0}})
 }
 
 describe('cto run -m deepseek (openai-tools)', () => {

@@ -3,7 +3,7 @@
  * XDG_DATA_HOME point into a temp folder, so no test reads or writes the real user's files.
  */
 import {execFile} from 'node:child_process'
-import {mkdtemp, mkdir, rm} from 'node:fs/promises'
+import {mkdtemp, mkdir, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
@@ -21,6 +21,10 @@ export interface Sandbox {
   configHome: string
   dataHome: string
   env: NodeJS.ProcessEnv
+  /** `$XDG_CONFIG_HOME/cto/config.json` of this sandbox. */
+  userConfigFile: string
+  /** Writes the user config: an object as JSON, a string as it is. */
+  writeUserConfig(data: unknown): Promise<void>
   run(args: string[], opts?: {env?: NodeJS.ProcessEnv; cwd?: string; input?: string; timeoutMs?: number}): Promise<CliResult>
   json<T = unknown>(args: string[], opts?: {env?: NodeJS.ProcessEnv; cwd?: string}): Promise<T>
   cleanup(): Promise<void>
@@ -49,11 +53,17 @@ export async function makeSandbox(): Promise<Sandbox> {
       )
       child.stdin?.end(opts.input ?? '')
     })
+  const userConfigFile = join(configHome, 'cto', 'config.json')
   return {
     home,
     configHome,
     dataHome,
     env,
+    userConfigFile,
+    async writeUserConfig(data: unknown) {
+      await mkdir(join(configHome, 'cto'), {recursive: true})
+      await writeFile(userConfigFile, typeof data === 'string' ? data : JSON.stringify(data, null, 2))
+    },
     run,
     async json<T>(args: string[], opts?: {env?: NodeJS.ProcessEnv; cwd?: string}) {
       const r = await run([...args, '--json'], opts)

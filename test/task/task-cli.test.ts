@@ -47,16 +47,12 @@ const json = (v: unknown): OpenAIReply => ({content: JSON.stringify(v), usage: {
 /** Points the external models at the server (all share it; the request's `model` tells them apart) and disables Claude. */
 async function configure(extra: Record<string, unknown> = {}, models = ['deepseek', 'minimax', 'gpt-4']): Promise<NodeJS.ProcessEnv> {
   const endpoints = Object.fromEntries(models.map((m) => [m, {api_url: `${server?.baseURL}/chat/completions`, model_id: `${m}-id`}]))
-  await mkdir(join(sb.configHome, 'cto'), {recursive: true})
-  await writeFile(
-    join(sb.configHome, 'cto', 'config.json'),
-    JSON.stringify({
-      worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
-      provider_endpoints: endpoints,
-      engines: {max_retries: 0, request_timeout_seconds: 10},
-      ...extra,
-    }),
-  )
+  await sb.writeUserConfig({
+    worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
+    provider_endpoints: endpoints,
+    engines: {max_retries: 0, request_timeout_seconds: 10},
+    ...extra,
+  })
   return {DEEPSEEK_API_KEY: KEY, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}
 }
 
@@ -218,11 +214,10 @@ describe('cto task --dry-run', () => {
   })
 
   it('sends work to the other group when one is over its daily budget, and refuses when none fits', async () => {
-    await mkdir(join(sb.configHome, 'cto'), {recursive: true})
-    await writeFile(join(sb.configHome, 'cto', 'config.json'), JSON.stringify({cost_optimization: {token_budget_per_day: {external: 0}}}))
+    await sb.writeUserConfig({cost_optimization: {token_budget_per_day: {external: 0}}})
     const t = await sb.json<TaskJson>(['task', '--dry-run', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {DEEPSEEK_API_KEY: KEY}})
     expect(['haiku', 'sonnet', 'opus']).toContain(t.route.selected)
-    await writeFile(join(sb.configHome, 'cto', 'config.json'), JSON.stringify({cost_optimization: {token_budget_per_day: {external: 0, claude: 0}}}))
+    await sb.writeUserConfig({cost_optimization: {token_budget_per_day: {external: 0, claude: 0}}})
     const r = await sb.run(['task', '--dry-run', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {DEEPSEEK_API_KEY: KEY}})
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/over its daily budget/)

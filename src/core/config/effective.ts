@@ -189,10 +189,11 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
   const flat: Flat = new Map()
   flatten(defaultsFor(catalog), 'default', [], flat)
 
-  const ctoFromEnv = layers.some((l) => l.kind === 'env' || l.kind === 'flags' && l.data.cto_model)
+  // CTO_MODEL (the env layer) and a --cto flag outrank it.
+  const ctoChosen = layers.some((l) => l.kind === 'env' || (l.kind === 'flags' && l.data.cto_model))
   for (const layer of layers) flatten(canonicalLayer(layer, aliases, notices), layer.source, [], flat)
   // MODEL_PROVIDER sits with the environment: above files, below CTO_MODEL and flags.
-  if (env.MODEL_PROVIDER && !env.CTO_MODEL && !ctoFromEnv) {
+  if (env.MODEL_PROVIDER && !ctoChosen) {
     const picked = ctoFromProvider(env.MODEL_PROVIDER, catalog)
     if (picked) flat.set(JSON.stringify(['cto_model']), {value: picked, source: 'MODEL_PROVIDER'})
     else warnings.push(`MODEL_PROVIDER=${env.MODEL_PROVIDER} names no installed provider; ignored.`)

@@ -16,11 +16,12 @@ export interface ParsedConfigFile {
   locate(path: ReadonlyArray<PropertyKey>): Promise<{line: number; column: number} | undefined>
 }
 
-export function formatFor(file: string): ConfigFormat {
+/** By extension; `auto` for none (`.ctorc`): JSON when it looks like JSON, else YAML. */
+export function formatFor(file: string): ConfigFormat | 'auto' {
   const ext = extname(file).toLowerCase()
   if (ext === '.yaml' || ext === '.yml') return 'yaml'
   if (ext === '.json') return 'json'
-  return 'auto' as ConfigFormat
+  return 'auto'
 }
 
 function lineColumn(text: string, offset: number): {line: number; column: number} {
