@@ -3,7 +3,7 @@
  * PreToolUse JSON on stdin, applies the tool worker's policy (evaluateClaudeHook) rooted at
  * $CTO_WORKSPACE, exits 2 with the reason on stderr to block.
  */
-import {evaluateClaudeHook} from '../../src/core/tools/claude-hook.js'
+import {evaluateClaudeHook} from '../../src/core/tools/policy/claude-hook.js'
 
 let input = ''
 process.stdin.setEncoding('utf8')

@@ -6,9 +6,9 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {checkCommand} from '../../src/core/tools/command-policy.js'
-import {createToolRunner} from '../../src/core/tools/tool-runner.js'
-import {checkPath} from '../../src/core/tools/path-policy.js'
+import {checkCommand} from '../../src/core/tools/policy/command-policy.js'
+import {createToolRunner} from '../../src/core/tools/worker/tool-runner.js'
+import {checkPath} from '../../src/core/tools/policy/path-policy.js'
 import {createWorld, type World} from './fixture.js'
 
 type WorldName = 'ws' | 'home' | 'small'

@@ -1,10 +1,10 @@
 /** Tool definitions in both formats, argument validation, the policy schema, and the Claude Code hook. */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {anthropicToolDefinitions, openaiToolDefinitions, toolNames} from '../../src/core/tools/definitions.js'
-import {evaluateClaudeHook} from '../../src/core/tools/claude-hook.js'
-import {defaultToolPolicy, toolPolicySchema} from '../../src/core/tools/policy-schema.js'
-import {gitIdentity, scrubEnv} from '../../src/core/tools/process-env.js'
+import {anthropicToolDefinitions, openaiToolDefinitions, toolNames} from '../../src/core/tools/worker/definitions.js'
+import {evaluateClaudeHook} from '../../src/core/tools/policy/claude-hook.js'
+import {defaultToolPolicy, toolPolicySchema} from '../../src/core/tools/policy/policy-schema.js'
+import {gitIdentity, scrubEnv} from '../../src/core/tools/worker/process-env.js'
 import {createWorld, type World} from './fixture.js'
 
 let world: World
@@ -79,7 +79,7 @@ describe('policy schema', () => {
   })
   it('HOME is looked up at call time', async () => {
     const env = {...world.env}
-    const {checkPath} = await import('../../src/core/tools/path-policy.js')
+    const {checkPath} = await import('../../src/core/tools/policy/path-policy.js')
     const ctx = {env}
     expect(checkPath('read', '~/notes.txt', ctx).allowed).toBe(true)
     env.HOME = world.outside

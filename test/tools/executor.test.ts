@@ -4,10 +4,10 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {findBwrap} from '../../src/core/tools/bubblewrap.js'
-import {OutputCap} from '../../src/core/tools/output-cap.js'
-import {effectiveTimeoutSeconds} from '../../src/core/tools/run-command.js'
-import {resolveToolPolicy} from '../../src/core/tools/policy-schema.js'
+import {findBwrap} from '../../src/core/tools/sandbox/bubblewrap.js'
+import {OutputCap} from '../../src/core/tools/worker/output-cap.js'
+import {effectiveTimeoutSeconds} from '../../src/core/tools/worker/run-command.js'
+import {resolveToolPolicy} from '../../src/core/tools/policy/policy-schema.js'
 import type {ToolResult} from '../../src/core/tools/types.js'
 import {createWorld, type World} from './fixture.js'
 

@@ -8,9 +8,9 @@ import {lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSy
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {createToolRunner, type ToolRunnerSettings} from '../../src/core/tools/tool-runner.js'
-import type {PolicyContext} from '../../src/core/tools/policy-context.js'
-import {resolveToolPolicy, type ToolPolicyInput} from '../../src/core/tools/policy-schema.js'
+import {createToolRunner, type ToolRunnerSettings} from '../../src/core/tools/worker/tool-runner.js'
+import type {PolicyContext} from '../../src/core/tools/policy/policy-context.js'
+import {resolveToolPolicy, type ToolPolicyInput} from '../../src/core/tools/policy/policy-schema.js'
 
 export interface World {
   base: string

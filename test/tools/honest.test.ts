@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
-import {checkCommand} from '../../src/core/tools/command-policy.js'
+import {checkCommand} from '../../src/core/tools/policy/command-policy.js'
 import type {ToolResult} from '../../src/core/tools/types.js'
 import {createWorld, type World} from './fixture.js'
 

@@ -19,7 +19,7 @@ export default class ConfigShow extends CtoCommand {
   async run(): Promise<ConfigShowResult> {
     const ctx = await this.loadCtx()
     // The tool worker's policy with its secure defaults filled in, so users see what applies.
-    const {resolveToolPolicy} = await import('../../core/tools/policy-schema.js')
+    const {resolveToolPolicy} = await import('../../core/tools/policy/policy-schema.js')
     const tools = resolveToolPolicy(ctx.config.tools)
     for (const key of Object.keys(tools)) ctx.sources[`tools.${key}`] ??= 'default'
     const result: ConfigShowResult = {

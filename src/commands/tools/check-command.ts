@@ -20,8 +20,8 @@ export default class ToolsCheckCommand extends CtoCommand {
 
   async run(): Promise<CheckResult> {
     const {args, flags} = await this.parse(ToolsCheckCommand)
-    const {checkCommand} = await import('../../core/tools/command-policy.js')
-    const {toolPolicyFromConfig} = await import('../../core/tools/policy-from-config.js')
+    const {checkCommand} = await import('../../core/tools/policy/command-policy.js')
+    const {toolPolicyFromConfig} = await import('../../core/tools/policy/policy-from-config.js')
     const policy = await toolPolicyFromConfig(process.cwd(), process.env)
     const d = checkCommand(args.command, {env: process.env, policy, workspace: flags.workspace, cwd: process.cwd()})
     const result: CheckResult = d.allowed ? {allowed: true} : {allowed: false, rule: d.rule, reason: d.reason}

@@ -16,8 +16,8 @@ export default class ToolsCheckPath extends CtoCommand {
 
   async run(): Promise<CheckResult & {path?: string}> {
     const {args, flags} = await this.parse(ToolsCheckPath)
-    const {checkPath} = await import('../../core/tools/path-policy.js')
-    const {toolPolicyFromConfig} = await import('../../core/tools/policy-from-config.js')
+    const {checkPath} = await import('../../core/tools/policy/path-policy.js')
+    const {toolPolicyFromConfig} = await import('../../core/tools/policy/policy-from-config.js')
     const policy = await toolPolicyFromConfig(process.cwd(), process.env)
     const d = checkPath(args.mode as 'read' | 'write', args.path, {env: process.env, policy, workspace: flags.workspace, cwd: process.cwd()})
     const result = d.allowed ? {allowed: true, path: d.path} : {allowed: false, rule: d.rule, reason: d.reason}

@@ -18,8 +18,8 @@ export default class ToolsHook extends Command {
       const chunks: Buffer[] = []
       for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer))
       const text = Buffer.concat(chunks).toString('utf8')
-      const {evaluateClaudeHook} = await import('../../core/tools/claude-hook.js')
-      const {toolPolicyFromConfig} = await import('../../core/tools/policy-from-config.js')
+      const {evaluateClaudeHook} = await import('../../core/tools/policy/claude-hook.js')
+      const {toolPolicyFromConfig} = await import('../../core/tools/policy/policy-from-config.js')
       let cwd = process.cwd()
       try {
         const parsed = JSON.parse(text) as {cwd?: unknown}

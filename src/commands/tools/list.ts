@@ -11,7 +11,7 @@ export default class ToolsList extends CtoCommand {
 
   async run(): Promise<{format: string; tools: Array<OpenAIToolDefinition | AnthropicToolDefinition>}> {
     const {flags} = await this.parse(ToolsList)
-    const {anthropicToolDefinitions, openaiToolDefinitions} = await import('../../core/tools/definitions.js')
+    const {anthropicToolDefinitions, openaiToolDefinitions} = await import('../../core/tools/worker/definitions.js')
     const tools = flags.format === 'anthropic' ? anthropicToolDefinitions() : openaiToolDefinitions()
     if (!this.jsonEnabled()) {
       for (const t of openaiToolDefinitions()) {

@@ -3,7 +3,7 @@
  * plus cto's own sections. Every field is optional: missing fields come from the defaults.
  */
 import {z} from 'zod'
-import {toolPolicySchema} from '../tools/policy-schema.js'
+import {toolPolicySchema} from '../tools/policy/policy-schema.js'
 
 const workerModel = z.object({
   enabled: z.boolean().optional(),
@@ -59,7 +59,7 @@ export const configSchema = z.object({
   /** Settings handed to a provider plugin, by plugin name (e.g. `providers.ollama.models`). */
   providers: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   engines: enginesSchema.optional(),
-  /** Tool worker policy (see src/core/tools/policy-schema.ts). */
+  /** Tool worker policy (see src/core/tools/policy/policy-schema.ts). */
   tools: toolPolicySchema.optional(),
 })
 

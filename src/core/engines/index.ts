@@ -4,7 +4,7 @@
  * use (openai, execa) are imported when a run starts.
  */
 import type {EngineKind} from '../providers/spec.js'
-import type {ToolPolicy, ToolPolicyInput} from '../tools/policy-schema.js'
+import type {ToolPolicy, ToolPolicyInput} from '../tools/policy/policy-schema.js'
 import type {ClaudeOutputFormat, ClaudePermissionMode} from './claude-args.js'
 import {createClaudeCliEngine} from './claude-cli-engine.js'
 import {createOpenAIToolsEngine, type ToolRunnerFactory} from './openai-tools-engine.js'
@@ -62,7 +62,7 @@ export function createEngine(kind: EngineKind, deps: EngineDeps = {}): Engine {
 
 function defaultToolRunnerFactory(policy: ToolPolicy | ToolPolicyInput | undefined): ToolRunnerFactory {
   return async ({model, workspace, env}) => {
-    const {createToolRunner} = await import('../tools/tool-runner.js')
+    const {createToolRunner} = await import('../tools/worker/tool-runner.js')
     return createToolRunner({model: model.name, workspace, env, policy})
   }
 }

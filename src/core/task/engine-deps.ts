@@ -36,7 +36,7 @@ export function cliEngineDeps(opts: CliEngineDepsOptions): EngineDeps {
     // Root: --workspace, else config tools.workspace, else home (as in the original system); the
     // worker starts in the request's folder (the working directory).
     toolRunnerFactory: async (ctx) => {
-      const {createToolRunner} = await import('../tools/tool-runner.js')
+      const {createToolRunner} = await import('../tools/worker/tool-runner.js')
       return createToolRunner({model: ctx.model.name, workspace: opts.workspace, policy: opts.config.tools, env: ctx.env, cwd: ctx.workspace})
     },
   }

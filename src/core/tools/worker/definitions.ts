@@ -4,7 +4,7 @@
  */
 import {z} from 'zod'
 
-import type {AnthropicToolDefinition, OpenAIToolDefinition} from './types.js'
+import type {AnthropicToolDefinition, OpenAIToolDefinition} from '../types.js'
 
 const path = z.string().min(1).describe('A path: absolute, relative to the current directory, or starting with ~/ (the home directory).')
 

@@ -9,7 +9,7 @@ import {spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
 import {readdirSync, readFileSync} from 'node:fs'
 
-import {bwrapArgs, type BwrapOptions} from './bubblewrap.js'
+import {bwrapArgs, type BwrapOptions} from '../sandbox/bubblewrap.js'
 import {OutputCap} from './output-cap.js'
 import {RUN_MARKER} from './process-env.js'
 

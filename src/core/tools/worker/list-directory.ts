@@ -2,10 +2,10 @@
 import {readdir, stat} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {checkPath} from './path-policy.js'
-import {contextCwd, type PolicyContext} from './policy-context.js'
+import {checkPath} from '../policy/path-policy.js'
+import {contextCwd, type PolicyContext} from '../policy/policy-context.js'
 import {describeFsError, fail, ok} from './tool-result.js'
-import type {ToolResult} from './types.js'
+import type {ToolResult} from '../types.js'
 
 const MAX_ENTRIES = 1000
 

@@ -1,10 +1,10 @@
 /** edit_file: exact find and replace. No match, an empty old_string or an ambiguous match leave the file untouched. */
 import {readFile, lstat} from 'node:fs/promises'
 
-import {checkPath} from './path-policy.js'
-import type {PolicyContext} from './policy-context.js'
+import {checkPath} from '../policy/path-policy.js'
+import type {PolicyContext} from '../policy/policy-context.js'
 import {describeFsError, fail, ok} from './tool-result.js'
-import type {ToolResult} from './types.js'
+import type {ToolResult} from '../types.js'
 import {writeChecked} from './write-file.js'
 
 export interface EditFileArgs {

@@ -4,7 +4,7 @@
  */
 import {isAbsolute, resolve} from 'node:path'
 
-import {homeDir} from '../paths.js'
+import {homeDir} from '../../paths.js'
 import {defaultToolPolicy, type ToolPolicy} from './policy-schema.js'
 
 export interface PolicyContext {

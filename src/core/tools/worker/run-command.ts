@@ -1,16 +1,16 @@
 /** run_command: the command policy, then the executor, with the policy's limits and the model's identity. */
 import {stat} from 'node:fs/promises'
 
-import {findBwrap} from './bubblewrap.js'
-import {checkCommand} from './command-policy.js'
+import {findBwrap} from '../sandbox/bubblewrap.js'
+import {checkCommand} from '../policy/command-policy.js'
 import {executeCommand, newRunId, type ExecuteCommandResult} from './command-executor.js'
-import {checkPath} from './path-policy.js'
-import {contextCwd, contextEnv, contextPolicy, contextRoot, type PolicyContext} from './policy-context.js'
-import {HARD_MAX_TIMEOUT_SECONDS} from './policy-schema.js'
+import {checkPath} from '../policy/path-policy.js'
+import {contextCwd, contextEnv, contextPolicy, contextRoot, type PolicyContext} from '../policy/policy-context.js'
+import {HARD_MAX_TIMEOUT_SECONDS} from '../policy/policy-schema.js'
 import {commandEnv} from './process-env.js'
-import {neverReadableEntries} from './protected-paths.js'
+import {neverReadableEntries} from '../policy/protected-paths.js'
 import {fail, ok} from './tool-result.js'
-import type {ToolResult} from './types.js'
+import type {ToolResult} from '../types.js'
 
 export interface RunCommandArgs {
   command: string

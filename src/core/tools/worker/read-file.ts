@@ -2,10 +2,10 @@
 import {constants, type Stats} from 'node:fs'
 import {open} from 'node:fs/promises'
 
-import {checkPath} from './path-policy.js'
-import {contextPolicy, type PolicyContext} from './policy-context.js'
+import {checkPath} from '../policy/path-policy.js'
+import {contextPolicy, type PolicyContext} from '../policy/policy-context.js'
 import {describeFsError, fail, ok} from './tool-result.js'
-import type {ToolResult} from './types.js'
+import type {ToolResult} from '../types.js'
 
 const HARD_READ_LIMIT = 64 * 1024 * 1024
 const MAX_LINE_CHARS = 2000

@@ -7,7 +7,7 @@
 import {realpathSync} from 'node:fs'
 import {join, resolve, sep} from 'node:path'
 
-import {configDir} from '../paths.js'
+import {configDir} from '../../paths.js'
 import {contextEnv, contextHome, contextPolicy, expandLeadingTilde, type PolicyContext} from './policy-context.js'
 
 export interface DenyEntry {

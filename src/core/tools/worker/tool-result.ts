@@ -1,5 +1,5 @@
 /** Building the structured results the engines get back. */
-import type {ToolResult} from './types.js'
+import type {ToolResult} from '../types.js'
 
 export function ok(content: string, data?: Record<string, unknown>): ToolResult {
   return data ? {ok: true, content, data} : {ok: true, content}

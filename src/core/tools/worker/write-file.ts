@@ -4,10 +4,10 @@ import {dirname} from 'node:path'
 
 import writeFileAtomic from 'write-file-atomic'
 
-import {checkPath} from './path-policy.js'
-import type {PolicyContext} from './policy-context.js'
+import {checkPath} from '../policy/path-policy.js'
+import type {PolicyContext} from '../policy/policy-context.js'
 import {describeFsError, fail, ok} from './tool-result.js'
-import type {ToolResult} from './types.js'
+import type {ToolResult} from '../types.js'
 
 export interface WriteFileArgs {
   path: string
