@@ -57,8 +57,17 @@ describe('argument validation: errors, never throws', () => {
 
 describe('policy schema', () => {
   it('fills secure defaults and rejects unknown keys', () => {
-    expect(defaultToolPolicy).toMatchObject({workspace: null, default_timeout_seconds: 120, max_timeout_seconds: 300, sandbox: 'none', deny_read: [], deny_write: []})
-    expect(toolPolicySchema.parse({sandbox: 'bubblewrap'}).sandbox).toBe('bubblewrap')
+    expect(defaultToolPolicy).toMatchObject({workspace: null, policy: 'on', default_timeout_seconds: 120, max_timeout_seconds: 300, deny_read: [], deny_write: []})
+    // The OS sandbox is on by default: no network, no extra writable folders, toolchains readable.
+    expect(defaultToolPolicy.sandbox).toMatchObject({mode: 'on', allow_write: [], network: [], env: []})
+    expect(defaultToolPolicy.sandbox.allow_read).toContain('~/.cargo')
+    // "off" is the opt-out; the earlier schema's values still load.
+    expect(toolPolicySchema.parse({sandbox: 'off'}).sandbox.mode).toBe('off')
+    expect(toolPolicySchema.parse({sandbox: 'none'}).sandbox.mode).toBe('off')
+    expect(toolPolicySchema.parse({sandbox: 'bubblewrap'}).sandbox.mode).toBe('on')
+    expect(toolPolicySchema.parse({sandbox: {network: ['registry.npmjs.org']}}).sandbox).toMatchObject({mode: 'on', network: ['registry.npmjs.org']})
+    expect(toolPolicySchema.safeParse({sandbox: {network: ['http://x.com/path']}}).success).toBe(false)
+    expect(toolPolicySchema.safeParse({sandbox: {netwrk: []}}).success).toBe(false)
     expect(toolPolicySchema.safeParse({sandbx: 'none'}).success).toBe(false)
     expect(toolPolicySchema.safeParse({default_timeout_seconds: 0}).success).toBe(false)
   })
@@ -80,7 +89,7 @@ describe('policy schema', () => {
   it('HOME is looked up at call time', async () => {
     const env = {...world.env}
     const {checkPath} = await import('../../src/core/tools/policy/path-policy.js')
-    const ctx = {env}
+    const ctx = {env, workspace: '~'}
     expect(checkPath('read', '~/notes.txt', ctx).allowed).toBe(true)
     env.HOME = world.outside
     const d = checkPath('read', '~/notes.txt', ctx)
@@ -90,7 +99,7 @@ describe('policy schema', () => {
 
 describe('Claude Code PreToolUse hook', () => {
   const hook = (tool_name: string, tool_input: Record<string, unknown>) =>
-    evaluateClaudeHook(JSON.stringify({hook_event_name: 'PreToolUse', cwd: world.ws, tool_name, tool_input}), {env: world.env, workspace: null})
+    evaluateClaudeHook(JSON.stringify({hook_event_name: 'PreToolUse', cwd: world.ws, tool_name, tool_input}), {env: world.env, workspace: '~'})
   it.each([
     ['Bash', {command: 'rm -rf ~'}, true],
     ['Bash', {command: 'git push --force'}, true],
@@ -102,7 +111,10 @@ describe('Claude Code PreToolUse hook', () => {
     ['Edit', {file_path: 'src/app.ts', old_string: 'a', new_string: 'b'}, false],
     ['NotebookEdit', {notebook_path: '~/credentials/n.ipynb'}, true],
     ['Glob', {pattern: '~/.ssh/*'}, true],
-    ['Grep', {pattern: 'key', path: '~/agents'}, false],
+    ['Grep', {pattern: 'key', path: '~/agents'}, true],
+    ['Grep', {pattern: 'key', path: 'src'}, false],
+    ['Write', {file_path: 'cto.config.json', content: '{}'}, true],
+    ['Write', {file_path: '.claude/settings.json', content: '{}'}, true],
     ['Grep', {pattern: 'key', path: '~/credentials'}, true],
     ['WebFetch', {url: 'https://example.com'}, false],
   ] as const)('%s %j → block %s', (tool, input, block) => {

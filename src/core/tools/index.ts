@@ -7,5 +7,6 @@ export {createToolRunner, type ToolRunnerSettings} from './worker/tool-runner.js
 export {defaultToolPolicy, resolveToolPolicy, toolPolicySchema, HARD_MAX_TIMEOUT_SECONDS, type ToolPolicy, type ToolPolicyInput} from './policy/policy-schema.js'
 export type {PolicyContext, PolicyDecision} from './policy/policy-context.js'
 export {gitIdentity, scrubEnv} from './worker/process-env.js'
-export {findBwrap} from './sandbox/bubblewrap.js'
+export {sandboxAvailability, type SandboxAvailability} from './sandbox/os-sandbox.js'
+export {sandboxBoundary, type SandboxBoundary} from './sandbox/boundary.js'
 export type {ToolResult, ToolRunner, OpenAIToolDefinition, AnthropicToolDefinition} from './types.js'

@@ -6,7 +6,7 @@
 import {lstatSync} from 'node:fs'
 import {basename, dirname, resolve} from 'node:path'
 
-import {findDenyEntry, isGitInternal, neverReadableEntries, neverWritableEntries, type DenyEntry} from './protected-paths.js'
+import {configFileLabel, findDenyEntry, isGitInternal, neverReadableEntries, neverWritableEntries, type DenyEntry} from './protected-paths.js'
 import {contextCwd, contextHome, contextRoot, expandLeadingTilde, refuse, type PolicyContext, type PolicyDecision} from './policy-context.js'
 import {isInside, rawJoin, resolveReal} from './path-resolve.js'
 
@@ -26,6 +26,10 @@ export function checkDenyLists(mode: PathMode, absPaths: string[], input: string
   for (const p of absPaths) {
     const hit = findDenyEntry(p, entries)
     if (hit) return refuse(hit.rule, denyReason(input, hit, mode))
+    const configLabel = mode === 'write' ? configFileLabel(p) : undefined
+    if (configLabel) {
+      return refuse('config-file', `Refused to write ${JSON.stringify(input)}: it is ${configLabel}, which the tools never write (a model must not rewrite its own rules).`)
+    }
     if (mode === 'write' && isGitInternal(p)) {
       return refuse('git-internals', `Refused to write ${JSON.stringify(input)}: .git/hooks, .git/config and .git itself are never written (they run code later).`)
     }

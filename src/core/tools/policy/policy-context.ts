@@ -5,6 +5,7 @@
 import {isAbsolute, resolve} from 'node:path'
 
 import {homeDir} from '../../paths.js'
+import {projectRoot} from './project-root.js'
 import {defaultToolPolicy, type ToolPolicy} from './policy-schema.js'
 
 export interface PolicyContext {
@@ -40,11 +41,18 @@ export function expandLeadingTilde(p: string, home: string): string {
   return p
 }
 
-/** The folder reads and writes must stay in: the workspace when one is set, else the home directory. */
+/**
+ * The folder reads and writes must stay in: the workspace when one is set (`--workspace`, then
+ * `tools.workspace`), else the project the tools start in: the top-level folder of its git
+ * repository, else the folder itself. The whole home folder only when a workspace says `~`.
+ */
 export function contextRoot(ctx: PolicyContext): string {
   const home = contextHome(ctx)
   const ws = ctx.workspace ?? contextPolicy(ctx).workspace
-  if (ws === null || ws === undefined || ws === '') return home
+  if (ws === null || ws === undefined || ws === '') {
+    const start = ctx.cwd === undefined ? process.cwd() : resolve(expandLeadingTilde(ctx.cwd, home))
+    return projectRoot(start, home)
+  }
   const expanded = expandLeadingTilde(ws, home)
   return isAbsolute(expanded) ? resolve(expanded) : resolve(home, expanded)
 }

@@ -7,13 +7,13 @@
 import {realpathSync} from 'node:fs'
 import {join, resolve, sep} from 'node:path'
 
-import {configDir} from '../../paths.js'
+import {configDir, dataDir} from '../../paths.js'
 import {contextEnv, contextHome, contextPolicy, expandLeadingTilde, type PolicyContext} from './policy-context.js'
 
 export interface DenyEntry {
   /** Absolute pattern, `*` within a segment. */
   pattern: string
-  rule: 'never-readable' | 'system-path' | 'shell-startup-file' | 'deny-read' | 'deny-write'
+  rule: 'never-readable' | 'system-path' | 'config-file' | 'deny-read' | 'deny-write'
   /** What it protects, for the message. */
   label: string
 }
@@ -75,17 +75,27 @@ function userPattern(p: string, home: string): string {
 
 const neverReadableInHome: Array<[string, string]> = [
   ['credentials', 'the credentials folder'],
-  [join('agents', '*', 'config.json'), 'a model config holding an API key'],
+  ['agents', 'model configs holding API keys'],
   ['.ssh', 'SSH keys'],
   ['.aws', 'AWS credentials'],
   ['.gnupg', 'GnuPG keys'],
   [join('.config', 'cto'), "cto's own config and keys"],
+  ['.claude*', "Claude Code's config, credentials and history"],
+  [join('.config', 'gh'), 'GitHub CLI credentials'],
+  [join('.config', 'gcloud'), 'Google Cloud credentials'],
+  ['.azure', 'Azure credentials'],
+  ['.npmrc', 'npm credentials'],
+  ['.yarnrc*', 'Yarn credentials'],
+  ['.pypirc', 'PyPI credentials'],
+  ['.pgpass', 'PostgreSQL passwords'],
+  ['.my.cnf', 'MySQL credentials'],
   ['.netrc', 'network credentials'],
   ['.git-credentials', 'git credentials'],
-  [join('.docker', 'config.json'), 'Docker registry credentials'],
-  [join('.kube', 'config'), 'Kubernetes credentials'],
+  ['.docker', 'Docker registry credentials'],
+  ['.kube', 'Kubernetes credentials'],
+  ['.password-store', 'a password store'],
+  [join('.local', 'share', 'keyrings'), 'the desktop keyring'],
 ]
-
 const systemPaths = ['/etc', '/usr', '/var', '/boot', '/bin', '/sbin', '/lib*', '/opt', '/root', '/proc', '/sys', '/dev', '/snap', '/System', '/Library', '/private/etc', '/private/var']
 
 const startupFilesInHome = [
@@ -95,17 +105,35 @@ const startupFilesInHome = [
   join('.config', 'autostart'), join('.config', 'systemd'), join('.config', 'environment.d'),
 ]
 
-/** Never read nor written: keys, credentials, cto's own config, plus the config's `deny_read`. */
+/** Files that hold keys named by the config (`provider_endpoints.<model>.config_path`), set per process. */
+let configuredKeyFiles: string[] = []
+export function setConfiguredKeyFiles(paths: string[]): void {
+  configuredKeyFiles = [...paths]
+}
+
+/**
+ * Never read nor written: keys, credentials, shell start-up files, cto's own config and history,
+ * files the config names as key files, plus the config's `deny_read`. The OS sandbox hides the same
+ * list from commands (src/core/tools/sandbox/boundary.ts).
+ */
 export function neverReadableEntries(ctx: PolicyContext): DenyEntry[] {
   const env = contextEnv(ctx)
   const out: DenyEntry[] = []
   for (const home of homeVariants(ctx)) {
     for (const [rel, label] of neverReadableInHome) out.push({pattern: join(home, rel), rule: 'never-readable', label})
+    for (const rel of startupFilesInHome) out.push({pattern: join(home, rel), rule: 'never-readable', label: 'a shell start-up or user config file'})
   }
-  const cto = resolve(configDir(env))
-  out.push({pattern: cto, rule: 'never-readable', label: "cto's own config and keys"})
-  const realCto = realOrSelf(cto)
-  if (realCto !== cto) out.push({pattern: realCto, rule: 'never-readable', label: "cto's own config and keys"})
+  const own: Array<[string, string]> = [
+    [resolve(configDir(env)), "cto's own config and keys"],
+    [resolve(dataDir(env), 'perf'), "cto's performance store"],
+    [resolve(dataDir(env), 'logs'), "cto's task log"],
+  ]
+  for (const [p, label] of own) {
+    out.push({pattern: p, rule: 'never-readable', label})
+    const real = realOrSelf(p)
+    if (real !== p) out.push({pattern: real, rule: 'never-readable', label})
+  }
+  for (const p of configuredKeyFiles) out.push({pattern: resolve(p), rule: 'never-readable', label: 'a file holding an API key'})
   const home = contextHome(ctx)
   for (const p of contextPolicy(ctx).deny_read) out.push({pattern: userPattern(p, home), rule: 'deny-read', label: 'a path the config denies'})
   return out
@@ -114,12 +142,28 @@ export function neverReadableEntries(ctx: PolicyContext): DenyEntry[] {
 /** Never written (on top of the never-readable ones): system paths, shell start-up files, `deny_write`. */
 export function neverWritableEntries(ctx: PolicyContext): DenyEntry[] {
   const out: DenyEntry[] = systemPaths.map((p) => ({pattern: p, rule: 'system-path', label: 'a system path'}))
-  for (const home of homeVariants(ctx)) {
-    for (const rel of startupFilesInHome) out.push({pattern: join(home, rel), rule: 'shell-startup-file', label: 'a shell start-up or user config file'})
-  }
   const home = contextHome(ctx)
   for (const p of contextPolicy(ctx).deny_write) out.push({pattern: userPattern(p, home), rule: 'deny-write', label: 'a path the config denies'})
   return out
+}
+
+/**
+ * Files cto reads as configuration, by name, wherever they are: a model that could write them would
+ * rewrite its own rules (another endpoint for the user's key, a wider workspace, a hook that runs
+ * outside any sandbox the next time Claude Code starts).
+ */
+export const CONFIG_FILE_NAMES = ['cto.config.json', '.ctorc', '.ctorc.json', '.ctorc.yaml', '.ctorc.yml']
+const configFilePatterns: Array<[RegExp, string]> = [
+  [/(^|\/)(cto\.config\.json|\.ctorc(\.json|\.ya?ml)?)$/, "a cto config file"],
+  [/(^|\/)\.claude\/settings(\.local)?\.json$/, "Claude Code's project settings (hooks run outside any sandbox)"],
+  [/(^|\/)\.claude\/(commands|agents|hooks)(\/|$)/, "Claude Code's project commands, agents and hooks"],
+  [/(^|\/)\.mcp\.json$/, 'an MCP server list (servers run outside any sandbox)'],
+]
+
+/** Is this (absolute) path a file cto or Claude Code reads as configuration? Returns its label. */
+export function configFileLabel(absPath: string): string | undefined {
+  const folded = foldPath(absPath)
+  return configFilePatterns.find(([re]) => re.test(folded))?.[1]
 }
 
 export function findDenyEntry(absPath: string, entries: DenyEntry[]): DenyEntry | undefined {
@@ -148,7 +192,7 @@ export function pathContainsPattern(absPath: string, pattern: string): boolean {
   const p = segments(foldPath(absPath))
   const s = segments(foldPath(pattern))
   if (p.length > s.length) return false
-  return p.every((seg, i) => s[i]!.includes('*') || segmentMatches(s[i]!, seg))
+  return p.every((seg, i) => segmentMatches(s[i]!, seg))
 }
 
 /**

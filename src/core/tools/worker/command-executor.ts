@@ -9,7 +9,6 @@ import {spawn} from 'node:child_process'
 import {randomUUID} from 'node:crypto'
 import {readdirSync, readFileSync} from 'node:fs'
 
-import {bwrapArgs, type BwrapOptions} from '../sandbox/bubblewrap.js'
 import {OutputCap} from './output-cap.js'
 import {RUN_MARKER} from './process-env.js'
 
@@ -23,8 +22,11 @@ export interface ExecuteCommandOptions {
   maxOutputBytes: number
   /** Total output after which the command is killed as runaway. */
   outputKillBytes: number
-  /** Run inside bubblewrap at this path. */
-  bwrap?: {path: string; options: BwrapOptions}
+  /**
+   * The argv to spawn instead of `/bin/bash -c command`: the OS sandbox's wrapper around the same
+   * command (src/core/tools/sandbox/os-sandbox.ts).
+   */
+  argv?: string[]
   signal?: AbortSignal
   /** Grace between SIGTERM and SIGKILL. */
   killGraceMs?: number
@@ -88,8 +90,8 @@ export function killMarked(runId: string, sig: NodeJS.Signals = 'SIGKILL'): numb
 export function executeCommand(opts: ExecuteCommandOptions): Promise<ExecuteCommandResult> {
   const now = opts.now ?? Date.now
   const started = now()
-  const shellArgs = ['/bin/bash', '--noprofile', '--norc', '-c', opts.command]
-  const [file, args] = opts.bwrap ? [opts.bwrap.path, bwrapArgs(opts.bwrap.options, shellArgs)] : [shellArgs[0]!, shellArgs.slice(1)]
+  const argv = opts.argv ?? ['/bin/bash', '--noprofile', '--norc', '-c', opts.command]
+  const [file, args] = [argv[0]!, argv.slice(1)]
   const child = spawn(file, args, {cwd: opts.cwd, env: opts.env, detached: true, stdio: ['ignore', 'pipe', 'pipe']})
   const stdout = new OutputCap(opts.maxOutputBytes)
   const stderr = new OutputCap(opts.maxOutputBytes)

@@ -29,10 +29,10 @@ export function scrubEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return out
 }
 
-export function commandEnv(env: NodeJS.ProcessEnv, model: string, runId: string): NodeJS.ProcessEnv {
+/** What every command gets on top of its environment: the model's git identity, no pagers, the run marker. */
+export function commandIdentity(model: string, runId: string): NodeJS.ProcessEnv {
   const id = gitIdentity(model)
   return {
-    ...scrubEnv(env),
     GIT_AUTHOR_NAME: id.name,
     GIT_AUTHOR_EMAIL: id.email,
     GIT_COMMITTER_NAME: id.name,
@@ -42,4 +42,9 @@ export function commandEnv(env: NodeJS.ProcessEnv, model: string, runId: string)
     PAGER: 'cat',
     [RUN_MARKER]: runId,
   }
+}
+
+/** Without the OS sandbox: the caller's environment minus variables that look like secrets (a deny-list). */
+export function commandEnv(env: NodeJS.ProcessEnv, model: string, runId: string): NodeJS.ProcessEnv {
+  return {...scrubEnv(env), ...commandIdentity(model, runId)}
 }

@@ -1,14 +1,20 @@
-/** run_command: the command policy, then the executor, with the policy's limits and the model's identity. */
+/**
+ * run_command: the command policy (a fast first refusal), then the command inside the OS sandbox
+ * (the boundary), with the policy's limits, an allow-listed environment and the model's identity.
+ * Without the sandbox (`tools.sandbox: "off"`) it runs as the user with a scrubbed environment.
+ */
 import {stat} from 'node:fs/promises'
 
-import {findBwrap} from '../sandbox/bubblewrap.js'
+import {sandboxBoundary} from '../sandbox/boundary.js'
+import {restoreConfigFiles, snapshotConfigFiles} from '../sandbox/config-guard.js'
+import {sandboxAvailability, sandboxedArgv} from '../sandbox/os-sandbox.js'
+import {sandboxEnv} from '../sandbox/sandbox-env.js'
 import {checkCommand} from '../policy/command-policy.js'
 import {executeCommand, newRunId, type ExecuteCommandResult} from './command-executor.js'
 import {checkPath} from '../policy/path-policy.js'
-import {contextCwd, contextEnv, contextPolicy, contextRoot, type PolicyContext} from '../policy/policy-context.js'
-import {HARD_MAX_TIMEOUT_SECONDS} from '../policy/policy-schema.js'
+import {contextCwd, contextEnv, contextPolicy, type PolicyContext} from '../policy/policy-context.js'
+import {HARD_MAX_TIMEOUT_SECONDS, sandboxOn} from '../policy/policy-schema.js'
 import {commandEnv} from './process-env.js'
-import {neverReadableEntries} from '../policy/protected-paths.js'
 import {fail, ok} from './tool-result.js'
 import type {ToolResult} from '../types.js'
 
@@ -56,37 +62,52 @@ export async function runCommandTool(args: RunCommandArgs, ctx: PolicyContext, d
   } catch {
     return fail(`cwd ${cwd} does not exist.`)
   }
-  const decision = checkCommand(args.command, {...ctx, cwd})
-  if (!decision.allowed) return fail(decision.reason, decision.rule)
+  if (policy.policy === 'on') {
+    const decision = checkCommand(args.command, {...ctx, cwd})
+    if (!decision.allowed) return fail(decision.reason, decision.rule)
+  }
 
-  let bwrap: {path: string; options: {workspace: string; cwd: string; hide: string[]}} | undefined
-  if (policy.sandbox === 'bubblewrap') {
-    const path = findBwrap(contextEnv(ctx))
-    if (!path) {
-      return fail('The policy asks for the bubblewrap sandbox but bwrap is not installed; install the "bubblewrap" package or set tools.sandbox to "none".', 'sandbox-unavailable')
+  const sandboxed = sandboxOn(policy)
+  const runId = newRunId()
+  let argv: string[] | undefined
+  let env: NodeJS.ProcessEnv
+  const boundary = sandboxBoundary({...ctx, cwd})
+  if (sandboxed) {
+    const available = await sandboxAvailability()
+    if (!available.ok) {
+      return fail(`Refused: commands run only inside the OS sandbox, and ${available.reason}. ${available.fix.join(' ')}`, 'sandbox-unavailable')
     }
-    const hide = neverReadableEntries(ctx)
-      .map((e) => e.pattern)
-      .filter((p) => !p.includes('*'))
-    bwrap = {path, options: {workspace: contextRoot(ctx), cwd, hide}}
+    env = sandboxEnv(contextEnv(ctx), boundary.envNames, deps.model, runId)
+    try {
+      argv = await sandboxedArgv(args.command, boundary, deps.signal)
+    } catch (error) {
+      return fail(`Refused: the OS sandbox could not be set up for this command (${(error as Error).message}).`, 'sandbox-unavailable')
+    }
+  } else {
+    env = commandEnv(contextEnv(ctx), deps.model, runId)
   }
 
   const timeoutSeconds = effectiveTimeoutSeconds(args.timeout_seconds, ctx)
-  const runId = newRunId()
+  const guard = await snapshotConfigFiles(cwd, boundary.workspace)
   const result = await executeCommand({
     command: args.command,
     cwd,
     timeoutMs: Math.round(timeoutSeconds * 1000),
-    env: commandEnv(contextEnv(ctx), deps.model, runId),
+    env,
     runId,
     maxOutputBytes: policy.max_output_bytes,
     outputKillBytes: policy.output_kill_bytes,
-    bwrap,
+    argv,
     signal: deps.signal,
     now: deps.now,
     killGraceMs: deps.killGraceMs,
   })
-  return ok(render(result, timeoutSeconds), {
+  const restored = await restoreConfigFiles(guard, cwd, boundary.workspace)
+  let text = render(result, timeoutSeconds)
+  if (restored.length > 0) {
+    text = `The command changed configuration files, which the tools never change; cto put them back: ${restored.join(', ')}.\n${text}`
+  }
+  return ok(text, {
     exit_code: result.exitCode,
     signal: result.signal,
     stdout: result.stdout,
@@ -98,6 +119,7 @@ export async function runCommandTool(args: RunCommandArgs, ctx: PolicyContext, d
     aborted: result.aborted,
     duration_ms: result.durationMs,
     timeout_seconds: timeoutSeconds,
-    sandbox: bwrap ? 'bubblewrap' : 'none',
+    sandbox: sandboxed ? 'os' : 'off',
+    restored_config_files: restored,
   })
 }

@@ -1,0 +1,125 @@
+/**
+ * Configuration a command must not create or change, checked by content around every command.
+ *
+ * The sandbox keeps existing config files read-only (boundary.ts), but it can only protect files
+ * that exist: bubblewrap would have to create a placeholder in the user's folder to cover a missing
+ * one. So cto also takes a snapshot before each command of what cto and Claude Code would read as
+ * configuration — `cto.config.json`, `.ctorc*`, the `cto` key of `package.json`, `.claude/settings*.json`,
+ * `.mcp.json`, git hooks and `.git/config` — in every folder from the command's folder up to the
+ * workspace, and afterwards puts back whatever changed (deleting what was created), telling the model.
+ */
+import {createHash} from 'node:crypto'
+import {lstat, mkdir, readdir, readFile, rm, writeFile} from 'node:fs/promises'
+import {dirname, join, relative, resolve} from 'node:path'
+
+import {isInside} from '../policy/path-resolve.js'
+import {dangerousGitConfigKey} from '../policy/command-names.js'
+import {CONFIG_FILE_NAMES} from '../policy/protected-paths.js'
+
+const WATCHED = [...CONFIG_FILE_NAMES, join('.claude', 'settings.json'), join('.claude', 'settings.local.json'), '.mcp.json', join('.git', 'config')]
+
+/** path → content (null: absent). For package.json, the `cto` key is what is compared. */
+export type ConfigSnapshot = Map<string, Buffer | null>
+
+function foldersFrom(cwd: string, workspace: string): string[] {
+  const out: string[] = []
+  let dir = resolve(cwd)
+  if (!isInside(workspace, dir)) dir = workspace
+  for (;;) {
+    out.push(dir)
+    if (dir === workspace || dirname(dir) === dir) break
+    dir = dirname(dir)
+  }
+  return out
+}
+
+async function read(p: string): Promise<Buffer | null> {
+  try {
+    const st = await lstat(p)
+    if (!st.isFile()) return st.isSymbolicLink() ? Buffer.from(`symlink`) : null
+    return await readFile(p)
+  } catch {
+    return null
+  }
+}
+
+function ctoKey(pkg: Buffer | null): string {
+  if (!pkg) return 'absent'
+  try {
+    const data = JSON.parse(pkg.toString('utf8')) as Record<string, unknown>
+    return JSON.stringify(data?.cto ?? null)
+  } catch {
+    return `unparsable:${createHash('sha256').update(pkg).digest('hex')}`
+  }
+}
+
+async function hookFiles(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(join(dir, '.git', 'hooks'))).filter((n) => !n.endsWith('.sample')).map((n) => join(dir, '.git', 'hooks', n))
+  } catch {
+    return []
+  }
+}
+
+export async function snapshotConfigFiles(cwd: string, workspace: string): Promise<ConfigSnapshot> {
+  const snap: ConfigSnapshot = new Map()
+  for (const dir of foldersFrom(cwd, workspace)) {
+    for (const rel of [...WATCHED, 'package.json']) snap.set(join(dir, rel), await read(join(dir, rel)))
+    for (const hook of await hookFiles(dir)) snap.set(hook, await read(hook))
+  }
+  return snap
+}
+
+/** Keys of a git config file (`section.subsection.key`, lower case). */
+export function gitConfigKeys(text: string): string[] {
+  const keys: string[] = []
+  let section = ''
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue
+    const head = /^\[\s*([^\s\]"]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]/.exec(line)
+    if (head) {
+      section = head[2] === undefined ? head[1]! : `${head[1]}.${head[2]}`
+      const rest = line.slice(head[0].length).trim()
+      if (rest && !rest.startsWith('#') && !rest.startsWith(';')) keys.push(`${section}.${rest.split(/[\s=]/)[0]}`.toLowerCase())
+      continue
+    }
+    keys.push(`${section}.${line.split(/[\s=]/)[0]}`.toLowerCase())
+  }
+  return keys
+}
+
+/** A git config that makes git run programs or read other config: hooks, fsmonitor, aliases to shell, filters, helpers. */
+export function gitConfigRunsCode(text: string): boolean {
+  return gitConfigKeys(text).some((k) => dangerousGitConfigKey.test(k) || k === 'diff.external')
+}
+
+function same(path: string, before: Buffer | null, after: Buffer | null): boolean {
+  if (path.endsWith(`${'/'}package.json`)) return ctoKey(before) === ctoKey(after)
+  // A repository the command created (`git init`) has a new config: kept unless it runs code.
+  if (path.endsWith(join('.git', 'config')) && before === null && after !== null) return !gitConfigRunsCode(after.toString('utf8'))
+  if (before === null || after === null) return before === after
+  return before.equals(after)
+}
+
+/**
+ * Compares with the snapshot and puts back what changed. Returns the paths restored (relative to
+ * the workspace), empty when nothing was touched.
+ */
+export async function restoreConfigFiles(snap: ConfigSnapshot, cwd: string, workspace: string): Promise<string[]> {
+  const restored: string[] = []
+  const now = new Map(snap)
+  for (const dir of foldersFrom(cwd, workspace)) for (const hook of await hookFiles(dir)) if (!now.has(hook)) now.set(hook, null)
+  for (const [path, before] of now) {
+    const after = await read(path)
+    if (same(path, before, after)) continue
+    if (before === null) await rm(path, {force: true, recursive: true})
+    else {
+      await rm(path, {force: true, recursive: true})
+      await mkdir(dirname(path), {recursive: true})
+      await writeFile(path, before)
+    }
+    restored.push(relative(workspace, path) || path)
+  }
+  return restored
+}
