@@ -46,3 +46,18 @@ await build({
 await rm(join(dist, 'commands'), {recursive: true, force: true})
 await rename(tmp, join(dist, 'commands'))
 console.log('dist/commands bundled')
+
+// Claude Code's PreToolUse hook runs before every tool call of a Claude session: one file, no oclif,
+// no zod; the shell parser (mvdan-sh) stays external and loads only for a Bash call it must check.
+await build({
+  entryPoints: [join(root, 'src', 'core', 'tools', 'policy', 'hook-main.ts')],
+  outfile: join(dist, 'tools-hook.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  external: ['mvdan-sh'],
+  logLevel: 'warning',
+  banner: {js: "import {createRequire as __ctoCreateRequire} from 'node:module'; const require = __ctoCreateRequire(import.meta.url);"},
+})
+console.log('dist/tools-hook.js bundled')

@@ -23,7 +23,7 @@ export default class Run extends CtoCommand {
   static override args = {prompt: Args.string({description: 'the prompt (quote it, or pass the words as they are)', required: true})}
   static override flags = {
     model: Flags.string({char: 'm', description: 'The model to run (see "cto models list").', required: true}),
-    workspace: Flags.directory({description: 'Folder the model may act in (default: the tool policy root, your home directory).', exists: true}),
+    workspace: Flags.directory({description: 'Folder the model may act in (default: tools.workspace, else the git repository you are in, else this folder).', exists: true}),
     'max-turns': Flags.integer({description: 'Tool-calling turns (default 25, config engines.max_turns).', min: 1}),
     timeout: Flags.integer({description: 'Seconds for the whole run (default config engines.attempt_timeout_seconds).', min: 1}),
     system: Flags.string({description: 'A system prompt.'}),
@@ -34,6 +34,7 @@ export default class Run extends CtoCommand {
     const prompt = (argv as string[]).join(' ').trim()
     if (!prompt) throw new CtoError({code: 'EMPTY_PROMPT', message: 'The prompt is empty.', actions: ['cto run -m deepseek "your prompt"']})
     const ctx = await this.loadCtx()
+    this.noteBeforeWork(ctx)
     const model = findModel(ctx, flags.model)
     if (!model.enabled) throw new ModelDisabledError(model.name)
     if (model.needsKey && !model.apiKey) throw new NeedsKeyError(model.name, model.keyEnvVar)

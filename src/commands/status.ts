@@ -3,6 +3,7 @@ import {hasUsableKey} from '../core/providers/models.js'
 import {dataDir} from '../core/paths.js'
 import {taskLogPath} from '../core/task/task-log.js'
 import {formatInt} from '../core/cli/format.js'
+import type {BoundaryReport} from '../core/tools/sandbox/describe-boundary.js'
 
 export interface StatusResult {
   cto_model: {name: string; source: string; usable: boolean}
@@ -17,6 +18,8 @@ export interface StatusResult {
   store: {path: string; attempts: number; models: number} | {path: string; error: string}
   budgets: Record<'claude' | 'external', {used_today: number; budget: number; enforced: boolean}>
   task_log: string
+  /** What stands between a model's commands and this machine, for work started in this folder. */
+  boundary: BoundaryReport
   warnings: string[]
 }
 
@@ -41,6 +44,9 @@ export default class Status extends CtoCommand {
     } catch (error) {
       store = {path: dataDir(ctx.env), error: (error as Error).message}
     }
+    const {resolveToolPolicy} = await import('../core/tools/policy/policy-schema.js')
+    const {describeBoundary, boundaryLine} = await import('../core/tools/sandbox/describe-boundary.js')
+    const boundary = await describeBoundary(resolveToolPolicy(ctx.config.tools), {env: ctx.env, cwd: ctx.cwd})
     const result: StatusResult = {
       cto_model: {name: ctx.config.cto_model, source: ctx.sources.cto_model ?? 'default', usable: Boolean(cto && cto.enabled && hasUsableKey(cto))},
       strategy: ctx.config.model_selection_strategy,
@@ -57,6 +63,7 @@ export default class Status extends CtoCommand {
         external: {used_today: today.external, budget: budget.token_budget_per_day.external, enforced: budget.enabled},
       },
       task_log: taskLogPath(ctx.env),
+      boundary,
       warnings: ctx.warnings,
     }
     if (!this.jsonEnabled()) {
@@ -76,6 +83,9 @@ export default class Status extends CtoCommand {
       const fmt = (x: {used_today: number; budget: number}) => `${formatInt(x.used_today)} / ${formatInt(x.budget)}`
       this.log(`Tokens today   claude ${fmt(b.claude)}, external ${fmt(b.external)}${budget.enabled ? '' : ' (budgets off: cost optimisation disabled)'}`)
       this.log(`Task log       ${result.task_log}`)
+      this.log(`Workspace      ${boundary.workspace}`)
+      this.log(`Boundary       ${boundaryLine(boundary)}`)
+      for (const fix of boundary.fix) this.log(`               → ${fix}`)
       for (const w of result.warnings) this.note(`Warning: ${w}`)
     }
     return result

@@ -29,7 +29,7 @@ Exit codes: 0 completed, 2 blocked, 1 error before any attempt.`
     explain: Flags.boolean({description: "Show each candidate's weight in the routing choice."}),
     seed: Flags.integer({description: 'Seed the weighted choice, so the route is reproducible.'}),
     cto: Flags.string({description: 'The CTO model for this task (default: config cto_model / CTO_MODEL).'}),
-    workspace: Flags.directory({description: 'Folder the worker may act in (default: your home directory, as the tool policy says).', exists: true}),
+    workspace: Flags.directory({description: 'Folder the worker may act in (default: tools.workspace, else the git repository you are in, else this folder).', exists: true}),
     'max-turns': Flags.integer({description: 'Tool-calling turns per attempt (default 25).', min: 1}),
     timeout: Flags.integer({description: 'Seconds per attempt.', min: 1}),
   }
@@ -46,6 +46,7 @@ Exit codes: 0 completed, 2 blocked, 1 error before any attempt.`
     if (!text) this.error('The task is empty: say what to do, e.g. cto task "fix the failing test".', {exit: 1})
     const {executeTask} = await import('../core/task/execute-task.js')
     const ctx = await this.loadCtx(flags.cto ? {cto_model: flags.cto} : undefined)
+    if (!flags['dry-run']) this.noteBeforeWork(ctx)
     const result = await executeTask({
       ctx,
       root: this.config.root,

@@ -68,7 +68,8 @@ describe('cto tools', () => {
 
   it('config show includes the tool policy with its defaults', async () => {
     const shown = await sb.json<{config: {tools: {sandbox: string; max_timeout_seconds: number; workspace: string | null}}; sources: Record<string, string>}>(['config', 'show'])
-    expect(shown.config.tools).toMatchObject({sandbox: 'none', max_timeout_seconds: 300, workspace: null})
-    expect(shown.sources['tools.sandbox']).toBe('default')
+    expect(shown.config.tools).toMatchObject({sandbox: {mode: 'on', network: [], allow_write: []}, policy: 'on', max_timeout_seconds: 300, workspace: null})
+    expect(shown.sources['tools.sandbox.mode']).toBe('default')
+    expect(shown.sources['tools.sandbox.network']).toBe('default')
   })
 })

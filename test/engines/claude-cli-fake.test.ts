@@ -71,15 +71,26 @@ describe('claude-cli engine with a fake claude', () => {
     expect(flag('--permission-mode')).toBe('acceptEdits')
     expect(flag('--max-turns')).toBe('7')
     expect(flag('--append-system-prompt')).toBe('Be careful.')
-    expect(JSON.parse(flag('--settings'))).toEqual({
+    const settings = JSON.parse(flag('--settings'))
+    expect(settings).toMatchObject({
       disableAllHooks: false,
       hooks: {PreToolUse: [{matcher: '*', hooks: [{type: 'command', command: 'cto-hook-test || exit 2', timeout: 600}]}]},
     })
+    // Claude Code's own sandbox for Bash, with the tool worker's boundary, failing closed.
+    expect(settings.sandbox).toMatchObject({enabled: true, failIfUnavailable: true, allowUnsandboxedCommands: false, network: {allowedDomains: []}})
+    expect(settings.sandbox.filesystem.allowWrite).toEqual([workspace])
+    expect(settings.sandbox.filesystem.denyRead).toContain(dir)
+    expect(settings.sandbox.credentials.envVars).toContainEqual({name: 'ANTHROPIC_API_KEY', mode: 'deny'})
+    // Only the user's settings: a repository's .claude/settings.json and .mcp.json are not loaded.
+    expect(flag('--setting-sources')).toBe('user')
+    expect(call.argv).toContain('--strict-mcp-config')
     expect(call.env).toMatchObject({
       ANTHROPIC_API_KEY: 'sk-ant-test-key-0123456789',
       ANTHROPIC_BASE_URL: 'http://127.0.0.1:9/anthropic',
       CTO_WORKSPACE: workspace,
     })
+    const {decodeHookContext} = await import('../../src/core/tools/policy/hook-context.js')
+    expect(decodeHookContext(String(call.env.CTO_HOOK_CONTEXT))).toMatchObject({workspace, home: dir, filterBash: false})
   })
 
   it('takes the binary from CTO_CLAUDE_BIN, and the key from the environment when the model has none', async () => {

@@ -110,7 +110,7 @@ describe.skipIf(!realClaudeAvailable)('cto run -m sonnet (the real Claude Code C
     expect(await readFile(target, 'utf8')).toBe('hello from sonnet\n')
   })
 
-  it('is stopped by "cto tools hook" when the tool call targets a forbidden path', async () => {
+  it('is stopped by the cto hook (dist/tools-hook.js) when the tool call targets a forbidden path', async () => {
     const target = join(sb.home, '.ssh', 'authorized_keys')
     anthropic = await startAnthropicServer({script: [{toolUses: [{name: 'Write', input: {file_path: target, content: 'ssh-ed25519 AAAA attacker'}}]}, {text: 'Could not write it.'}]})
     const r = await sb.run(['run', '-m', 'sonnet', '--timeout', '90', '--json', 'add my key'], {env: claudeEnv(anthropic.url), cwd: ws, timeoutMs: 120_000})
@@ -120,7 +120,9 @@ describe.skipIf(!realClaudeAvailable)('cto run -m sonnet (the real Claude Code C
     expect(existsSync(target)).toBe(false)
     const results = toolResults(anthropic.requests[1])
     expect(results).toEqual([expect.objectContaining({is_error: true})])
-    expect(JSON.stringify(results)).toMatch(/SSH keys/)
+    // The workspace is the folder the run started in; the keys are outside it.
+    expect(JSON.stringify(results)).toMatch(/authorized_keys.*is outside .*\/work, the only folder the tools may use/)
+    expect(JSON.stringify(results)).toContain('tools-hook.js')
     expect(out.permission_denials.map((d: {tool_name: string}) => d.tool_name)).toEqual(['Write'])
   })
 

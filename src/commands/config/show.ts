@@ -21,9 +21,12 @@ export default class ConfigShow extends CtoCommand {
     // The tool worker's policy with its secure defaults filled in, so users see what applies.
     const {resolveToolPolicy} = await import('../../core/tools/policy/policy-schema.js')
     const tools = resolveToolPolicy(ctx.config.tools)
-    for (const key of Object.keys(tools)) ctx.sources[`tools.${key}`] ??= 'default'
+    for (const [key, value] of Object.entries(tools)) {
+      if (key === 'sandbox') for (const sub of Object.keys(value as object)) ctx.sources[`tools.sandbox.${sub}`] ??= 'default'
+      else ctx.sources[`tools.${key}`] ??= 'default'
+    }
     const result: ConfigShowResult = {
-      config: {...ctx.config, tools},
+      config: {...ctx.config, tools: {...tools}},
       sources: ctx.sources,
       files: ctx.layers.filter((l) => l.file).map((l) => l.file as string),
       notices: ctx.notices,

@@ -1,6 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
-import type {CheckResult} from './check-command.js'
+import type {CheckResult as CommandCheckResult} from './check-command.js'
+
+type CheckResult = Omit<CommandCheckResult, 'boundary'>
 
 export default class ToolsCheckPath extends CtoCommand {
   static override summary = "Show what the tool worker's path policy decides for a read or a write: exit 0 allowed, 1 blocked."

@@ -22,6 +22,20 @@ export abstract class CtoCommand extends Command {
     return loadContext({oclif: this.config, flags})
   }
 
+  /**
+   * Before a model acts: the config's warnings (an untrusted project config's ignored fields, …)
+   * and, on every run, that commands run without the OS sandbox when the config turned it off.
+   */
+  protected noteBeforeWork(ctx: CtoContext): void {
+    for (const w of ctx.warnings) this.note(`Warning: ${w}`)
+    const sandbox = (ctx.config.tools as {sandbox?: unknown}).sandbox
+    const mode = typeof sandbox === 'string' ? sandbox : (sandbox as {mode?: string} | undefined)?.mode
+    if (mode === 'off' || mode === 'none') {
+      const from = ctx.sources['tools.sandbox.mode'] ?? ctx.sources['tools.sandbox'] ?? 'config'
+      this.note(`Warning: the OS sandbox is off (tools.sandbox in ${from}): commands a model runs have all your rights; only the command filter stands in the way. Remove the setting to turn it back on.`)
+    }
+  }
+
   /** A line on stderr for people; silent under --json so stdout stays one JSON document. */
   protected note(message: string): void {
     if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
@@ -49,6 +63,15 @@ export abstract class CtoCommand extends Command {
       process.stderr.write(this.verbose || process.env.DEBUG ? `${err.stack}\n` : '  → Run again with --verbose for the stack trace, and report it if it looks like a bug.\n')
     }
     return this.exit(1)
+  }
+
+  /** The OS sandbox's network proxies, if a command started them, must not keep the process alive. */
+  protected override async finally(err: Error | undefined): Promise<unknown> {
+    if ((globalThis as Record<symbol, unknown>)[Symbol.for('cto.sandbox.proxies')]) {
+      const {shutDownSandbox} = await import('../tools/sandbox/os-sandbox.js')
+      await shutDownSandbox()
+    }
+    return super.finally(err)
   }
 
   protected override async init(): Promise<void> {

@@ -5,7 +5,9 @@
  */
 import type {Catalog} from '../providers/registry.js'
 import type {ModelGroup} from '../providers/spec.js'
+import {normaliseSandboxInput} from '../tools/policy/policy-defaults.js'
 import type {ConfigLayer} from './layers.js'
+import {untrustedWarning} from './trust.js'
 import type {ConfigFile} from './schema.js'
 
 export interface EffectiveModel {
@@ -107,6 +109,8 @@ function canonicalLayer(layer: ConfigLayer, aliases: Map<string, string>, notice
     },
     fallback_chain: d.fallback_chain && Object.fromEntries(Object.entries(d.fallback_chain).map(([k, v]) => [map(k), v.map(map)])),
     provider_endpoints: renameKeys(d.provider_endpoints, map),
+    // "sandbox": "off" and an object in another layer merge field by field as {mode: …}.
+    tools: d.tools && (d.tools.sandbox === undefined ? d.tools : {...d.tools, sandbox: normaliseSandboxInput(d.tools.sandbox) as typeof d.tools.sandbox}),
   }
 }
 
@@ -190,6 +194,9 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
   flatten(defaultsFor(catalog), 'default', [], flat)
 
   // CTO_MODEL (the env layer) and a --cto flag outrank it.
+  for (const layer of layers) {
+    if (layer.untrusted) warnings.push(untrustedWarning(layer.source, layer.untrusted))
+  }
   const ctoChosen = layers.some((l) => l.kind === 'env' || (l.kind === 'flags' && l.data.cto_model))
   for (const layer of layers) flatten(canonicalLayer(layer, aliases, notices), layer.source, [], flat)
   // MODEL_PROVIDER sits with the environment: above files, below CTO_MODEL and flags.

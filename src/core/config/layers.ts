@@ -18,6 +18,10 @@ export interface ConfigLayer {
   source: string
   file?: string
   data: ConfigFile
+  /** A project config the user has not trusted: the gated fields it set (ignored; see trust.ts). */
+  untrusted?: string[]
+  /** The project config as written, gated fields included (for `cto config trust`). */
+  written?: ConfigFile
 }
 
 export interface ValidationResult {
@@ -84,6 +88,14 @@ export async function findProjectConfig(cwd: string, env: NodeJS.ProcessEnv): Pr
   return parseConfigText(await readFile(found.filepath, 'utf8'), found.filepath)
 }
 
+/** A project config's endpoints, keys, workspace and tool policy count only once the user trusts it. */
+async function gateUntrusted(layer: ConfigLayer, env: NodeJS.ProcessEnv): Promise<ConfigLayer> {
+  const {gatedFields, isTrusted, withoutGatedFields} = await import('./trust.js')
+  const fields = gatedFields(layer.data)
+  if (fields.length === 0 || (await isTrusted(layer.file!, layer.data, env))) return {...layer, written: layer.data}
+  return {...layer, data: withoutGatedFields(layer.data), untrusted: fields, written: layer.data}
+}
+
 export interface ReadLayersOptions {
   cwd: string
   env: NodeJS.ProcessEnv
@@ -99,7 +111,7 @@ export async function readConfigLayers(opts: ReadLayersOptions): Promise<ConfigL
   if (user) layers.push(await layerFromFile('user', userFile, user))
 
   const project = await findProjectConfig(opts.cwd, opts.env)
-  if (project && project.file !== userFile) layers.push(await layerFromFile('project', project.file, project))
+  if (project && project.file !== userFile) layers.push(await gateUntrusted(await layerFromFile('project', project.file, project), opts.env))
 
   const envFileVar = opts.env.ORCHESTRATOR_CONFIG ? 'ORCHESTRATOR_CONFIG' : opts.env.CTO_CONFIG ? 'CTO_CONFIG' : undefined
   if (envFileVar) {

@@ -3,8 +3,10 @@
  * --model <id> --permission-mode acceptEdits --max-turns N --settings <json> -- <prompt>`, where the
  * settings install a PreToolUse hook that runs `cto tools hook` for every tool call, so a Claude
  * session cannot do what the tool worker forbids (the hook exits 2 to block; Claude Code hands its
- * stderr to the model as the tool's error).
+ * stderr to the model as the tool's error), and turn Claude Code's own sandbox on for Bash with the
+ * tool worker's boundary.
  */
+import type {ClaudeSandboxSettings} from '../tools/sandbox/claude-sandbox.js'
 import type {EngineRequest} from './types.js'
 
 export const CLAUDE_PERMISSION_MODES = ['acceptEdits', 'default', 'dontAsk', 'plan', 'auto', 'bypassPermissions'] as const
@@ -19,6 +21,8 @@ export interface ClaudeHookSettings {
   hooks: {
     PreToolUse: Array<{matcher: string; hooks: Array<{type: 'command'; command: string; timeout: number}>}>
   }
+  /** Claude Code's own sandbox for Bash, with cto's rules (src/core/tools/sandbox/claude-sandbox.ts). */
+  sandbox?: ClaudeSandboxSettings
 }
 
 /**
@@ -34,8 +38,10 @@ export const HOOK_TIMEOUT_SECONDS = 600
  * 127) lets the tool run. `|| exit 2` makes every failure of the hook block (fail closed); its stderr
  * still reaches the model.
  */
-export function claudeHookSettings(command: string, matcher = '*', timeoutSeconds = HOOK_TIMEOUT_SECONDS): ClaudeHookSettings {
-  return {disableAllHooks: false, hooks: {PreToolUse: [{matcher, hooks: [{type: 'command', command: `${command} || exit 2`, timeout: timeoutSeconds}]}]}}
+export function claudeHookSettings(command: string, matcher = '*', timeoutSeconds = HOOK_TIMEOUT_SECONDS, sandbox?: ClaudeSandboxSettings): ClaudeHookSettings {
+  const settings: ClaudeHookSettings = {disableAllHooks: false, hooks: {PreToolUse: [{matcher, hooks: [{type: 'command', command: `${command} || exit 2`, timeout: timeoutSeconds}]}]}}
+  if (sandbox) settings.sandbox = sandbox
+  return settings
 }
 
 export interface ClaudeArgsOptions {
@@ -45,6 +51,8 @@ export interface ClaudeArgsOptions {
   /** The hook command, or false to run without one (tests, or a user who opted out). */
   hookCommand: string | false
   hookMatcher?: string
+  /** Claude Code's sandbox for Bash; undefined when cto's sandbox is off. */
+  sandbox?: ClaudeSandboxSettings
   extraArgs?: string[]
 }
 
@@ -63,7 +71,11 @@ export function buildClaudeArgs(request: EngineRequest, options: ClaudeArgsOptio
   const system = [request.system, request.responseFormat === 'json' ? JSON_ONLY : undefined].filter(Boolean).join('\n\n')
   if (system) args.push('--append-system-prompt', system)
   if (request.allowTools === false) args.push('--tools', '')
-  if (options.hookCommand !== false) args.push('--settings', JSON.stringify(claudeHookSettings(options.hookCommand, options.hookMatcher)))
+  if (options.hookCommand !== false) args.push('--settings', JSON.stringify(claudeHookSettings(options.hookCommand, options.hookMatcher, HOOK_TIMEOUT_SECONDS, options.sandbox)))
+  // Only the user's own settings, and no MCP servers: a repository's .claude/settings*.json (hooks,
+  // permissions) and .mcp.json (servers) would run code outside any sandbox, and -p skips the
+  // folder-trust prompt that would otherwise ask first.
+  args.push('--setting-sources', 'user', '--strict-mcp-config')
   args.push(...(options.extraArgs ?? []))
   // After `--`, so a prompt that starts with a dash is not taken for an option.
   args.push('--', request.prompt)

@@ -6,6 +6,11 @@
  * cost, turns, the tool calls made and the ones denied.
  */
 import {CtoError} from '../errors.js'
+import {defaultToolPolicy, sandboxOn, type ToolPolicy} from '../tools/policy/policy-defaults.js'
+import {encodeHookContext, HOOK_CONTEXT_ENV} from '../tools/policy/hook-context.js'
+import {sandboxBoundary} from '../tools/sandbox/boundary.js'
+import {claudeSandboxSettings, claudeSessionEnv, type ClaudeSandboxSettings} from '../tools/sandbox/claude-sandbox.js'
+import {sandboxEnvAllows} from '../tools/sandbox/sandbox-env.js'
 import {finishAttempt, startAttempt} from './attempt.js'
 import {buildClaudeArgs, HOOK_DISABLING_ENV, type ClaudeOutputFormat, type ClaudePermissionMode} from './claude-args.js'
 import {absorbLine, createLineReader, emptyTranscript, parseClaudeOutput, summarizeInput, type ClaudeResultMessage, type ClaudeTranscript} from './claude-output.js'
@@ -35,6 +40,16 @@ export interface ClaudeCliEngineOptions {
   killGraceMs?: number
   now?: () => number
   isRoot?: () => boolean
+  /**
+   * The tool policy (`tools` config, defaults filled). With its sandbox on (the default), Claude
+   * Code's Bash runs in Claude Code's own sandbox with the same boundary as the tool worker, the
+   * session gets an allow-listed environment, and the hook guards the file tools.
+   */
+  toolPolicy?: ToolPolicy
+  /** `--workspace`: the folder the tools are confined to; else tools.workspace, else the git root of the request's folder. */
+  toolsWorkspace?: string
+  /** Files holding keys, never readable (provider_endpoints.<model>.config_path). */
+  keyFiles?: string[]
 }
 
 const ZERO: Usage = {input_tokens: 0, output_tokens: 0}
@@ -70,7 +85,9 @@ export function createClaudeCliEngine(options: ClaudeCliEngineOptions = {}): Eng
       }
       const baseEnv = request.env ?? options.env ?? process.env
       const bin = options.bin ?? baseEnv.CTO_CLAUDE_BIN ?? 'claude'
-      const env: NodeJS.ProcessEnv = {...baseEnv, CTO_WORKSPACE: request.workspace}
+      const boundary = await sessionBoundary(request, baseEnv, options)
+      if ('failure' in boundary) return fail(boundary.failure)
+      const env: NodeJS.ProcessEnv = {...boundary.env, CTO_WORKSPACE: request.workspace, [HOOK_CONTEXT_ENV]: boundary.hookContext}
       if (options.hookCommand !== false) for (const name of HOOK_DISABLING_ENV) delete env[name]
       if (request.model.apiKey) env.ANTHROPIC_API_KEY = request.model.apiKey
       if (request.model.baseURL) env.ANTHROPIC_BASE_URL = request.model.baseURL
@@ -80,6 +97,7 @@ export function createClaudeCliEngine(options: ClaudeCliEngineOptions = {}): Eng
         maxTurns: request.maxTurns ?? DEFAULT_MAX_TURNS,
         hookCommand: options.hookCommand,
         hookMatcher: options.hookMatcher,
+        sandbox: boundary.sandbox,
         extraArgs: options.extraArgs,
       })
 
@@ -169,6 +187,36 @@ export function createClaudeCliEngine(options: ClaudeCliEngineOptions = {}): Eng
       })
     },
   }
+}
+
+/**
+ * The session's boundary: Claude Code's sandbox settings and environment, and the context its hook
+ * decides with (hook-context.ts). A sandbox that can't start fails the attempt with the fix named,
+ * before Claude Code starts (its own failIfUnavailable is the backstop).
+ */
+async function sessionBoundary(
+  request: EngineRequest,
+  baseEnv: NodeJS.ProcessEnv,
+  options: ClaudeCliEngineOptions,
+): Promise<{env: NodeJS.ProcessEnv; sandbox?: ClaudeSandboxSettings; hookContext: string} | {failure: EngineFailureError}> {
+  const policy = options.toolPolicy ?? defaultToolPolicy
+  const ctx = {env: baseEnv, policy, workspace: options.toolsWorkspace ?? null, cwd: request.workspace}
+  const b = sandboxBoundary(ctx)
+  const sandboxed = sandboxOn(policy)
+  const hookContext = encodeHookContext({v: 1, policy, workspace: b.workspace, home: b.home, keyFiles: options.keyFiles ?? [], filterBash: !sandboxed})
+  if (!sandboxed) return {env: {...baseEnv}, hookContext}
+  const {sandboxAvailability} = await import('../tools/sandbox/os-sandbox.js')
+  const available = await sandboxAvailability()
+  if (!available.ok) {
+    return {
+      failure: new EngineFailureError({
+        code: 'sandbox_unavailable',
+        message: `Claude Code's Bash runs only inside the OS sandbox, and ${available.reason}. ${available.fix.join(' ')}`,
+        retryable: false,
+      }),
+    }
+  }
+  return {env: claudeSessionEnv(baseEnv, sandboxEnvAllows(b.envNames)), sandbox: claudeSandboxSettings(b), hookContext}
 }
 
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {

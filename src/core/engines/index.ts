@@ -4,7 +4,7 @@
  * use (openai, execa) are imported when a run starts.
  */
 import type {EngineKind} from '../providers/spec.js'
-import type {ToolPolicy, ToolPolicyInput} from '../tools/policy/policy-schema.js'
+import {resolveToolPolicy, type ToolPolicy, type ToolPolicyInput} from '../tools/policy/policy-schema.js'
 import type {ClaudeOutputFormat, ClaudePermissionMode} from './claude-args.js'
 import {createClaudeCliEngine} from './claude-cli-engine.js'
 import {createOpenAIToolsEngine, type ToolRunnerFactory} from './openai-tools-engine.js'
@@ -39,6 +39,9 @@ export interface EngineDeps {
     hookMatcher?: string
     extraArgs?: string[]
     killGraceMs?: number
+    /** `--workspace` for the session's boundary (see ClaudeCliEngineOptions). */
+    toolsWorkspace?: string
+    keyFiles?: string[]
   }
 }
 
@@ -56,7 +59,13 @@ export function createEngine(kind: EngineKind, deps: EngineDeps = {}): Engine {
         env: deps.env,
       })
     case 'claude-cli':
-      return createClaudeCliEngine({...deps.claude, hookCommand: deps.hookCommand, env: deps.env, now: deps.now})
+      return createClaudeCliEngine({
+        ...deps.claude,
+        hookCommand: deps.hookCommand,
+        env: deps.env,
+        now: deps.now,
+        toolPolicy: deps.toolPolicy === undefined ? undefined : resolveToolPolicy(deps.toolPolicy as ToolPolicyInput),
+      })
   }
 }
 

@@ -33,7 +33,15 @@ function globBase(pattern: string): string {
   return cut < 0 ? pattern : slash <= 0 ? (head.startsWith('/') ? '/' : '.') : head.slice(0, slash)
 }
 
-export function evaluateClaudeHook(hookJson: unknown, ctx: PolicyContext = {}): ClaudeHookDecision {
+export interface ClaudeHookOptions {
+  /**
+   * Send Bash commands through the command policy. Default true. False when Claude Code's own
+   * sandbox runs them (the kernel is then the boundary, and the hook stays fast).
+   */
+  filterBash?: boolean
+}
+
+export function evaluateClaudeHook(hookJson: unknown, ctx: PolicyContext = {}, opts: ClaudeHookOptions = {}): ClaudeHookDecision {
   let input: Record<string, unknown>
   try {
     input = (typeof hookJson === 'string' ? JSON.parse(hookJson) : hookJson) as Record<string, unknown>
@@ -49,6 +57,7 @@ export function evaluateClaudeHook(hookJson: unknown, ctx: PolicyContext = {}): 
   if (toolName === 'Bash') {
     const command = toolInput.command
     if (typeof command !== 'string') return {block: true, reason: 'cto tools hook: Bash without a command.'}
+    if (opts.filterBash === false) return {block: false, reason: "left to Claude Code's sandbox"}
     const d = checkCommand(command, c)
     return d.allowed ? {block: false, reason: 'allowed by the cto command policy'} : {block: true, reason: d.reason}
   }

@@ -6,7 +6,8 @@ import {isAbsolute, resolve} from 'node:path'
 
 import {homeDir} from '../../paths.js'
 import {projectRoot} from './project-root.js'
-import {defaultToolPolicy, type ToolPolicy} from './policy-schema.js'
+import {defaultToolPolicy} from './policy-defaults.js'
+import type {ToolPolicy} from './policy-schema.js'
 
 export interface PolicyContext {
   /** Environment to read HOME and XDG_CONFIG_HOME from. Default: process.env. */

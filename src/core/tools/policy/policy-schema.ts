@@ -9,42 +9,12 @@
  */
 import {z} from 'zod'
 
-/** The hard ceiling on a command's run time, whatever the config or the model asks. */
-export const HARD_MAX_TIMEOUT_SECONDS = 300
+import {DEFAULT_SANDBOX_ALLOW_READ, defaultToolPolicy, HARD_MAX_TIMEOUT_SECONDS, normaliseSandboxInput, sandboxOn, type ToolPolicy} from './policy-defaults.js'
+
+export {DEFAULT_SANDBOX_ALLOW_READ, defaultToolPolicy, HARD_MAX_TIMEOUT_SECONDS, sandboxOn, type ToolPolicy}
 
 const seconds = z.number().int().positive().max(HARD_MAX_TIMEOUT_SECONDS)
-
-/**
- * What commands may read from the home folder (which is otherwise invisible to them): toolchains
- * and package caches. Folders that don't exist are skipped. The never-readable paths (keys,
- * credentials, cto's own config and store) stay hidden even when a path here contains them.
- */
-export const DEFAULT_SANDBOX_ALLOW_READ = [
-  '~/.nvm',
-  '~/.volta',
-  '~/.fnm',
-  '~/.npm',
-  '~/.cache/node',
-  '~/.cache/yarn',
-  '~/.yarn',
-  '~/.local/share/pnpm',
-  '~/.bun',
-  '~/.deno',
-  '~/.cargo',
-  '~/.rustup',
-  '~/.pyenv',
-  '~/.cache/pip',
-  '~/.local/bin',
-  '~/.local/lib',
-  '~/.rbenv',
-  '~/.gem',
-  '~/go',
-  '~/.cache/go-build',
-  '~/.m2',
-  '~/.gradle',
-  '~/.sdkman',
-  '~/.asdf',
-]
+const d: ToolPolicy = defaultToolPolicy
 
 const pathEntry = z.string().min(1)
 const domain = z
@@ -57,7 +27,7 @@ const sandboxObjectSchema = z.strictObject({
   /** on: every run_command runs in the OS sandbox (and Claude Code's Bash in its own). off: no OS boundary. */
   mode: z.enum(['on', 'off']).default('on'),
   /** Home folders commands may read (the rest of the home folder is invisible). Replaces the default list. */
-  allow_read: z.array(pathEntry).default(DEFAULT_SANDBOX_ALLOW_READ),
+  allow_read: z.array(pathEntry).default(() => [...DEFAULT_SANDBOX_ALLOW_READ]),
   /** Folders commands may write besides the workspace and their private /tmp. */
   allow_write: z.array(pathEntry).default([]),
   /** Domains commands may reach (through the sandbox's proxy). Empty: no network. */
@@ -65,17 +35,6 @@ const sandboxObjectSchema = z.strictObject({
   /** Environment variables passed into the sandbox besides the built-in allow-list (PATH, HOME, LANG, …). */
   env: z.array(envName).default([]),
 })
-
-/**
- * `"sandbox": "off"` is the opt-out; `"none"` and `"bubblewrap"` are the values of the earlier
- * schema (off, and on). An object configures the sandbox (on unless `mode` says off).
- */
-export function normaliseSandboxInput(value: unknown): unknown {
-  if (value === undefined) return {}
-  if (value === 'off' || value === 'none') return {mode: 'off'}
-  if (value === 'on' || value === 'bubblewrap') return {mode: 'on'}
-  return value
-}
 
 export const sandboxSchema = z.preprocess(normaliseSandboxInput, sandboxObjectSchema)
 
@@ -89,41 +48,36 @@ export const toolPolicySchema = z.strictObject({
   /** The command policy (a filter of shell text, before anything runs). "off" only for tests of the sandbox. */
   policy: z.enum(['on', 'off']).default('on'),
   /** The operating-system sandbox every command runs in. */
-  sandbox: sandboxSchema.default({mode: 'on', allow_read: DEFAULT_SANDBOX_ALLOW_READ, allow_write: [], network: [], env: []}),
+  sandbox: sandboxSchema.default(() => structuredClone(d.sandbox)),
   /** Timeout of run_command when the model gives none. */
-  default_timeout_seconds: seconds.default(120),
+  default_timeout_seconds: seconds.default(d.default_timeout_seconds),
   /** The most a model may ask for; never more than 300. */
-  max_timeout_seconds: seconds.default(HARD_MAX_TIMEOUT_SECONDS),
+  max_timeout_seconds: seconds.default(d.max_timeout_seconds),
   /** stdout and stderr are each cut to this size, keeping head and tail. */
-  max_output_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(30_000),
+  max_output_bytes: z.number().int().min(1024).max(10 * 1024 * 1024).default(d.max_output_bytes),
   /** A command that prints more than this in total is killed (runaway output). */
-  output_kill_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(16 * 1024 * 1024),
+  output_kill_bytes: z.number().int().min(1024).max(1024 * 1024 * 1024).default(d.output_kill_bytes),
   /** read_file returns at most this many bytes of a file, saying so. */
-  max_read_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(256 * 1024),
+  max_read_bytes: z.number().int().min(1024).max(64 * 1024 * 1024).default(d.max_read_bytes),
   /** read_file returns at most this many lines when the model gives no limit. */
-  max_read_lines: z.number().int().positive().max(100_000).default(2000),
+  max_read_lines: z.number().int().positive().max(100_000).default(d.max_read_lines),
   /** Extra paths never readable nor writable (`~/` allowed, `*` matches one path segment). */
   deny_read: z.array(z.string().min(1)).default([]),
   /** Extra paths never writable. */
   deny_write: z.array(z.string().min(1)).default([]),
 })
 
-/** The policy with every default filled in. */
-export type ToolPolicy = z.infer<typeof toolPolicySchema>
+// The schema's output is exactly the hand-written ToolPolicy (policy-defaults.ts), both ways.
+type Parsed = z.infer<typeof toolPolicySchema>
+const sameShape: [Parsed, ToolPolicy] extends [ToolPolicy, Parsed] ? true : never = true
+void sameShape
 export type SandboxSettings = ToolPolicy['sandbox']
 /** What a config file may hold (every key optional). */
 export type ToolPolicyInput = Omit<z.input<typeof toolPolicySchema>, 'sandbox'> & {
   sandbox?: 'on' | 'off' | 'none' | 'bubblewrap' | Partial<z.input<typeof sandboxObjectSchema>>
 }
 
-export const defaultToolPolicy: ToolPolicy = Object.freeze(toolPolicySchema.parse({})) as ToolPolicy
-
 /** Fills the defaults of a (partial, already validated or not) `tools` section. Throws ZodError when invalid. */
 export function resolveToolPolicy(input: ToolPolicyInput | undefined = undefined): ToolPolicy {
-  return toolPolicySchema.parse(input ?? {})
-}
-
-/** True when commands run inside the operating-system sandbox. */
-export function sandboxOn(policy: ToolPolicy): boolean {
-  return policy.sandbox.mode === 'on'
+  return toolPolicySchema.parse(input ?? {}) as ToolPolicy
 }

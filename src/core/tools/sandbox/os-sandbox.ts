@@ -2,9 +2,9 @@
  * The operating-system sandbox for the tool worker's commands, through @anthropic-ai/sandbox-runtime
  * (pinned 0.0.78, the last release for Node 20): bubblewrap on Linux (with socat for the network
  * proxy and ripgrep for its deny scans), Seatbelt (sandbox-exec) on macOS. Its library API is used
- * rather than the `srt` CLI: one initialisation per process (~120 ms: proxies, dependency checks),
- * then ~12 ms to build each command's wrapper, ~30 ms in all to start a sandboxed command here
- * (numbers: `npm run bench -- sandbox`).
+ * rather than the `srt` CLI: it builds each command's bubblewrap line in-process (~12 ms), and
+ * starts its network proxies (~120 ms) only when the config allows domains (numbers: `npm run bench
+ * -- sandbox`).
  *
  * What the kernel then guarantees for a command (Linux): its own user, PID, network and mount
  * namespaces (`--unshare-user --unshare-pid --unshare-net`, a fresh /proc: no other process is
@@ -12,8 +12,9 @@
  * (`--die-with-parent`, PID namespace); the file system as boundary.ts says. sandbox-runtime's
  * seccomp filter also blocks new Unix-domain sockets (x64/arm64).
  *
- * The manager is a process-wide singleton in sandbox-runtime, so this module owns it: initialise
- * once, re-initialise only when the network list changes.
+ * The manager is a process-wide singleton in sandbox-runtime, so this module owns it: the proxies
+ * start once, again only when the network list changes, and shutDownSandbox() stops them (the CLI
+ * does at the end of every command that started them, or they would keep the process alive).
  */
 import {spawnSync} from 'node:child_process'
 import {createRequire} from 'node:module'
@@ -31,6 +32,9 @@ export const SANDBOX_FIX_OPT_OUT = 'Or run commands without an OS boundary (not 
 let manager: Manager | undefined
 let initialisedFor: string | undefined
 let availability: Promise<SandboxAvailability> | undefined
+
+/** Set while sandbox-runtime's network proxies run: they keep the process alive until shutDownSandbox(). */
+export const PROXIES_RUNNING = Symbol.for('cto.sandbox.proxies')
 
 async function loadManager(): Promise<Manager> {
   if (!manager) manager = (await import('@anthropic-ai/sandbox-runtime')).SandboxManager
@@ -50,17 +54,29 @@ function platformName(): string {
   return process.platform === 'darwin' ? 'macOS (Seatbelt)' : process.platform === 'linux' ? 'Linux (bubblewrap)' : process.platform
 }
 
-async function ensureInitialised(network: string[]): Promise<Manager> {
+const NO_FS = {denyRead: [], allowRead: [], allowWrite: [], denyWrite: []}
+
+/**
+ * The network proxies are started only when domains are allowed: with none, the command gets a
+ * network namespace of its own holding only loopback, and nothing runs in this process.
+ */
+async function managerFor(network: string[]): Promise<Manager> {
   const m = await loadManager()
   const key = JSON.stringify(network)
-  if (initialisedFor === key) return m
-  if (initialisedFor !== undefined) await m.reset()
-  await m.initialize({
-    network: {allowedDomains: network, deniedDomains: []},
-    filesystem: {denyRead: [], allowRead: [], allowWrite: [], denyWrite: []},
-  })
+  if (initialisedFor === key || (network.length === 0 && initialisedFor === undefined)) return m
+  await shutDownSandbox()
+  if (network.length === 0) return m
+  await m.initialize({network: {allowedDomains: network, deniedDomains: []}, filesystem: NO_FS})
   initialisedFor = key
+  ;(globalThis as Record<symbol, unknown>)[PROXIES_RUNNING] = true
   return m
+}
+
+/** Stops the network proxies, if any run (end of a command; tests). */
+export async function shutDownSandbox(): Promise<void> {
+  if (manager && initialisedFor !== undefined) await manager.reset()
+  initialisedFor = undefined
+  delete (globalThis as Record<symbol, unknown>)[PROXIES_RUNNING]
 }
 
 /**
@@ -77,8 +93,7 @@ export function sandboxAvailability(): Promise<SandboxAvailability> {
       const m = await loadManager()
       const deps = m.checkDependencies()
       if (deps.errors.length > 0) return {ok: false, reason: `the OS sandbox can't start: ${deps.errors.join('; ')}`, fix: [SANDBOX_FIX_INSTALL, SANDBOX_FIX_OPT_OUT]}
-      await ensureInitialised([])
-      const probe = await m.wrapWithSandboxArgv('true', '/bin/bash', {filesystem: {denyRead: [], allowRead: [], allowWrite: [], denyWrite: []}})
+      const probe = await m.wrapWithSandboxArgv('true', '/bin/bash', {network: {allowedDomains: [], deniedDomains: []}, filesystem: NO_FS})
       const r = spawnSync(probe.argv[0]!, probe.argv.slice(1), {encoding: 'utf8', timeout: 15_000, env: {PATH: process.env.PATH ?? '/usr/bin:/bin'}})
       if (r.status !== 0) {
         const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').slice(-2).join(' ')
@@ -96,11 +111,10 @@ export function sandboxAvailability(): Promise<SandboxAvailability> {
   return availability
 }
 
-/** Forgets the cached availability and tears the proxies down (tests; long-lived hosts). */
+/** Forgets the cached availability and stops the proxies (tests). */
 export async function resetSandbox(): Promise<void> {
   availability = undefined
-  if (manager && initialisedFor !== undefined) await manager.reset()
-  initialisedFor = undefined
+  await shutDownSandbox()
 }
 
 /**
@@ -109,7 +123,7 @@ export async function resetSandbox(): Promise<void> {
  * inside. Call sandboxAvailability() first.
  */
 export async function sandboxedArgv(command: string, boundary: SandboxBoundary, signal?: AbortSignal): Promise<string[]> {
-  const m = await ensureInitialised(boundary.network)
+  const m = await managerFor(boundary.network)
   const vendor = runtimeVendorDir()
   const sockets = [m.getLinuxHttpSocketPath(), m.getLinuxSocksSocketPath()].filter((p): p is string => typeof p === 'string')
   const allowRead = [...boundary.allowRead, ...sockets, ...(vendor ? [vendor] : [])]

@@ -9,12 +9,17 @@ import {commandIdentity} from '../worker/process-env.js'
 export const SANDBOX_ENV_ALLOW = ['PATH', 'HOME', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LANGUAGE', 'TERM', 'COLORTERM', 'NO_COLOR', 'FORCE_COLOR', 'TZ', 'CI', 'NODE_ENV', 'PYTHONDONTWRITEBYTECODE', 'PYTHONUNBUFFERED', 'GOPATH', 'GOROOT', 'CARGO_HOME', 'RUSTUP_HOME', 'NVM_DIR', 'PYENV_ROOT', 'JAVA_HOME']
 const LOCALE = /^LC_[A-Z]+$/
 
-export function sandboxEnv(env: NodeJS.ProcessEnv, extraNames: string[], model: string, runId: string): NodeJS.ProcessEnv {
+/** Whether a variable passes the allow-list. */
+export function sandboxEnvAllows(extraNames: string[]): (name: string) => boolean {
   const names = new Set([...SANDBOX_ENV_ALLOW, ...extraNames])
+  return (name) => names.has(name) || LOCALE.test(name)
+}
+
+export function sandboxEnv(env: NodeJS.ProcessEnv, extraNames: string[], model: string, runId: string): NodeJS.ProcessEnv {
+  const allows = sandboxEnvAllows(extraNames)
   const out: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined) continue
-    if (names.has(k) || LOCALE.test(k)) out[k] = v
+    if (v !== undefined && allows(k)) out[k] = v
   }
   out.PATH ??= '/usr/local/bin:/usr/bin:/bin'
   return {...out, ...commandIdentity(model, runId)}
