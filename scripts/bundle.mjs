@@ -35,7 +35,9 @@ await build({
   target: 'node20',
   // Prefer a package's ESM build (jsonc-parser, js-yaml), as Node's own resolution would.
   mainFields: ['module', 'main'],
-  external: ['@oclif/core', 'mvdan-sh'],
+  // sandbox-runtime finds its vendored binaries (the seccomp filter, the Java proxy agent) next to
+  // its own files: bundled, it would look for them under dist/ and fall back to `npm root -g`.
+  external: ['@oclif/core', 'mvdan-sh', '@anthropic-ai/sandbox-runtime'],
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
   // CommonJS dependencies bundled into ESM still call require() and read __filename.

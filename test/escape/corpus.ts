@@ -132,7 +132,8 @@ export const escapeCorpus: EscapeCase[] = [
   c('config', 'nested project config', `mkdir -p sub && echo '{"tools":{"sandbox":"off"}}' > sub/cto.config.json`),
 
   // Processes that outlive the command.
-  c('process', 'setsid sleep', 'setsid sleep 300 & echo started'),
+  c('process', 'setsid sleep', 'setsid sleep 300 & sleep 1; echo started'),
+  c('process', 'env -i setsid', 'env -i HOME=$HOME PATH=$PATH setsid sleep 300 & sleep 1; echo started'),
   c('process', 'nohup', 'nohup sleep 300 >/dev/null 2>&1 & echo started'),
   c('process', 'disown', 'sleep 300 & disown; echo started'),
   c('process', 'double fork', '( ( sleep 300 & ) & ); echo started'),

@@ -163,7 +163,8 @@ describe.skipIf(osSandboxMissing !== undefined)(`escape corpus through cto run${
 
       it("a config file a command wrote was put back and reported to the model", () => {
         expect(run.results.get('cto.config.json')).toMatch(/put them back: cto\.config\.json|Blocked/)
-        expect(run.results.get('claude settings hook')).toMatch(/put them back: \.claude\/settings\.json|Blocked/)
+        // sandbox-runtime keeps `.claude` unwritable in the working folder even before it exists.
+        expect(run.results.get('claude settings hook')).toMatch(/put them back: \.claude\/settings\.json|Blocked|Read-only file system|Permission denied|Not a directory/)
       })
     })
   }
@@ -172,7 +173,7 @@ describe.skipIf(osSandboxMissing !== undefined)(`escape corpus through cto run${
 describe.skipIf(osSandboxMissing !== undefined)('the detectors can fail: without the sandbox and the filter, the same checks catch these', () => {
   let world: EscapeWorld
   let run: CorpusRun
-  const ids = ['cat key', 'append bashrc', '/proc/$PPID/environ', 'setsid sleep', 'curl exfil']
+  const ids = ['cat key', 'append bashrc', '/proc/$PPID/environ', 'env -i setsid', 'curl exfil']
   beforeAll(async () => {
     world = await createEscapeWorld()
     run = await runCorpus(world, escapeCorpus.filter((c) => ids.includes(c.id)), {policy: 'off', sandbox: 'off'})
@@ -185,7 +186,7 @@ describe.skipIf(osSandboxMissing !== undefined)('the detectors can fail: without
     expect(found.get('cat key')?.join()).toMatch(/received the secret ESC-ssh/)
     expect(found.get('append bashrc')?.join()).toMatch(/changed .*\.bashrc/)
     expect(found.get('/proc/$PPID/environ')?.join()).toMatch(/received the secret ESC-apikey/)
-    expect(found.get('setsid sleep')?.join()).toMatch(/process\(es\) left running/)
+    expect(found.get('env -i setsid')?.join()).toMatch(/process\(es\) left running/)
     expect(found.get('curl exfil')?.join()).toMatch(/connection\(s\) reached the listeners/)
     // Only the opt-out prints this, on every run.
     expect(run.stderr).toMatch(/the OS sandbox is off/)

@@ -32,7 +32,8 @@ export abstract class CtoCommand extends Command {
     const mode = typeof sandbox === 'string' ? sandbox : (sandbox as {mode?: string} | undefined)?.mode
     if (mode === 'off' || mode === 'none') {
       const from = ctx.sources['tools.sandbox.mode'] ?? ctx.sources['tools.sandbox'] ?? 'config'
-      this.note(`Warning: the OS sandbox is off (tools.sandbox in ${from}): commands a model runs have all your rights; only the command filter stands in the way. Remove the setting to turn it back on.`)
+      // On stderr even under --json: scripts read stdout, and this must never go unseen.
+      process.stderr.write(`Warning: the OS sandbox is off (tools.sandbox in ${from}): commands a model runs have all your rights; only the command filter stands in the way. Remove the setting to turn it back on.\n`)
     }
   }
 

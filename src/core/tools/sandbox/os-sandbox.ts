@@ -95,6 +95,7 @@ export function sandboxAvailability(): Promise<SandboxAvailability> {
       if (deps.errors.length > 0) return {ok: false, reason: `the OS sandbox can't start: ${deps.errors.join('; ')}`, fix: [SANDBOX_FIX_INSTALL, SANDBOX_FIX_OPT_OUT]}
       const probe = await m.wrapWithSandboxArgv('true', '/bin/bash', {network: {allowedDomains: [], deniedDomains: []}, filesystem: NO_FS})
       const r = spawnSync(probe.argv[0]!, probe.argv.slice(1), {encoding: 'utf8', timeout: 15_000, env: {PATH: process.env.PATH ?? '/usr/bin:/bin'}})
+      m.cleanupAfterCommand()
       if (r.status !== 0) {
         const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').slice(-2).join(' ')
         return {
@@ -117,12 +118,23 @@ export async function resetSandbox(): Promise<void> {
   await shutDownSandbox()
 }
 
+export interface SandboxedCommand {
+  argv: string[]
+  /**
+   * Call once the command has exited. bubblewrap needs a file or folder to mount over for each
+   * protected path that doesn't exist (sandbox-runtime protects `.bashrc`, `.mcp.json`, `.claude`,
+   * `.vscode`, … in the working folder), and creates empty ones in the user's folder while the
+   * command runs: this removes them again (only if still empty).
+   */
+  release(): void
+}
+
 /**
  * The argv that runs `command` with bash inside the sandbox. The caller spawns it in `boundary.cwd`
  * with the allow-listed environment (sandbox-env.ts): sandbox-runtime sets its proxy variables
- * inside. Call sandboxAvailability() first.
+ * inside. Call sandboxAvailability() first, and release() after the command.
  */
-export async function sandboxedArgv(command: string, boundary: SandboxBoundary, signal?: AbortSignal): Promise<string[]> {
+export async function sandboxedCommand(command: string, boundary: SandboxBoundary, signal?: AbortSignal): Promise<SandboxedCommand> {
   const m = await managerFor(boundary.network)
   const vendor = runtimeVendorDir()
   const sockets = [m.getLinuxHttpSocketPath(), m.getLinuxSocksSocketPath()].filter((p): p is string => typeof p === 'string')
@@ -144,5 +156,13 @@ export async function sandboxedArgv(command: string, boundary: SandboxBoundary, 
     signal,
     boundary.cwd,
   )
-  return argv
+  let released = false
+  return {
+    argv,
+    release: () => {
+      if (released) return
+      released = true
+      m.cleanupAfterCommand()
+    },
+  }
 }

@@ -7,7 +7,7 @@ import {stat} from 'node:fs/promises'
 
 import {sandboxBoundary} from '../sandbox/boundary.js'
 import {restoreConfigFiles, snapshotConfigFiles} from '../sandbox/config-guard.js'
-import {sandboxAvailability, sandboxedArgv} from '../sandbox/os-sandbox.js'
+import {sandboxAvailability, sandboxedCommand, type SandboxedCommand} from '../sandbox/os-sandbox.js'
 import {sandboxEnv} from '../sandbox/sandbox-env.js'
 import {checkCommand} from '../policy/command-policy.js'
 import {executeCommand, newRunId, type ExecuteCommandResult} from './command-executor.js'
@@ -69,7 +69,7 @@ export async function runCommandTool(args: RunCommandArgs, ctx: PolicyContext, d
 
   const sandboxed = sandboxOn(policy)
   const runId = newRunId()
-  let argv: string[] | undefined
+  let wrapped: SandboxedCommand | undefined
   let env: NodeJS.ProcessEnv
   const boundary = sandboxBoundary({...ctx, cwd})
   if (sandboxed) {
@@ -79,7 +79,7 @@ export async function runCommandTool(args: RunCommandArgs, ctx: PolicyContext, d
     }
     env = sandboxEnv(contextEnv(ctx), boundary.envNames, deps.model, runId)
     try {
-      argv = await sandboxedArgv(args.command, boundary, deps.signal)
+      wrapped = await sandboxedCommand(args.command, boundary, deps.signal)
     } catch (error) {
       return fail(`Refused: the OS sandbox could not be set up for this command (${(error as Error).message}).`, 'sandbox-unavailable')
     }
@@ -89,19 +89,24 @@ export async function runCommandTool(args: RunCommandArgs, ctx: PolicyContext, d
 
   const timeoutSeconds = effectiveTimeoutSeconds(args.timeout_seconds, ctx)
   const guard = await snapshotConfigFiles(cwd, boundary.workspace)
-  const result = await executeCommand({
-    command: args.command,
-    cwd,
-    timeoutMs: Math.round(timeoutSeconds * 1000),
-    env,
-    runId,
-    maxOutputBytes: policy.max_output_bytes,
-    outputKillBytes: policy.output_kill_bytes,
-    argv,
-    signal: deps.signal,
-    now: deps.now,
-    killGraceMs: deps.killGraceMs,
-  })
+  let result: ExecuteCommandResult
+  try {
+    result = await executeCommand({
+      command: args.command,
+      cwd,
+      timeoutMs: Math.round(timeoutSeconds * 1000),
+      env,
+      runId,
+      maxOutputBytes: policy.max_output_bytes,
+      outputKillBytes: policy.output_kill_bytes,
+      argv: wrapped?.argv,
+      signal: deps.signal,
+      now: deps.now,
+      killGraceMs: deps.killGraceMs,
+    })
+  } finally {
+    wrapped?.release()
+  }
   const restored = await restoreConfigFiles(guard, cwd, boundary.workspace)
   let text = render(result, timeoutSeconds)
   if (restored.length > 0) {
