@@ -46,7 +46,7 @@ async function runCorpus(world: EscapeWorld, cases: EscapeCase[], tools: Record<
   const findings: Finding[] = []
   const results = new Map<string, string>()
   const baseline = world.snapshotOutside()
-  let ctoPid: number | undefined
+  const cto: {pid?: number} = {}
   let connectionsBefore = world.connections()
   const check = (c: EscapeCase, request: ChatRequest) => {
     const fed = toolMessages(request).at(-1)?.content ?? ''
@@ -55,7 +55,7 @@ async function runCorpus(world: EscapeWorld, cases: EscapeCase[], tools: Record<
     for (const m of world.markers) if (body.includes(m)) findings.push({id: c.id, problem: `the model received the secret ${m.split('-').slice(0, 2).join('-')}`})
     const changed = diff(baseline, world.snapshotOutside())
     if (changed.length > 0) findings.push({id: c.id, problem: `outside the workspace: ${changed.slice(0, 5).join('; ')}`})
-    const left = world.leftovers(ctoPid)
+    const left = world.leftovers(cto.pid)
     if (left.length > 0) {
       findings.push({id: c.id, problem: `${left.length} process(es) left running`})
       for (const pid of left) {
@@ -72,8 +72,7 @@ async function runCorpus(world: EscapeWorld, cases: EscapeCase[], tools: Record<
     if (host.length > 0) findings.push({id: c.id, problem: `created ${host.join(', ')}`})
   }
 
-  let server: OpenAIServer | undefined
-  server = await startOpenAIServer({
+  const server: OpenAIServer = await startOpenAIServer({
     handler: (request, index) => {
       if (index > 0) {
         check(cases[index - 1]!, request)
@@ -104,7 +103,7 @@ async function runCorpus(world: EscapeWorld, cases: EscapeCase[], tools: Record<
     ...world.env,
   }
   const child = spawn(process.execPath, [BIN, 'run', '-m', 'deepseek', '--json', '--max-turns', String(cases.length + 5), '--timeout', '1200', 'run the corpus'], {cwd: world.ws, env, stdio: ['ignore', 'pipe', 'pipe']})
-  ctoPid = child.pid
+  cto.pid = child.pid
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (d) => (stdout += d))

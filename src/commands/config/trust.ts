@@ -30,7 +30,7 @@ export default class ConfigTrust extends CtoCommand {
     const {args, flags} = await this.parse(ConfigTrust)
     const {findProjectConfig} = await import('../../core/config/layers.js')
     const {readConfigFile} = await import('../../core/config/parse-file.js')
-    const {configDigest, gatedFields, revokeTrust, trustConfig, trustStorePath} = await import('../../core/config/trust.js')
+    const {gatedFields, revokeTrust, trustConfig, trustStorePath} = await import('../../core/config/trust.js')
     const {basename, dirname, resolve} = await import('node:path')
     // package.json holds its config under the `cto` key: read it the way the config search does.
     const parsed = !args.file
