@@ -11,6 +11,7 @@ import {makeSandbox, type Sandbox} from '../support/run-cli.js'
 import {startOpenAIServer, toolMessages, type OpenAIServer} from '../support/openai-server.js'
 import {startAnthropicServer, toolResults, type AnthropicServer} from '../support/anthropic-server.js'
 import {REAL_CLAUDE_BIN, realClaudeAvailable, TEST_ANTHROPIC_KEY} from '../support/real-claude.js'
+import {osSandboxMissing} from '../support/os-sandbox.js'
 
 const KEY = 'sk-test-run-0123456789abcdefghij'
 let sb: Sandbox
@@ -137,5 +138,30 @@ describe.skipIf(!realClaudeAvailable)('cto run -m sonnet (the real Claude Code C
     // No request offered the model a tool: Claude Code ran with --tools "".
     expect(anthropic.requests).toEqual([])
     expect(calls.every((x) => !Array.isArray((x.body as {tools?: unknown[]}).tools) || (x.body as {tools: unknown[]}).tools.length === 0)).toBe(true)
+  })
+
+  it.skipIf(osSandboxMissing !== undefined)(`Bash runs in Claude Code's sandbox with the tool worker's boundary: the keys are not there, the home folder is untouched${osSandboxMissing ? ` (${osSandboxMissing})` : ''}`, async () => {
+    const key = `ESC-ssh-${Date.now()}`
+    await mkdir(join(sb.home, '.ssh'))
+    await writeFile(join(sb.home, '.ssh', 'id_rsa'), `${key}\n`)
+    await writeFile(join(sb.home, '.bashrc'), '# rc\n')
+    const command = 'cat ~/.ssh/id_rsa; echo "rc=$?"; echo pwned >> ~/.bashrc; echo "[${ANTHROPIC_API_KEY}]"; echo inside > inside.txt; ls -a ~'
+    anthropic = await startAnthropicServer({script: [{toolUses: [{name: 'Bash', input: {command}}]}, {text: 'Done.'}]})
+    const r = await sb.run(['run', '-m', 'sonnet', '--timeout', '90', '--json', 'look around'], {env: claudeEnv(anthropic.url), cwd: ws, timeoutMs: 120_000})
+    expect(r.code, r.stderr + r.stdout).toBe(0)
+    const [result] = toolResults(anthropic.requests[1])
+    const text = JSON.stringify(result)
+    // The command ran (no refusal), inside the sandbox.
+    expect(result, text).toMatchObject({is_error: false})
+    expect(text).toMatch(/id_rsa: No such file or directory/)
+    expect(text).toContain('rc=1')
+    expect(text).not.toContain(key)
+    expect(text).toContain('[]')
+    expect(text).not.toContain(TEST_ANTHROPIC_KEY)
+    // Nothing outside the workspace changed; inside it did.
+    expect(await readFile(join(sb.home, '.bashrc'), 'utf8')).toBe('# rc\n')
+    expect(await readFile(join(ws, 'inside.txt'), 'utf8')).toBe('inside\n')
+    // Claude Code got the sandbox settings from cto (the bubblewrap it started is what hid the keys).
+    expect(anthropic.requests.every((q) => !JSON.stringify(q.body).includes(key))).toBe(true)
   })
 })

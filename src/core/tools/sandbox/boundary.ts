@@ -12,7 +12,7 @@
  *   network    none, unless `tools.sandbox.network` lists domains (reached through srt's proxy);
  *   env        an allow-list (sandbox-env.ts), not a deny-list.
  */
-import {existsSync} from 'node:fs'
+import {existsSync, realpathSync} from 'node:fs'
 import {join, resolve} from 'node:path'
 
 import {contextCwd, contextHome, contextPolicy, contextRoot, expandLeadingTilde, type PolicyContext} from '../policy/policy-context.js'
@@ -45,6 +45,14 @@ const HIDDEN_SYSTEM_FOLDERS = ['/home', '/root', '/Users', '/tmp', '/var/tmp', '
 /** Folders of the workspace that run code or hold config when git or Claude Code starts later. */
 const WORKSPACE_READ_ONLY = [...CONFIG_FILE_NAMES, join('.claude', 'settings.json'), join('.claude', 'settings.local.json'), join('.claude', 'commands'), join('.claude', 'agents'), join('.claude', 'hooks'), '.mcp.json', join('.git', 'hooks'), join('.git', 'config')]
 
+function real(p: string): string {
+  try {
+    return realpathSync.native(p)
+  } catch {
+    return p
+  }
+}
+
 export interface BoundaryOptions {
   /** Folders the caller must be able to read inside the sandbox (e.g. sandbox-runtime's own helpers). */
   extraReadable?: string[]
@@ -58,7 +66,8 @@ export function sandboxBoundary(ctx: PolicyContext, opts: BoundaryOptions = {}):
   const expand = (p: string) => resolve(home, expandLeadingTilde(p, home))
   const s = policy.sandbox
 
-  const denyRead = [...new Set([home, ...HIDDEN_SYSTEM_FOLDERS])].filter((p) => existsSync(p))
+  // Where each really is: bubblewrap can't mount over a symlink (/var/run → /run on most systems).
+  const denyRead = [...new Set([home, ...HIDDEN_SYSTEM_FOLDERS].filter((p) => existsSync(p)).map(real))]
   const allowRead = [...new Set([workspace, ...s.allow_read.map(expand), ...(opts.extraReadable ?? [])])].filter((p) => existsSync(p))
   const allowWrite = [...new Set([workspace, ...s.allow_write.map(expand)])].filter((p) => existsSync(p))
   const neverRead = neverReadableEntries(ctx).map((e) => e.pattern)
