@@ -4,6 +4,7 @@ import {runStartupBench, timeCommands} from './startup.js'
 import {formatStoreBench, runStoreBench} from './store-bench.js'
 import {runTaskBench} from './task-bench.js'
 import {runRoutingBench, type RoutingBenchResult} from './routing-bench.js'
+import {runSandboxBench} from './sandbox-bench.js'
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
 
@@ -64,4 +65,13 @@ if (want('task')) {
   printTable(`cto task --json vs the same ${calls_per_task} HTTP calls with the openai SDK (test server answering at once)`, timings.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to plain script': r.ratio.toFixed(2)})))
   const t = timings[1]
   console.log(`target: cto task --json ≤ 1.50 × plain script → ${t.ratio <= 1.5 ? 'met' : 'NOT met'} (${t.ratio.toFixed(2)})`)
+}
+
+if (want('sandbox')) {
+  const r = await runSandboxBench(Number(process.env.BENCH_ROUNDS ?? 15))
+  printTable("Claude Code's PreToolUse hook, whole process (median of interleaved runs)", r.hook.map((t) => ({command: t.name, 'median ms': t.median_ms.toFixed(1), 'ratio to node -e 0': t.ratio.toFixed(2)})))
+  const read = r.hook[1]
+  console.log(`target: the hook (a file tool, the default) ≤ 1.50 × node -e 0 → ${read.ratio <= 1.5 ? 'met' : 'NOT met'} (${read.ratio.toFixed(2)})`)
+  printTable(`Starting a command, in-process (${r.sandbox})`, r.commands.map((c) => ({what: c.what, 'median ms': c.median_ms.toFixed(1)})))
+  if (r.firstCommandMs !== null) console.log(`first sandboxed command in a process (checks bwrap, socat, rg, then runs one): ${r.firstCommandMs.toFixed(0)} ms`)
 }

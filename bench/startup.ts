@@ -23,23 +23,34 @@ export function median(values: number[]): number {
 }
 
 /** Runs one command to its end; rejects on a non-zero exit. Async, so a server in this process can answer it. */
-function runOnce(c: {name: string; argv: string[]; env?: NodeJS.ProcessEnv}): Promise<number> {
+export interface TimedCommand {
+  name: string
+  argv: string[]
+  env?: NodeJS.ProcessEnv
+  /** Written to its standard input (else stdin is closed). */
+  input?: string
+  /** Exit codes that count as success (default [0]). */
+  okCodes?: number[]
+}
+
+function runOnce(c: TimedCommand): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const t0 = process.hrtime.bigint()
-    const child = spawn(c.argv[0], c.argv.slice(1), {env: c.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe']})
+    const child = spawn(c.argv[0], c.argv.slice(1), {env: c.env ?? process.env, stdio: [c.input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe']})
+    if (c.input !== undefined) child.stdin!.end(c.input)
     let stderr = ''
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
     child.on('error', reject)
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - t0) / 1e6
-      if (code === 0) resolvePromise(ms)
+      if ((c.okCodes ?? [0]).includes(code ?? -1)) resolvePromise(ms)
       else reject(new Error(`${c.name} failed (exit ${code}): ${stderr}`))
     })
   })
 }
 
 /** Runs each command `rounds` times, interleaved; the first entry is the baseline. */
-export async function timeCommands(commands: Array<{name: string; argv: string[]; env?: NodeJS.ProcessEnv}>, rounds: number): Promise<Timing[]> {
+export async function timeCommands(commands: TimedCommand[], rounds: number): Promise<Timing[]> {
   const samples = commands.map(() => [] as number[])
   for (let r = 0; r < rounds + 1; r++) {
     for (const [i, c] of commands.entries()) {
