@@ -129,6 +129,43 @@ describe.skipIf(osSandboxMissing !== undefined)(`honest work inside the OS sandb
   })
 })
 
+describe.skipIf(osSandboxMissing !== undefined)('the network: none by default, allow-listed domains through the proxy', () => {
+  let world: World
+  let server: import('node:http').Server
+  let port: number
+  let other: import('node:http').Server
+  let otherPort: number
+  beforeAll(async () => {
+    world = createWorld()
+    const {createServer} = await import('node:http')
+    const listen = async (s: import('node:http').Server) => {
+      await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
+      return (s.address() as {port: number}).port
+    }
+    server = createServer((_req, res) => res.end('allowed-answer'))
+    port = await listen(server)
+    other = createServer((_req, res) => res.end('should-not-be-reached'))
+    otherPort = await listen(other)
+  })
+  afterAll(async () => {
+    world.cleanup()
+    server.close()
+    other.close()
+    await resetSandbox()
+  })
+
+  it('reaches only what tools.sandbox.network lists', async () => {
+    const none = await world.runner.execute('run_command', JSON.stringify({command: `curl -s -m 3 --noproxy '' http://127.0.0.1:${port}/; echo rc=$?`}))
+    expect(data(none).stdout).not.toContain('allowed-answer')
+    const allowed = createToolRunner({model: 'deepseek', workspace: world.ws, env: world.env, policy: {sandbox: {network: [`127.0.0.1:${port}`]}}})
+    const ok = await allowed.execute('run_command', JSON.stringify({command: `curl -s -m 5 --noproxy '' http://127.0.0.1:${port}/`}))
+    expect(data(ok).stdout).toBe('allowed-answer')
+    const blocked = await allowed.execute('run_command', JSON.stringify({command: `curl -s -m 5 --noproxy '' http://127.0.0.1:${otherPort}/; echo; curl -s -m 3 --noproxy '' https://example.com/ -o /dev/null -w '%{http_code}'`}))
+    expect(data(blocked).stdout).not.toContain('should-not-be-reached')
+    expect(data(blocked).stdout).toMatch(/403|000/)
+  })
+})
+
 describe('the boundary', () => {
   it('hides every home folder and shared temp folder, re-exposes the workspace and toolchains, keeps secrets hidden inside', () => {
     const base = mkdtempSync(join(tmpdir(), 'cto-boundary-'))
