@@ -2,10 +2,12 @@ import {Flags} from '@oclif/core'
 import {Command} from '@oclif/core'
 
 /**
- * Claude Code's PreToolUse hook. cto installs it (through `--settings`) in every Claude session it
- * starts, so a Claude worker can't do what the tool worker forbids. Reads the hook JSON on stdin
- * ({tool_name, tool_input, cwd}); exit 0 lets the call run, exit 2 blocks it with the reason on stderr
- * (Claude Code hands that reason to the model). Anything unexpected blocks: it fails closed.
+ * Claude Code's PreToolUse hook as a command, reading the config as every command does: for your own
+ * Claude Code settings, or to see what the policy decides. The sessions cto starts get the bundled
+ * dist/tools-hook.js instead (it loads no CLI, and its rules are fixed when the session starts).
+ * Reads the hook JSON on stdin ({tool_name, tool_input, cwd}); exit 0 lets the call run, exit 2
+ * blocks it with the reason on stderr (Claude Code hands it to the model). Anything unexpected
+ * blocks: it fails closed.
  */
 export default class ToolsHook extends Command {
   static override summary = "Claude Code PreToolUse hook: applies the tool worker's policy to Bash and file tools (exit 2 blocks)."
