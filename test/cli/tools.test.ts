@@ -2,6 +2,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {REPO, makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {osSandboxMissing} from '../support/os-sandbox.js'
 
 let sb: Sandbox
 beforeEach(async () => {
@@ -37,6 +38,19 @@ describe('cto tools', () => {
     const j = await sb.run(['tools', 'check-command', '--json', 'shutdown -h now'])
     expect(j.code).toBe(1)
     expect(JSON.parse(j.stdout)).toMatchObject({allowed: false, rule: expect.any(String), reason: expect.any(String)})
+  })
+
+  it('check-command and status say which boundary a command would run in', async () => {
+    const ws = join(sb.home, 'app')
+    await mkdir(ws)
+    const on = await sb.run(['tools', 'check-command', 'npm test'], {cwd: ws})
+    expect(on.stderr).toMatch(osSandboxMissing ? /OS sandbox unavailable, so commands are refused/ : new RegExp(`OS sandbox on \\(Linux \\(bubblewrap\\)\\): writable ${ws}, /tmp \\(private\\); network none; command filter on`))
+    const status = await sb.json<{boundary: {sandbox: string; workspace: string; fix: string[]}}>(['status'], {cwd: ws})
+    expect(status.boundary).toMatchObject({sandbox: osSandboxMissing ? 'unavailable' : 'on', workspace: ws})
+    await sb.writeUserConfig({tools: {sandbox: 'off'}})
+    const off = await sb.json<{boundary: {sandbox: string}}>(['tools', 'check-command', 'npm test'], {cwd: ws})
+    expect(off.boundary.sandbox).toBe('off')
+    expect((await sb.run(['status'], {cwd: ws})).stdout).toMatch(/Boundary +OS sandbox OFF/)
   })
 
   it('check-path: read and write decisions, with --workspace and the config policy', async () => {
