@@ -1,6 +1,8 @@
 /**
- * `cto task` end to end: open the store, build the run with real engines, show progress, record,
- * write the task log. The command stays thin; tests drive TaskRun directly with fakes.
+ * `cto task` end to end: open the store, build the run with real engines — each attempt of a worker
+ * that can change files in its own copy of the workspace (unless in place), verified by the
+ * project's tests —, show progress, record, write the task log. The command stays thin; tests
+ * drive TaskRun directly with fakes.
  */
 import {randomUUID} from 'node:crypto'
 import type {CtoContext} from '../context.js'
@@ -10,6 +12,9 @@ import {cliEngineDeps} from './engine-deps.js'
 import {runWithProgress} from './progress.js'
 import {TaskLog} from './task-log.js'
 import {TaskRun, type TaskRunOptions, type TaskResult} from './task-run.js'
+import {createAttemptCopies} from './attempt-place.js'
+import {createAttemptVerifier} from './attempt-verifier.js'
+import {taskFolder} from '../workspace/task-folder.js'
 
 export interface ExecuteTaskOptions {
   ctx: CtoContext
@@ -21,6 +26,8 @@ export interface ExecuteTaskOptions {
   seed?: number
   flags: NonNullable<TaskRunOptions['flags']>
   workspace?: string
+  /** Workers act in the workspace itself (no copy, no diff, no verification), as before issue 11. */
+  inPlace?: boolean
   warn: (message: string) => void
 }
 
@@ -33,16 +40,26 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
   let sink: ((e: EngineEvent) => void) | undefined
   const id = randomUUID()
   const log = new TaskLog(id, secrets)
+  const workspace = o.workspace ?? o.ctx.cwd
+  const review = o.ctx.config.review
+  const taskDir = taskFolder(id, o.ctx.env)
+  const inPlace = o.dryRun || o.inPlace === true || review.in_place
+  const places = inPlace ? undefined : createAttemptCopies({workspace, taskDir, env: o.ctx.env, copyIgnored: review.copy_ignored})
+  // An attempt in a copy gets tools (and Claude Code's hook) rooted at the copy.
+  const depsFor = (root: string | undefined) => (root ? cliEngineDeps({config: o.ctx.config, root: o.root, env: o.ctx.env, workspace: root}) : deps)
   const run = new TaskRun({
     id,
     task: o.task,
     config: o.ctx.config,
     models: o.ctx.models,
     perf: store,
-    runEngine: (request) => runEngine(request, deps),
+    runEngine: (request, place) => runEngine(request, depsFor(place?.root)),
+    places,
+    verify: inPlace ? undefined : createAttemptVerifier({config: o.ctx.config, env: o.ctx.env}),
+    taskDir,
     record: o.dryRun ? undefined : (attempt) => store.record(attempt),
     random: randomFromSeed(o.seed),
-    workspace: o.workspace ?? o.ctx.cwd,
+    workspace,
     flags: o.flags,
     onEngineEvent: (e) => sink?.(e),
     trace: (event, data) => {
