@@ -10,6 +10,8 @@ import {chmod, mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile} from 'n
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {findBwrap} from '../../src/core/tools/sandbox/bubblewrap.js'
+import {createToolRunner} from '../../src/core/tools/worker/tool-runner.js'
 import {applyChange} from '../../src/core/workspace/apply-change.js'
 import {prepareAttemptWorkspace, type AttemptWorkspace} from '../../src/core/workspace/attempt-workspace.js'
 import {findProject} from '../../src/core/workspace/project.js'
@@ -223,5 +225,48 @@ describe('an attempt copy of a plain folder', () => {
   it('refuses to copy the home folder, and says how to point the workspace', async () => {
     await expect(findProject(home, env)).rejects.toThrow(/home folder/)
     await expect(findProject(home, env)).rejects.toMatchObject({code: 'WORKSPACE_TOO_BROAD', actions: expect.arrayContaining([expect.stringMatching(/--workspace/), expect.stringMatching(/--in-place/)])})
+  })
+})
+
+describe('git inside the OS sandbox, in an attempt copy', () => {
+  // The user's repository must be readable inside the sandbox (the copy borrows its objects); the
+  // bubblewrap sandbox of today hides /tmp, so it lives in /var/tmp here, as a home folder would be
+  // visible and read-only. Its .git is never writable in there.
+  const bwrap = (() => {
+    try {
+      return Boolean(findBwrap()) && existsSync('/var/tmp')
+    } catch {
+      return false
+    }
+  })()
+  it.skipIf(!bwrap)(`git add and git commit work in the copy while the user's .git stays read-only and byte-identical${bwrap ? '' : ' (SKIPPED: needs bwrap: apt-get install bubblewrap)'}`, async () => {
+    const outside = await mkdtemp(join('/var/tmp', 'cto-attempt-user-'))
+    try {
+      const userRepo = join(outside, 'project')
+      await mkdir(userRepo)
+      await sh('git init -q -b main && echo one > a.txt && git add a.txt && git commit -qm one && echo uncommitted >> a.txt', userRepo, env)
+      const gitBefore = await fingerprint(join(userRepo, '.git'))
+      const project = await findProject(userRepo, env)
+      attempt = await prepareAttemptWorkspace({project, dir: join(tmp, 'task', 'attempt-1'), env})
+      const runner = createToolRunner({model: 'deepseek', workspace: attempt.workspace, policy: {sandbox: 'bubblewrap'}, env})
+      const run = async (command: string) => {
+        const r = await runner.execute('run_command', JSON.stringify({command}))
+        if (!r.ok) throw new Error(r.error)
+        return r.data as {exit_code: number; stdout: string; stderr: string; sandbox: string}
+      }
+      const commit = await run('echo two >> a.txt && git add a.txt && git commit -qm "worker commit" && git log --oneline | wc -l && git status --porcelain')
+      expect(commit.sandbox).toBe('bubblewrap')
+      expect(commit.exit_code, commit.stderr).toBe(0)
+      expect(commit.stdout).toBe('2\n')
+      // Writing the user's repository from inside fails: it is outside the sandbox's writable folder.
+      const escape = await run(`git --git-dir=${join(userRepo, '.git')} update-ref refs/heads/evil HEAD`)
+      expect(escape.exit_code).not.toBe(0)
+      expect(escape.stderr).toMatch(/Read-only file system|cannot lock ref/)
+      expect(await fingerprint(join(userRepo, '.git'))).toEqual(gitBefore)
+      const change = await attempt.collectChange()
+      expect(change.files.map((f) => [f.path, f.added])).toEqual([['a.txt', 1]])
+    } finally {
+      await rm(outside, {recursive: true, force: true})
+    }
   })
 })
