@@ -31,7 +31,7 @@ Exit codes: 0 completed, 1 error before any attempt, 2 blocked, 3 approved but t
     explain: Flags.boolean({description: "Show each candidate's weight in the routing choice."}),
     seed: Flags.integer({description: 'Seed the weighted choice, so the route is reproducible.'}),
     cto: Flags.string({description: 'The CTO model for this task (default: config cto_model / CTO_MODEL).'}),
-    workspace: Flags.directory({description: 'Folder the worker may act in (default: your home directory, as the tool policy says).', exists: true}),
+    workspace: Flags.directory({description: 'The folder the task is about (default: the current folder). Each attempt works in a copy of it, or of the git repository it is in.', exists: true}),
     'max-turns': Flags.integer({description: 'Tool-calling turns per attempt (default 25).', min: 1}),
     timeout: Flags.integer({description: 'Seconds per attempt.', min: 1}),
     verify: Flags.boolean({description: "Run the project's tests on each attempt's change (--no-verify: skip).", default: true, allowNo: true}),
