@@ -23,10 +23,10 @@ export function median(values: number[]): number {
 }
 
 /** Runs one command to its end; rejects on a non-zero exit. Async, so a server in this process can answer it. */
-function runOnce(c: {name: string; argv: string[]; env?: NodeJS.ProcessEnv}): Promise<number> {
+function runOnce(c: {name: string; argv: string[]; env?: NodeJS.ProcessEnv; cwd?: string}): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const t0 = process.hrtime.bigint()
-    const child = spawn(c.argv[0], c.argv.slice(1), {env: c.env ?? process.env, stdio: ['ignore', 'ignore', 'pipe']})
+    const child = spawn(c.argv[0], c.argv.slice(1), {env: c.env ?? process.env, cwd: c.cwd, stdio: ['ignore', 'ignore', 'pipe']})
     let stderr = ''
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
     child.on('error', reject)
@@ -39,7 +39,7 @@ function runOnce(c: {name: string; argv: string[]; env?: NodeJS.ProcessEnv}): Pr
 }
 
 /** Runs each command `rounds` times, interleaved; the first entry is the baseline. */
-export async function timeCommands(commands: Array<{name: string; argv: string[]; env?: NodeJS.ProcessEnv}>, rounds: number): Promise<Timing[]> {
+export async function timeCommands(commands: Array<{name: string; argv: string[]; env?: NodeJS.ProcessEnv; cwd?: string}>, rounds: number): Promise<Timing[]> {
   const samples = commands.map(() => [] as number[])
   for (let r = 0; r < rounds + 1; r++) {
     for (const [i, c] of commands.entries()) {

@@ -112,7 +112,11 @@ describe('an attempt copy of a git project', () => {
     ])
     expect(change.added).toBe(2)
     expect(change.removed).toBe(1)
-    expect(await readFile(change.diffFile, 'utf8')).toContain('+gamma')
+    const readable = await readFile(change.diffFile, 'utf8')
+    expect(readable).toContain('+gamma')
+    expect(readable).toMatch(/diff --git a\/image\.bin b\/image\.bin\nindex [0-9a-f]+\.\.[0-9a-f]+ 100644\nBinary files differ\n/)
+    expect(readable).not.toContain('GIT binary patch')
+    expect(change.patch.toString('utf8')).toContain('GIT binary patch')
 
     expect(await applyChange(a.project, change.patchFile, env)).toEqual({applied: true})
     expect(await readFile(join(repo, 'unstaged.txt'), 'utf8')).toBe('alpha\nBETA\ngamma\n')

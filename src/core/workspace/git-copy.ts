@@ -104,13 +104,19 @@ export async function cloneGitProject(project: GitProject, copyRoot: string, env
 export async function userIgnoreRules(project: GitProject, env: NodeJS.ProcessEnv): Promise<{exclude?: Buffer; excludesFile: string | null; fileMode: boolean}> {
   const user: GitOptions = {cwd: project.root, env, trust: 'trusted'}
   const exclude = await readFile(join(project.commonDir, 'info', 'exclude')).catch(() => undefined)
-  const configured = await git(['config', '--path', '--get', 'core.excludesFile'], user)
-  let excludesFile: string | null = configured.code === 0 ? configured.stdout.toString('utf8').trim() : null
+  // One read of both settings: "key\nvalue" entries, NUL-separated, keys in lower case.
+  const found = new Map(
+    splitZ((await git(['config', '-z', '--type=path', '--get-regexp', '^core\\.(excludesfile|filemode)$'], user)).stdout).map((e) => {
+      const nl = e.indexOf('\n')
+      return [e.slice(0, nl), e.slice(nl + 1)] as [string, string]
+    }),
+  )
+  let excludesFile: string | null = found.get('core.excludesfile') || null
   if (!excludesFile) {
     const xdg = env.XDG_CONFIG_HOME || join(homeDir(env), '.config')
     const fallback = join(xdg, 'git', 'ignore')
     excludesFile = existsSync(fallback) ? fallback : null
   }
-  const fileMode = await git(['config', '--bool', '--get', 'core.fileMode'], user)
-  return {exclude, excludesFile, fileMode: fileMode.code === 0 ? fileMode.stdout.toString('utf8').trim() !== 'false' : true}
+  const fileMode = found.get('core.filemode')
+  return {exclude, excludesFile, fileMode: fileMode === undefined ? true : fileMode !== 'false'}
 }

@@ -22,7 +22,16 @@ import {gitOk, splitZ, type GitOptions} from './git.js'
 export const NEVER_CARRIED = ['cto.config.json', '.ctorc', '.ctorc.json', '.ctorc.yaml', '.ctorc.yml', '.claude/settings.json', '.claude/settings.local.json']
 
 const excludeSpecs = NEVER_CARRIED.map((p) => `:(exclude,glob)**/${p}`)
-const onlySpecs = NEVER_CARRIED.map((p) => `:(glob)**/${p}`)
+
+/** Whether a changed path is one of NEVER_CARRIED, at any depth (the pathspecs above, in code). */
+export function neverCarried(path: string): boolean {
+  return NEVER_CARRIED.some((p) => path === p || path.endsWith(`/${p}`))
+}
+
+/** The patch for people: binary data replaced by one line, as `git diff` without --binary shows it. */
+export function readablePatch(patch: string): string {
+  return patch.replace(/^GIT binary patch\n(?:(?:literal|delta) \d+\n(?:[^\n]+\n)*\n)+/gm, 'Binary files differ\n')
+}
 
 export interface ChangedFile {
   path: string
@@ -101,24 +110,32 @@ export class Snapshot {
     const o = this.opts()
     const c = this.config()
     const what = "compare the attempt's files with the ones it started from"
+    // One listing of every changed path (raw: status; numstat: lines), then one patch without cto's own config files.
+    const listing = splitZ((await gitOk([...c, 'diff-tree', '-r', '-z', '--raw', '--numstat', '--no-renames', base, final], o, what)).stdout)
     const patch = (await gitOk([...c, 'diff-tree', '-r', '-p', '--binary', '--full-index', '--no-color', '--no-renames', base, final, '--', ...excludeSpecs], o, what)).stdout
-    const text = (await gitOk([...c, 'diff-tree', '-r', '-p', '--no-color', '--no-renames', base, final, '--', ...excludeSpecs], o, what)).stdout.toString('utf8')
-    const numstat = splitZ((await gitOk([...c, 'diff-tree', '-r', '-z', '--numstat', '--no-renames', base, final, '--', ...excludeSpecs], o, what)).stdout)
-    const status = splitZ((await gitOk([...c, 'diff-tree', '-r', '-z', '--name-status', '--no-renames', base, final, '--', ...excludeSpecs], o, what)).stdout)
-    const dropped = splitZ((await gitOk([...c, 'diff-tree', '-r', '-z', '--name-only', '--no-renames', base, final, '--', ...onlySpecs], o, what)).stdout)
-
     const statusOf = new Map<string, ChangedFile['status']>()
-    for (let i = 0; i + 1 < status.length; i += 2) statusOf.set(status[i + 1]!, STATUS[status[i]![0]!] ?? 'modified')
     const files: ChangedFile[] = []
-    // numstat -z: "added\tremoved\tpath" NUL-terminated.
-    for (const entry of numstat) {
+    const dropped: string[] = []
+    for (let i = 0; i < listing.length; i++) {
+      const entry = listing[i]!
+      if (entry.startsWith(':')) {
+        // ":100644 100644 <old> <new> M" then the path.
+        statusOf.set(listing[i + 1]!, STATUS[entry.slice(-1)] ?? 'modified')
+        i++
+        continue
+      }
+      // "added\tremoved\tpath"
       const [a, r, ...rest] = entry.split('\t')
       const path = rest.join('\t')
+      if (neverCarried(path)) {
+        dropped.push(path)
+        continue
+      }
       files.push({path, status: statusOf.get(path) ?? 'modified', added: a === '-' ? null : Number(a), removed: r === '-' ? null : Number(r)})
     }
     return {
       patch,
-      text,
+      text: readablePatch(patch.toString('utf8')),
       files,
       added: files.reduce((n, f) => n + (f.added ?? 0), 0),
       removed: files.reduce((n, f) => n + (f.removed ?? 0), 0),
