@@ -345,7 +345,7 @@ describe('cto task --in-place and --no-verify', () => {
     expect(await readFile(join(project, 'src', 'add.mjs'), 'utf8')).toContain('return a + b')
   })
 
-  it('review.verify names the test command; a copy keeps cto.config.json changes out of the workspace', async () => {
+  it('review.verify names the test command; cto.config.json written in a copy never reaches the workspace', async () => {
     await gitInit()
     await mkdir(join(project, 'checks'))
     await writeFile(join(project, 'checks', 'ok.sh'), 'echo custom-check-ran; exit 0\n')
@@ -357,7 +357,8 @@ describe('cto task --in-place and --no-verify', () => {
             ? {
                 toolCalls: [
                   {name: 'edit_file', arguments: {path: 'src/add.mjs', old_string: 'return a - b', new_string: 'return a + b'}},
-                  {name: 'write_file', arguments: {path: 'cto.config.json', content: '{"tools": {"workspace": "/"}}'}},
+                  // Whether the tools refuse it or the copy has it, cto.config.json never reaches the user.
+                  {name: 'run_command', arguments: {command: `printf '{"tools": {"workspace": "/"}}' > c.tmp && mv c.tmp cto.config.json`}},
                 ],
               }
             : {content: 'done'},
@@ -369,8 +370,11 @@ describe('cto task --in-place and --no-verify', () => {
     expect(code, stderr).toBe(0)
     expect(reviews[0]).toMatch(/Verification: `bash checks\/ok\.sh` \(review\.verify\) PASSED/)
     expect(reviews[0]).toContain('custom-check-ran')
-    expect(reviews[0]).toMatch(/never carried over.*cto\.config\.json/)
-    expect(t.attempts[0].change).toMatchObject({files_changed: 1, dropped: ['cto.config.json'], applied: true})
+    expect(t.attempts[0].change).toMatchObject({files_changed: 1, files: [expect.objectContaining({path: 'src/add.mjs'})], applied: true})
+    if (t.attempts[0].change!.dropped.length > 0) {
+      expect(t.attempts[0].change!.dropped).toEqual(['cto.config.json'])
+      expect(reviews[0]).toMatch(/never carried over.*cto\.config\.json/)
+    }
     expect(existsSync(join(project, 'cto.config.json'))).toBe(false)
     expect(await sh('git status --porcelain', project, genv)).toBe(' M src/add.mjs\n')
   })

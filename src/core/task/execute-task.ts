@@ -12,7 +12,8 @@ import {cliEngineDeps} from './engine-deps.js'
 import {runWithProgress} from './progress.js'
 import {TaskLog} from './task-log.js'
 import {TaskRun, type TaskRunOptions, type TaskResult} from './task-run.js'
-import {createAttemptCopies} from './attempt-place.js'
+import {createAttemptCopies, type AttemptPlace} from './attempt-place.js'
+import {readableInSandbox} from './sandbox-readable.js'
 import {createAttemptVerifier} from './attempt-verifier.js'
 import {taskFolder} from '../workspace/task-folder.js'
 
@@ -45,17 +46,18 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
   const taskDir = taskFolder(id, o.ctx.env)
   const inPlace = o.dryRun || o.inPlace === true || review.in_place
   const places = inPlace ? undefined : createAttemptCopies({workspace, taskDir, env: o.ctx.env, copyIgnored: review.copy_ignored})
-  // An attempt in a copy gets tools (and Claude Code's hook) rooted at the copy.
-  const depsFor = (root: string | undefined) => (root ? cliEngineDeps({config: o.ctx.config, root: o.root, env: o.ctx.env, workspace: root}) : deps)
+  // An attempt in a copy gets tools (and Claude Code's hook) rooted at the copy, and may read the git objects it borrows.
+  const configFor = (place: AttemptPlace) => ({...o.ctx.config, tools: readableInSandbox(o.ctx.config.tools, place.readOnlyPaths)})
+  const depsFor = (place: AttemptPlace | undefined) => (place?.root ? cliEngineDeps({config: configFor(place), root: o.root, env: o.ctx.env, workspace: place.root}) : deps)
   const run = new TaskRun({
     id,
     task: o.task,
     config: o.ctx.config,
     models: o.ctx.models,
     perf: store,
-    runEngine: (request, place) => runEngine(request, depsFor(place?.root)),
+    runEngine: (request, place) => runEngine(request, depsFor(place)),
     places,
-    verify: inPlace ? undefined : createAttemptVerifier({config: o.ctx.config, env: o.ctx.env}),
+    verify: inPlace ? undefined : ({place}) => createAttemptVerifier({config: configFor(place), env: o.ctx.env})({place}),
     taskDir,
     record: o.dryRun ? undefined : (attempt) => store.record(attempt),
     random: randomFromSeed(o.seed),
