@@ -65,6 +65,7 @@ if (want('task')) {
   printTable(`cto task --json vs the same ${calls_per_task} HTTP calls with the openai SDK (test server answering at once)`, timings.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to plain script': r.ratio.toFixed(2)})))
   const t = timings[1]
   console.log(`target: cto task --json ≤ 1.50 × plain script → ${t.ratio <= 1.5 ? 'met' : 'NOT met'} (${t.ratio.toFixed(2)})`)
+  console.log(`the attempt's copy of the project (clone, snapshot, diff, removal): ${(timings[1].median_ms - timings[2].median_ms).toFixed(0)} ms of it (vs --in-place)`)
 }
 
 if (want('sandbox')) {

@@ -27,6 +27,7 @@ export interface TimedCommand {
   name: string
   argv: string[]
   env?: NodeJS.ProcessEnv
+  cwd?: string
   /** Written to its standard input (else stdin is closed). */
   input?: string
   /** Exit codes that count as success (default [0]). */
@@ -36,7 +37,7 @@ export interface TimedCommand {
 function runOnce(c: TimedCommand): Promise<number> {
   return new Promise((resolvePromise, reject) => {
     const t0 = process.hrtime.bigint()
-    const child = spawn(c.argv[0], c.argv.slice(1), {env: c.env ?? process.env, stdio: [c.input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe']})
+    const child = spawn(c.argv[0], c.argv.slice(1), {env: c.env ?? process.env, cwd: c.cwd, stdio: [c.input === undefined ? 'ignore' : 'pipe', 'ignore', 'pipe']})
     if (c.input !== undefined) child.stdin!.end(c.input)
     let stderr = ''
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))

@@ -97,7 +97,7 @@ export function statsMismatches(store: {stats: (m: string, t?: never) => PerfSta
     const [model, type] = key.split('|')
     const got = store.stats(model, type as never)
     for (const f of Object.keys(want) as Array<keyof PerfStats>) {
-      if (Math.abs(got[f] - want[f]) > 1e-6) problems.push(`${key}.${f}: store ${got[f]}, raw ${want[f]}`)
+      if (Math.abs((got[f] ?? 0) - (want[f] ?? 0)) > 1e-6) problems.push(`${key}.${f}: store ${got[f]}, raw ${want[f]}`)
     }
   }
   return problems

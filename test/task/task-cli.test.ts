@@ -72,7 +72,8 @@ describe('cto task', () => {
         if (isReview(r)) return json({approved: true, quality: 8, feedback: 'edited as asked'})
         if (isCto(r)) return json({complexity: 'moderate', type: 'coding', model: 'sonnet', reason: 'small edit'})
         if (r.body.messages.some((m) => m.role === 'tool')) return {content: 'Replaced world with cto.', usage: {prompt_tokens: 300, completion_tokens: 10}}
-        return {toolCalls: [{name: 'edit_file', arguments: {path: join(workspace, 'greet.txt'), old_string: 'world', new_string: 'cto'}}], usage: {prompt_tokens: 200, completion_tokens: 30}}
+        // A relative path: the worker runs in its own copy of the workspace.
+        return {toolCalls: [{name: 'edit_file', arguments: {path: 'greet.txt', old_string: 'world', new_string: 'cto'}}], usage: {prompt_tokens: 200, completion_tokens: 30}}
       },
     })
     const env = await configure()
@@ -105,7 +106,7 @@ describe('cto task', () => {
       },
     })
     const env = await configure({fallback_chain: {deepseek: ['minimax', 'gpt-4'], minimax: ['gpt-4']}})
-    const r = await sb.run(['task', '--json', 'explain the parser'], {env})
+    const r = await sb.run(['task', '--json', 'explain the parser'], {env, cwd: workspace})
     expect(r.code, r.stderr).toBe(2)
     const t = JSON.parse(r.stdout) as TaskJson
     expect(t.status).toBe('blocked')
@@ -114,7 +115,7 @@ describe('cto task', () => {
     const workerPrompts = server.requests.filter((x) => !isCto(x)).map((x) => String(lastUser(x)))
     expect(workerPrompts[1]).toContain('missing the unit tests (deepseek)')
     expect(workerPrompts[2]).toContain('missing the unit tests (minimax)')
-    const human = await sb.run(['task', 'explain the parser'], {env})
+    const human = await sb.run(['task', 'explain the parser'], {env, cwd: workspace})
     expect(human.code).toBe(2)
     expect(human.stdout).toMatch(/Result\s+blocked/)
     expect((await storeLines()).length).toBe(6)
@@ -131,7 +132,7 @@ describe('cto task', () => {
       },
     })
     const env = await configure({fallback_chain: {deepseek: ['minimax', 'gpt-4'], minimax: ['gpt-4']}, engines: {max_retries: 0, request_timeout_seconds: 1}})
-    const r = await sb.run(['task', '--json', 'summarise the changelog'], {env})
+    const r = await sb.run(['task', '--json', 'summarise the changelog'], {env, cwd: workspace})
     expect(r.code, r.stderr).toBe(0)
     const t = JSON.parse(r.stdout) as TaskJson
     expect(t.attempts.map((a) => [a.model, a.ok])).toEqual([['deepseek', false], ['minimax', false], ['gpt-4', true]])
@@ -149,11 +150,11 @@ describe('cto task', () => {
       },
     })
     const env = await configure()
-    const r = await sb.run(['task', '--json', '--model', 'deepseek', '--no-review', 'write a bash script that prints the date'], {env})
+    const r = await sb.run(['task', '--json', '--model', 'deepseek', '--no-review', 'write a bash script that prints the date'], {env, cwd: workspace})
     expect(r.code, r.stderr).toBe(0)
     expect((JSON.parse(r.stdout) as TaskJson).classification.source).toBe('flags')
     const before = server.requests.length
-    const g = await sb.run(['task', '--json', 'write a bash script that prints the date'], {env})
+    const g = await sb.run(['task', '--json', 'write a bash script that prints the date'], {env, cwd: workspace})
     expect(g.code, g.stderr).toBe(0)
     const t = JSON.parse(g.stdout) as TaskJson
     expect(t.classification.source).toBe('heuristic')
@@ -184,7 +185,7 @@ describe('cto task --dry-run', () => {
     expect(t.classification).toMatchObject({type: 'coding', source: 'heuristic'})
     expect(['haiku', 'sonnet', 'opus']).toContain(t.route.selected)
     expect(t.attempts).toEqual([])
-    expect(Object.keys(t).sort()).toEqual(['attempts', 'blocked_reason', 'classification', 'cost_usd', 'cto', 'duration_ms', 'id', 'notes', 'output', 'route', 'status', 'task', 'usage'].sort())
+    expect(Object.keys(t).sort()).toEqual(['attempts', 'blocked_reason', 'classification', 'conflict', 'cost_usd', 'cto', 'duration_ms', 'id', 'notes', 'output', 'route', 'status', 'task', 'task_dir', 'usage'].sort())
     const human = await sb.run(['task', '--dry-run', 'fix the failing test in src/parser.ts'])
     expect(human.code).toBe(0)
     expect(human.stdout).toMatch(/Classification\s+coding/)

@@ -9,6 +9,7 @@ import {normaliseSandboxInput} from '../tools/policy/policy-defaults.js'
 import type {ConfigLayer} from './layers.js'
 import {untrustedWarning} from './trust.js'
 import type {ConfigFile} from './schema.js'
+import {REVIEW_DEFAULTS, type ReviewSettings} from './review-schema.js'
 
 export interface EffectiveModel {
   enabled: boolean
@@ -40,6 +41,7 @@ export interface EffectiveConfig {
     claude_permission_mode: 'acceptEdits' | 'default' | 'plan' | 'bypassPermissions' | 'dontAsk'
   }
   tools: Record<string, unknown>
+  review: ReviewSettings
 }
 
 export interface ResolvedConfig {
@@ -174,6 +176,7 @@ export function defaultsFor(catalog: Catalog): ConfigFile {
       max_retries: 3,
       claude_permission_mode: 'acceptEdits',
     },
+    review: {...REVIEW_DEFAULTS, copy_ignored: [...REVIEW_DEFAULTS.copy_ignored]},
   }
 }
 
@@ -261,6 +264,12 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
       claude_permission_mode: eng.claude_permission_mode ?? 'acceptEdits',
     },
     tools: (raw.tools as Record<string, unknown>) ?? {},
+    review: {
+      verify: raw.review?.verify ?? null,
+      verify_timeout_seconds: raw.review?.verify_timeout_seconds ?? REVIEW_DEFAULTS.verify_timeout_seconds,
+      in_place: raw.review?.in_place ?? REVIEW_DEFAULTS.in_place,
+      copy_ignored: raw.review?.copy_ignored ?? [...REVIEW_DEFAULTS.copy_ignored],
+    },
   }
   return {config, sources, notices, warnings}
 }

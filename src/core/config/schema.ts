@@ -4,6 +4,7 @@
  */
 import {z} from 'zod'
 import {toolPolicySchema} from '../tools/policy/policy-schema.js'
+import {reviewSchema} from './review-schema.js'
 
 const workerModel = z.object({
   enabled: z.boolean().optional(),
@@ -61,6 +62,8 @@ export const configSchema = z.object({
   engines: enginesSchema.optional(),
   /** Tool worker policy (see src/core/tools/policy/policy-schema.ts). */
   tools: toolPolicySchema.optional(),
+  /** Attempt copies and verification (see src/core/config/review-schema.ts). */
+  review: reviewSchema.optional(),
 })
 
 export type ConfigFile = z.infer<typeof configSchema>

@@ -9,6 +9,7 @@
  *   provider_endpoints              endpoints, model ids and key files
  *   providers                       plugin settings (base URLs, local model lists)
  *   engines.claude_permission_mode  e.g. bypassPermissions
+ *   review                          the test command run on every attempt, folders copied into attempts
  *
  * Trust is stored per file path and content digest in `<config dir>/trusted.json` (mode 0600;
  * that folder is hidden from the tools and the sandbox). The digest covers the parsed config (for
@@ -23,7 +24,7 @@ import {configDir} from '../paths.js'
 import {CtoError} from '../errors.js'
 import type {ConfigFile} from './schema.js'
 
-export const TRUST_GATED_FIELDS = ['tools', 'provider_endpoints', 'providers', 'engines.claude_permission_mode'] as const
+export const TRUST_GATED_FIELDS = ['tools', 'provider_endpoints', 'providers', 'engines.claude_permission_mode', 'review'] as const
 
 export interface TrustEntry {
   digest: string
@@ -74,6 +75,7 @@ export function withoutGatedFields(data: ConfigFile): ConfigFile {
   delete out.tools
   delete out.provider_endpoints
   delete out.providers
+  delete out.review
   if (out.engines?.claude_permission_mode !== undefined) {
     const {claude_permission_mode: _dropped, ...rest} = out.engines
     out.engines = rest

@@ -17,6 +17,7 @@ import {absorbLine, createLineReader, emptyTranscript, parseClaudeOutput, summar
 import {EngineFailureError, failureFromStatus} from './engine-failure.js'
 import {DEFAULT_MAX_TURNS} from './openai-tools-engine.js'
 import {redact} from './redact.js'
+import {outputTail} from './output-tail.js'
 import type {Engine, EngineFailure, EngineRequest, EngineResult, ToolCallRecord, Usage} from './types.js'
 
 export interface ClaudeCliEngineOptions {
@@ -249,7 +250,14 @@ function toolCalls(transcript: ClaudeTranscript, secrets: Array<string | undefin
     const outcome = transcript.toolResults.get(use.id)
     const summary = redact(summarizeInput(use.name, use.input), secrets)
     const ok = outcome ? !outcome.isError : true
-    return {id: use.id, name: use.name, ok, summary: ok ? summary : `${summary} → ${redact(outcome!.content.split('\n', 1)[0] ?? '', secrets)}`}
+    const record: ToolCallRecord = {id: use.id, name: use.name, ok, summary: ok ? summary : `${summary} → ${redact(outcome!.content.split('\n', 1)[0] ?? '', secrets)}`}
+    const command = use.name === 'Bash' ? (use.input as {command?: unknown} | undefined)?.command : undefined
+    if (typeof command === 'string' && outcome) {
+      // Claude Code reports a failing command as an error result starting "Exit code N".
+      const code = /^(?:Error: )?Exit code (\d+)/.exec(outcome.content)
+      record.run = {command: redact(command, secrets), exit_code: code ? Number(code[1]) : outcome.isError ? null : 0, output_tail: redact(outputTail(outcome.content), secrets)}
+    }
+    return record
   })
 }
 

@@ -16,7 +16,8 @@ import {chatCompletion, openChatSession} from './openai-chat.js'
 import {redact} from './redact.js'
 import {createTextEngine, initialMessages} from './text-engine.js'
 import {describeCall, malformedReason} from './tool-call-check.js'
-import type {Engine, EngineRequest, EngineResult, ToolCallRecord, Usage} from './types.js'
+import {outputTail} from './output-tail.js'
+import type {CommandRun, Engine, EngineRequest, EngineResult, ToolCallRecord, Usage} from './types.js'
 
 export const DEFAULT_MAX_TURNS = 25
 export const DEFAULT_MAX_MALFORMED_IN_A_ROW = 3
@@ -105,7 +106,7 @@ export function createOpenAIToolsEngine(options: OpenAIToolsEngineOptions = {}):
             if (malformed) lastMalformed = malformed
             const result = await runTool(runner, call.name, call.arguments, attempt.signal)
             const resultSummary = redact(result.ok ? firstLine(result.content) : result.error, secrets)
-            records.push({id: call.id, name: call.name, ok: result.ok, summary: result.ok ? summary : `${summary} → ${resultSummary}`})
+            records.push({id: call.id, name: call.name, ok: result.ok, summary: result.ok ? summary : `${summary} → ${resultSummary}`, ...commandRun(call.name, call.arguments, result, secrets)})
             onEvent?.({type: 'tool_result', name: call.name, ok: result.ok, summary: resultSummary})
             messages.push({role: 'tool', tool_call_id: call.id, content: result.ok ? result.content : `Error: ${result.error}`})
             if (attempt.signal.aborted) throw attempt.signal.reason
@@ -149,6 +150,23 @@ function abortReason(error: unknown, signal: AbortSignal): unknown {
     return reason instanceof EngineFailureError ? reason : new EngineFailureError({code: 'aborted', message: 'The run was cancelled.', retryable: false})
   }
   return error
+}
+
+/** A run_command call as evidence for the reviewer: the command, its exit code, the tail of its output. */
+function commandRun(name: string, rawArguments: string, result: ToolResult, secrets: Array<string | undefined>): {run?: CommandRun} {
+  if (name !== 'run_command') return {}
+  let command: unknown
+  try {
+    command = (JSON.parse(rawArguments) as {command?: unknown}).command
+  } catch {
+    return {}
+  }
+  if (typeof command !== 'string') return {}
+  if (!result.ok) return {run: {command: redact(command, secrets), exit_code: null, output_tail: redact(`refused: ${result.error}`, secrets)}}
+  const d = (result.data ?? {}) as {exit_code?: number | null; stdout?: string; stderr?: string; timed_out?: boolean}
+  const output = [d.stdout ?? '', d.stderr ?? ''].filter((s) => s.trim()).join('\n')
+  const tail = outputTail(d.timed_out ? `${output}\n(timed out)` : output)
+  return {run: {command: redact(command, secrets), exit_code: typeof d.exit_code === 'number' ? d.exit_code : null, output_tail: redact(tail, secrets)}}
 }
 
 function firstLine(text: string, max = 120): string {

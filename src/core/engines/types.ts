@@ -24,6 +24,16 @@ export interface ToolCallRecord {
   ok: boolean
   /** Short description of the call or its refusal, for the attempt record. */
   summary?: string
+  /** For a shell command (run_command, Claude Code's Bash): what ran and how it ended, for the reviewer. */
+  run?: CommandRun
+}
+
+export interface CommandRun {
+  command: string
+  /** null when it did not run (refused) or was killed. */
+  exit_code: number | null
+  /** The last part of its output (or the refusal), secrets redacted. */
+  output_tail: string
 }
 
 export interface EngineResult {

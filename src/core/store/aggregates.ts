@@ -114,10 +114,14 @@ function addAttempt(s: PerfStats, r: AttemptRecord, newTask: boolean): void {
   s.cost_usd += r.cost_usd
   s.duration_ms += r.duration_ms
   if (newTask) s.tasks += 1
+  if (r.verify_passed !== undefined) {
+    s.verify_runs = (s.verify_runs ?? 0) + 1
+    if (r.verify_passed) s.verify_passes = (s.verify_passes ?? 0) + 1
+  }
 }
 
 export function addStats(into: PerfStats, from: PerfStats): void {
-  for (const k of Object.keys(into) as Array<keyof PerfStats>) into[k] += from[k]
+  for (const k of new Set([...Object.keys(into), ...Object.keys(from)]) as Set<keyof PerfStats>) into[k] = (into[k] ?? 0) + (from[k] ?? 0)
 }
 
 export function foldAttempt(doc: AggregatesDoc, r: AttemptRecord): void {

@@ -6,9 +6,9 @@
 import {parse} from 'csv-parse/sync'
 import type {AttemptRecord} from './types.js'
 
-const NUMBERS = new Set(['quality', 'escalation_step', 'input_tokens', 'output_tokens', 'cost_usd', 'duration_ms'])
-const BOOLEANS = new Set(['success', 'approved'])
-const OPTIONAL = new Set(['override_reason', 'approved', 'quality', 'error_class'])
+const NUMBERS = new Set(['quality', 'escalation_step', 'input_tokens', 'output_tokens', 'cost_usd', 'duration_ms', 'files_changed', 'lines_added', 'lines_removed', 'verify_exit_code', 'verify_duration_ms'])
+const BOOLEANS = new Set(['success', 'approved', 'verify_passed'])
+const OPTIONAL = new Set(['override_reason', 'approved', 'quality', 'error_class', 'verify_command'])
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return ''

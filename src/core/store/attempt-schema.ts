@@ -31,6 +31,13 @@ export const attemptSchema = z
     cost_usd: z.number().nonnegative(),
     duration_ms: z.number().nonnegative(),
     error_class: z.string().optional(),
+    files_changed: count.optional(),
+    lines_added: count.optional(),
+    lines_removed: count.optional(),
+    verify_command: z.string().optional(),
+    verify_exit_code: z.number().int().optional(),
+    verify_passed: z.boolean().optional(),
+    verify_duration_ms: z.number().nonnegative().optional(),
   })
   .strict()
 
@@ -66,6 +73,13 @@ export function normalizeAttempt(input: unknown): {ok: true; value: AttemptRecor
     cost_usd: v.cost_usd,
     duration_ms: v.duration_ms,
     error_class: v.error_class,
+    files_changed: v.files_changed,
+    lines_added: v.lines_added,
+    lines_removed: v.lines_removed,
+    verify_command: v.verify_command,
+    verify_exit_code: v.verify_exit_code,
+    verify_passed: v.verify_passed,
+    verify_duration_ms: v.verify_duration_ms,
   }
   for (const k of Object.keys(out) as Array<keyof AttemptRecord>) if (out[k] === undefined) delete out[k]
   return {ok: true, value: out}

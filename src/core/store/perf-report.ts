@@ -9,7 +9,8 @@ const fixed = (v: number | null, digits: number) => (v === null ? undefined : v.
 const seconds = (ms: number | null) => (ms === null ? undefined : `${(ms / 1000).toFixed(1)}s`)
 const usd = (v: number) => `$${v < 1 ? v.toFixed(4) : v.toFixed(2)}`
 
-const rowColumns = (first: Column<PerfRow>): Column<PerfRow>[] => [
+/** The `tests pass` column only when some row has verified attempts (history before verification has none). */
+const rowColumns = (first: Column<PerfRow>, rows: PerfRow[]): Column<PerfRow>[] => [
   first,
   {header: 'tasks', get: (r) => r.tasks},
   {header: 'attempts', get: (r) => r.attempts},
@@ -19,6 +20,7 @@ const rowColumns = (first: Column<PerfRow>): Column<PerfRow>[] => [
   {header: 'avg time', get: (r) => seconds(r.avg_duration_ms)},
   {header: 'cost', get: (r) => usd(r.total_cost_usd)},
   {header: 'escalated', get: (r) => pct(r.escalation_rate)},
+  ...(rows.some((r) => r.verify_pass_rate !== null) ? [{header: 'tests pass', get: (r: PerfRow) => pct(r.verify_pass_rate)}] : []),
 ]
 
 export function emptyStoreMessage(dir: string): string {
@@ -39,10 +41,10 @@ export function renderPerfSummary(s: PerfSummary): string {
     return out.join('\n')
   }
   if (s.filters.model === undefined) {
-    out.push(renderTable(s.models, rowColumns({header: 'model', get: (r) => r.model})))
+    out.push(renderTable(s.models, rowColumns({header: 'model', get: (r) => r.model}, s.models)))
   } else {
-    out.push(renderTable(s.models, rowColumns({header: 'model', get: (r) => r.model})))
-    if (s.by_type && s.by_type.length > 0) out.push('', 'By task type', renderTable(s.by_type, rowColumns({header: 'type', get: (r) => r.task_type})))
+    out.push(renderTable(s.models, rowColumns({header: 'model', get: (r) => r.model}, s.models)))
+    if (s.by_type && s.by_type.length > 0) out.push('', 'By task type', renderTable(s.by_type, rowColumns({header: 'type', get: (r) => r.task_type}, s.by_type)))
     if (s.recent && s.recent.length > 0) out.push('', 'Recent attempts', renderRecent(s.recent))
   }
   out.push('', `${formatInt(s.totals.attempts)} attempts, ${usd(s.totals.cost_usd)}${scope ? ` (${scope})` : ''}.`)

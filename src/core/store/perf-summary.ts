@@ -31,6 +31,8 @@ export interface PerfRow {
   total_cost_usd: number
   /** Attempts escalated to another model, over attempts. */
   escalation_rate: number | null
+  /** Verified attempts whose tests passed, over verified attempts (null: none verified). */
+  verify_pass_rate: number | null
 }
 
 export interface PerfSummary {
@@ -64,6 +66,7 @@ export function perfRow(model: string, s: PerfStats, taskType?: string): PerfRow
     avg_duration_ms: per(s.duration_ms, s.attempts),
     total_cost_usd: s.cost_usd,
     escalation_rate: per(s.escalations, s.attempts),
+    verify_pass_rate: per(s.verify_passes ?? 0, s.verify_runs ?? 0),
   }
 }
 

@@ -35,6 +35,16 @@ export interface AttemptRecord {
   duration_ms: number
   /** Error class when the attempt failed (`rate_limited`, `rejected`, ...). */
   error_class?: string
+  /** What the attempt changed in its copy of the workspace (absent when it ran in place). */
+  files_changed?: number
+  lines_added?: number
+  lines_removed?: number
+  /** The verification run after the change (absent when none ran). */
+  verify_command?: string
+  /** Absent when the command was killed (time limit). */
+  verify_exit_code?: number
+  verify_passed?: boolean
+  verify_duration_ms?: number
 }
 
 /** Running aggregate for one model, or one model × task type. */
@@ -53,6 +63,9 @@ export interface PerfStats {
   escalations: number
   /** Distinct tasks. */
   tasks: number
+  /** Attempts verified by the project's tests, and how many passed (absent in totals older than verification). */
+  verify_runs?: number
+  verify_passes?: number
 }
 
 /** What the router reads: O(1) lookups, no scan of records. */

@@ -1,11 +1,15 @@
 /**
  * What the CTO model is told: for classification, the enabled models with their capabilities,
- * prices and recorded results per task type (hints from the store); for review, the task and the
- * worker's answer. Workers get the task and, after a rejection, the CTO's feedback.
+ * prices and recorded results per task type (hints from the store); for review, the task, the
+ * worker's answer and the evidence (review-evidence.ts: diff, commands, verification). Workers get
+ * the task, where their copy is, and after a rejection the CTO's feedback with the rejected diff
+ * and the failing verification output.
  */
 import {TASK_TYPES, type TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
 import type {PerfReader} from '../store/types.js'
+import type {ToolCallRecord} from '../engines/types.js'
+import {escalationEvidence, evidenceText, type AttemptEvidence} from './review-evidence.js'
 
 export const CLASSIFY_SYSTEM = `You are the CTO of a team of AI models. Classify the task and pick the worker model.
 Answer with one JSON object and nothing else:
@@ -16,6 +20,8 @@ Answer with one JSON object and nothing else:
 - Pick only from the models listed. Models without tools can't edit files or run commands.`
 
 export const REVIEW_SYSTEM = `You are the CTO reviewing a worker model's result. Judge whether it does what the task asked, correctly and completely.
+Judge by the evidence — the files changed and the diff, the commands the worker ran and their output, the verification run of the project's tests — not by what the worker says it did.
+A failed verification is strong evidence against approval unless the task did not ask for working code.
 Answer with one JSON object and nothing else:
 {"approved": true|false, "quality": <integer 1-10>, "feedback": "<what is wrong or missing, or why it is good>"}`
 
@@ -46,14 +52,45 @@ export function retryPrompt(original: string, problem: string): string {
 
 const MAX_REVIEWED_CHARS = 12_000
 
-export function reviewPrompt(task: string, type: TaskType, attempt: {model: string; text: string; tool_calls: Array<{name: string; ok: boolean; summary?: string}>}): string {
+export function reviewPrompt(
+  task: string,
+  type: TaskType,
+  attempt: {model: string; text: string; tool_calls: ToolCallRecord[]},
+  evidence?: AttemptEvidence,
+): string {
   const text = attempt.text.length > MAX_REVIEWED_CHARS ? `${attempt.text.slice(0, MAX_REVIEWED_CHARS)}\n[… ${attempt.text.length - MAX_REVIEWED_CHARS} more characters]` : attempt.text
   const calls = attempt.tool_calls.length > 0 ? `\n\nTool calls it made:\n${attempt.tool_calls.slice(-40).map((c) => `- ${c.name} ${c.ok ? 'ok' : 'refused/failed'}${c.summary ? `: ${c.summary}` : ''}`).join('\n')}` : ''
-  return `Task (${type}):\n${task}\n\nWorker ${attempt.model} answered:\n${text || '(no text)'}${calls}`
+  return `Task (${type}):\n${task}\n\nWorker ${attempt.model} answered:\n${text || '(no text)'}${calls}\n\n${evidenceText(evidence, attempt.tool_calls)}`
 }
 
-export function workerPrompt(task: string, previous: Array<{model: string; feedback: string}>): string {
-  if (previous.length === 0) return task
-  const notes = previous.map((p) => `- ${p.model}: ${p.feedback}`).join('\n')
-  return `${task}\n\nEarlier attempts at this task were not accepted. The reviewer said:\n${notes}\nTake this into account.`
+export interface EarlierAttempt {
+  model: string
+  feedback: string
+  evidence?: AttemptEvidence
+}
+
+/** Where an isolated attempt works, so paths in the task can be found in the copy. */
+export interface WorkerPlace {
+  copy: string
+  original: string
+}
+
+export function workerPrompt(task: string, previous: EarlierAttempt[], place?: WorkerPlace): string {
+  const parts = [task]
+  if (place) {
+    parts.push(
+      `You work in a copy of the user's project at ${place.copy} (the original is ${place.original}; use the same relative paths here, the original is out of reach). Your changes are reviewed, and the project's tests run, before they reach the user.`,
+    )
+  }
+  if (previous.length > 0) {
+    const fresh = previous.some((p) => p.evidence?.placement === 'copy') ? ' Each ran in its own copy: none of their changes are in your workspace, which starts from the user\'s files as they are.' : ''
+    const notes = previous
+      .map((p) => {
+        const extra = escalationEvidence(p.evidence)
+        return `- ${p.model}: ${p.feedback}${extra ? `\n${extra.replace(/^/gm, '  ')}` : ''}`
+      })
+      .join('\n')
+    parts.push(`Earlier attempts at this task were not accepted.${fresh} The reviewer said:\n${notes}\nTake this into account.`)
+  }
+  return parts.join('\n\n')
 }

@@ -1,6 +1,8 @@
 /**
- * `cto task` end to end: open the store, build the run with real engines, show progress, record,
- * write the task log. The command stays thin; tests drive TaskRun directly with fakes.
+ * `cto task` end to end: open the store, build the run with real engines — each attempt of a worker
+ * that can change files in its own copy of the workspace (unless in place), verified by the
+ * project's tests —, show progress, record, write the task log. The command stays thin; tests
+ * drive TaskRun directly with fakes.
  */
 import {randomUUID} from 'node:crypto'
 import type {CtoContext} from '../context.js'
@@ -10,6 +12,10 @@ import {cliEngineDeps} from './engine-deps.js'
 import {runWithProgress} from './progress.js'
 import {TaskLog} from './task-log.js'
 import {TaskRun, type TaskRunOptions, type TaskResult} from './task-run.js'
+import {createAttemptCopies, type AttemptPlace} from './attempt-place.js'
+import {readableInSandbox} from './sandbox-readable.js'
+import {createAttemptVerifier} from './attempt-verifier.js'
+import {taskFolder} from '../workspace/task-folder.js'
 
 export interface ExecuteTaskOptions {
   ctx: CtoContext
@@ -21,6 +27,8 @@ export interface ExecuteTaskOptions {
   seed?: number
   flags: NonNullable<TaskRunOptions['flags']>
   workspace?: string
+  /** Workers act in the workspace itself (no copy, no diff, no verification), as before issue 11. */
+  inPlace?: boolean
   warn: (message: string) => void
 }
 
@@ -33,16 +41,27 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
   let sink: ((e: EngineEvent) => void) | undefined
   const id = randomUUID()
   const log = new TaskLog(id, secrets)
+  const workspace = o.workspace ?? o.ctx.cwd
+  const review = o.ctx.config.review
+  const taskDir = taskFolder(id, o.ctx.env)
+  const inPlace = o.dryRun || o.inPlace === true || review.in_place
+  const places = inPlace ? undefined : createAttemptCopies({workspace, taskDir, env: o.ctx.env, copyIgnored: review.copy_ignored})
+  // An attempt in a copy gets tools (and Claude Code's hook) rooted at the copy, and may read the git objects it borrows.
+  const configFor = (place: AttemptPlace) => ({...o.ctx.config, tools: readableInSandbox(o.ctx.config.tools, place.readOnlyPaths)})
+  const depsFor = (place: AttemptPlace | undefined) => (place?.root ? cliEngineDeps({config: configFor(place), root: o.root, env: o.ctx.env, workspace: place.root}) : deps)
   const run = new TaskRun({
     id,
     task: o.task,
     config: o.ctx.config,
     models: o.ctx.models,
     perf: store,
-    runEngine: (request) => runEngine(request, deps),
+    runEngine: (request, place) => runEngine(request, depsFor(place)),
+    places,
+    verify: inPlace ? undefined : ({place}) => createAttemptVerifier({config: configFor(place), env: o.ctx.env})({place}),
+    taskDir,
     record: o.dryRun ? undefined : (attempt) => store.record(attempt),
     random: randomFromSeed(o.seed),
-    workspace: o.workspace ?? o.ctx.cwd,
+    workspace,
     flags: o.flags,
     onEngineEvent: (e) => sink?.(e),
     trace: (event, data) => {

@@ -6,6 +6,7 @@
 import {formatSeconds, formatTokens} from '../cli/format.js'
 import type {EngineEvent} from '../engines/types.js'
 import type {TaskRun} from './task-run.js'
+import {evidenceLine} from './render.js'
 
 export type ProgressMode = 'tty' | 'simple' | 'silent'
 
@@ -55,7 +56,7 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
         })
         if (!a) return
         const verdict = !a.ok ? `failed: ${a.error?.code ?? 'error'}` : a.approved === false ? `rejected (quality ${a.quality})` : a.approved ? `approved (quality ${a.quality})` : 'done (not reviewed)'
-        task.title = `Attempt ${i + 1} · ${a.model} · ${secs(a.duration_ms)} · ${tokens(a.usage)} · ${verdict}`
+        task.title = `Attempt ${i + 1} · ${a.model} · ${secs(a.duration_ms)} · ${tokens(a.usage)}${evidenceLine(a)} · ${verdict}`
         if (a.feedback && a.approved === false) task.output = a.feedback
       } finally {
         clearInterval(tick)

@@ -1,6 +1,6 @@
 /** How a task's result reads for people (the --json form is the TaskResult itself). */
 import {formatSeconds, formatTokens, formatUsd} from '../cli/format.js'
-import type {TaskResult} from './task-run.js'
+import type {AttemptView, TaskResult} from './task-run.js'
 
 const money = formatUsd
 const secs = formatSeconds
@@ -29,10 +29,25 @@ export function renderTaskSummary(r: TaskResult): string {
   lines.push(`Route           ${route}${r.route.override_reason ? ` · ${r.route.override_reason}` : ''}`)
   for (const [i, a] of r.attempts.entries()) {
     const verdict = !a.ok ? `failed (${a.error?.code}: ${a.error?.message})` : a.approved === false ? `rejected, quality ${a.quality}: ${a.feedback}` : a.approved ? `approved, quality ${a.quality}` : 'done, not reviewed'
-    lines.push(`Attempt ${i + 1}       ${a.model} · ${secs(a.duration_ms)} · ${tok(a.usage)} · ${money(a.cost_usd)} · ${verdict}`)
+    lines.push(`Attempt ${i + 1}       ${a.model} · ${secs(a.duration_ms)} · ${tok(a.usage)} · ${money(a.cost_usd)}${evidenceLine(a)} · ${verdict}`)
   }
+  const applied = r.attempts.find((a) => a.change?.applied === true)?.change
+  if (applied) lines.push(`Applied         ${applied.files.map((f) => f.path).join(', ')} (+${applied.lines_added} −${applied.lines_removed}) to your folder`)
+  else if (r.status === 'completed' && r.attempts.at(-1)?.workspace === 'copy') lines.push('Applied         nothing: the approved attempt changed no files')
+  if (r.task_dir) lines.push(`Kept            ${r.task_dir} (each attempt's patch, diff and test output)`)
   if (r.status === 'planned') lines.push('Dry run         nothing was executed or recorded.')
+  else if (r.status === 'conflict') lines.push(`Result          conflict (approved, not applied) · ${tok(r.usage)} · ${money(r.cost_usd)} · ${secs(r.duration_ms)}`)
   else lines.push(`Result          ${r.status}${r.blocked_reason ? ` (${r.blocked_reason})` : ''} · ${tok(r.usage)} · ${money(r.cost_usd)} · ${secs(r.duration_ms)}`)
   for (const n of r.notes) lines.push(`Note            ${n}`)
   return lines.join('\n')
+}
+
+/** ` · 2 files +5 −1 · tests passed` for an attempt that ran in a copy. */
+export function evidenceLine(a: AttemptView): string {
+  const parts: string[] = []
+  if (a.change) parts.push(a.change.files_changed === 0 ? 'no files changed' : `${a.change.files_changed} file${a.change.files_changed === 1 ? '' : 's'} +${a.change.lines_added} −${a.change.lines_removed}`)
+  const v = a.verification
+  if (v?.ran) parts.push(v.passed ? 'tests passed' : v.timed_out ? 'tests timed out' : `tests failed (exit ${v.exit_code})`)
+  else if (v && v.reason?.startsWith('no test command')) parts.push('no tests found')
+  return parts.map((p) => ` · ${p}`).join('')
 }

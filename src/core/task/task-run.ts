@@ -3,8 +3,11 @@
  *   classify()  the CTO model answers JSON {complexity, type, model, reason}; a reply that doesn't
  *               validate is retried once; unreachable or still invalid → the local heuristic.
  *   route()     the cost-aware override (src/core/router/weighted-selection.ts).
- *   attempt()   runs the worker on its engine, has the CTO review it, records it, and decides the
- *               next model on a failure or rejection (src/core/router/escalation.ts); blocked after 3.
+ *   attempt()   runs the worker on its engine — in its own copy of the workspace when it can change
+ *               files (attempt-place.ts) —, collects its change, runs the project's tests on it
+ *               (verification.ts), has the CTO review the evidence (review-evidence.ts), applies an
+ *               approved change to the user's workspace as a patch, records it, and decides the next
+ *               model on a failure or rejection (src/core/router/escalation.ts); blocked after 3.
  * The steps are separate so the command can show each as a line of progress (listr2), and so tests
  * drive them without a terminal. Collaborators (engine runner, store, clock, random) are injected.
  */
@@ -21,9 +24,14 @@ import {routeModelFromResolved, type RouteModel} from '../router/route-model.js'
 import type {RandomSource} from '../router/seeded-random.js'
 import {selectRoute, type RouteDecision} from '../router/weighted-selection.js'
 import type {AttemptRecord, PerfReader} from '../store/types.js'
-import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt} from './cto-prompts.js'
+import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt, type EarlierAttempt} from './cto-prompts.js'
 import {parseJsonReply} from './json-reply.js'
 import {classificationReplySchema, reviewReplySchema} from './schemas.js'
+import {inPlacePlaces, type AttemptPlace, type AttemptPlaces} from './attempt-place.js'
+import type {AttemptEvidence} from './review-evidence.js'
+import type {VerificationOutcome} from './verification.js'
+import type {AttemptChange} from '../workspace/attempt-workspace.js'
+import type {AttemptMeta} from '../workspace/task-folder.js'
 
 export type ClassificationSource = 'cto' | 'heuristic' | 'flags'
 
@@ -51,12 +59,46 @@ export interface AttemptView {
   escalation_step: number
   /** Why this model got this attempt (route or escalation). */
   chosen_because: string
+  /** `copy`: the attempt ran in its own copy of the workspace; `in-place`: in the user's folder. */
+  workspace: 'copy' | 'in-place'
+  /** What it changed in its copy (null in place, or when it could not be read). */
+  change: AttemptChangeView | null
+  /** The project's tests on its change (null when verification does not apply: in place, engine failure). */
+  verification: VerificationView | null
+}
+
+export interface AttemptChangeView {
+  files: Array<{path: string; status: string; added: number | null; removed: number | null}>
+  files_changed: number
+  lines_added: number
+  lines_removed: number
+  /** Changed files never carried over to your workspace (cto's own config files). */
+  dropped: string[]
+  /** The kept patch (`git apply` it) and the readable diff, in the task's folder. */
+  patch: string
+  diff: string
+  /** true: in your workspace now; false: approved but did not apply (conflict); null: not approved or nothing to apply. */
+  applied: boolean | null
+}
+
+export interface VerificationView {
+  ran: boolean
+  command: string | null
+  /** Why it did not run (`--no-verify`, no test command, no files changed, …). */
+  reason: string | null
+  exit_code: number | null
+  passed: boolean | null
+  timed_out: boolean
+  duration_ms: number
+  /** The full output, in the task's folder. */
+  output: string | null
 }
 
 export interface TaskResult {
   id: string
   task: string
-  status: 'completed' | 'blocked' | 'planned'
+  /** conflict: a change was approved but no longer applies to your files (they changed meanwhile); nothing was written. */
+  status: 'completed' | 'blocked' | 'planned' | 'conflict'
   classification: Classification
   route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; weight: number; probability: number}>}
   attempts: AttemptView[]
@@ -67,6 +109,10 @@ export interface TaskResult {
   /** The CTO's own calls (classification, reviews): part of usage and cost above. */
   cto: {model: string; calls: number; usage: Usage; cost_usd: number}
   blocked_reason: string | null
+  /** Why the approved change could not be applied, and where its patch is (status conflict). */
+  conflict: {attempt: number; reason: string; patch: string} | null
+  /** The task's folder (kept patches, diffs, verification logs), when an attempt ran in a copy. */
+  task_dir: string | null
   notes: string[]
 }
 
@@ -78,13 +124,19 @@ export interface TaskRunOptions {
   models: ResolvedModel[]
   perf: PerfReader
   /** Runs one engine request (tests pass a fake; the CLI passes runEngine with its deps). */
-  runEngine: (request: EngineRequest) => Promise<EngineResult>
+  runEngine: (request: EngineRequest, place?: AttemptPlace) => Promise<EngineResult>
+  /** Where each attempt runs. Default: in the workspace itself. */
+  places?: AttemptPlaces
+  /** Runs the project's tests in an attempt's copy. Default: no verification. */
+  verify?: (o: {place: AttemptPlace; model: ResolvedModel}) => Promise<VerificationOutcome>
+  /** The task's folder, reported in the result when an attempt ran in a copy. */
+  taskDir?: string
   /** Records an attempt; undefined for a dry run. */
   record?: (attempt: AttemptRecord) => Promise<void>
   random: RandomSource
   now?: () => number
   workspace: string
-  flags?: {model?: string; type?: TaskType; complexity?: Complexity; review?: boolean; maxTurns?: number; timeoutMs?: number; maxAttempts?: number}
+  flags?: {model?: string; type?: TaskType; complexity?: Complexity; review?: boolean; verify?: boolean; maxTurns?: number; timeoutMs?: number; maxAttempts?: number}
   /** Routing internals for --verbose and the task log. */
   trace?: (event: string, data: Record<string, unknown>) => void
   onEngineEvent?: EngineRequest['onEvent']
@@ -109,7 +161,9 @@ export class TaskRun {
   output = ''
   readonly notes: string[] = []
   private nextModel?: {name: string; because: string}
-  private readonly feedback: Array<{model: string; feedback: string}> = []
+  private readonly feedback: EarlierAttempt[] = []
+  private conflict: TaskResult['conflict'] = null
+  private copied = false
   private ctoUsage: Usage = {...ZERO}
   private ctoCost = 0
   private ctoCalls = 0
@@ -244,20 +298,48 @@ export class TaskRun {
     const model = this.opts.models.find((m) => m.name === next.name) as ResolvedModel
     const step = this.attempts.length
     onStart?.(model.name, step)
+    const place = await (this.opts.places ?? inPlacePlaces(this.opts.workspace)).prepare(step, model)
+    try {
+      return await this.attemptIn(place, model, next, step, c)
+    } finally {
+      await place.dispose()
+    }
+  }
+
+  private async attemptIn(place: AttemptPlace, model: ResolvedModel, next: {name: string; because: string}, step: number, c: Classification): Promise<AttemptView> {
     const f = this.opts.flags ?? {}
-    const result = await this.opts.runEngine({
-      model,
-      prompt: workerPrompt(this.opts.task, this.feedback),
-      workspace: this.opts.workspace,
-      maxTurns: f.maxTurns ?? this.opts.config.engines.max_turns,
-      timeoutMs: f.timeoutMs ?? this.opts.config.engines.attempt_timeout_seconds * 1000,
-      onEvent: this.opts.onEngineEvent,
-    })
+    if (place.placement === 'copy') this.copied = true
+    this.notes.push(...place.notes)
+    this.trace('attempt.place', {model: model.name, placement: place.placement, cwd: place.cwd, read_only: place.readOnlyPaths})
+    const result = await this.opts.runEngine(
+      {
+        model,
+        prompt: workerPrompt(this.opts.task, this.feedback, place.worker),
+        workspace: place.cwd,
+        maxTurns: f.maxTurns ?? this.opts.config.engines.max_turns,
+        timeoutMs: f.timeoutMs ?? this.opts.config.engines.attempt_timeout_seconds * 1000,
+        onEvent: this.opts.onEngineEvent,
+      },
+      place,
+    )
+    let change: AttemptChange | null = null
+    let changeUnreadable = false
+    if (place.placement === 'copy') {
+      try {
+        change = await place.collectChange()
+      } catch (error) {
+        changeUnreadable = true
+        this.notes.push(`Could not read what ${model.name} changed in its copy, so nothing of it can be applied: ${(error as Error).message}`)
+      }
+    }
+    const verification = await this.verifyAttempt(place, model, result, change)
+    const evidence: AttemptEvidence = {placement: place.placement, change, verification}
+
     let approved: boolean | null = null
     let quality: number | null = null
     let feedback: string | null = null
     if (result.ok && f.review !== false) {
-      const review = await this.askCto(REVIEW_SYSTEM, reviewPrompt(this.opts.task, c.type, {model: model.name, text: result.text, tool_calls: result.tool_calls}), reviewReplySchema, 'review')
+      const review = await this.askCto(REVIEW_SYSTEM, reviewPrompt(this.opts.task, c.type, {model: model.name, text: result.text, tool_calls: result.tool_calls}, evidence), reviewReplySchema, 'review')
       if (review.ok) {
         ;({approved, quality, feedback} = review.value)
       } else {
@@ -267,7 +349,20 @@ export class TaskRun {
     if (result.permission_denials && result.permission_denials.length > 0) {
       this.notes.push(`${model.name}: Claude Code denied ${result.permission_denials.length} tool call(s): ${result.permission_denials.map((d) => d.tool_name).join(', ')}`)
     }
-    const success = result.ok && approved !== false
+    const success = result.ok && approved !== false && !changeUnreadable
+    let applied: boolean | null = null
+    if (success && change && change.files.length > 0) {
+      const outcome = await place.applyChange()
+      applied = outcome.applied
+      if (!outcome.applied) {
+        this.conflict = {attempt: step + 1, reason: outcome.reason, patch: change.patchFile}
+        this.notes.push(
+          `${model.name}'s change was approved but does not apply to your files any more (they changed while the task ran): ${outcome.reason}. Nothing was written; the patch is kept at ${change.patchFile} ("git apply ${change.patchFile}" once the files fit, or run the task again).`,
+        )
+      }
+    }
+    if (change && change.dropped.length > 0) this.notes.push(`${model.name} changed ${change.dropped.join(', ')}: cto's own configuration is never changed by a worker, so that part was left out.`)
+
     const view: AttemptView = {
       model: model.name,
       engine: model.engine,
@@ -283,15 +378,19 @@ export class TaskRun {
       tool_calls: result.tool_calls.length,
       escalation_step: step,
       chosen_because: next.because,
+      workspace: place.placement,
+      change: change && place.files ? changeView(change, applied) : null,
+      verification: verificationView(verification, place),
     }
     this.attempts.push(view)
+    await place.keep(attemptMeta(this.id, view), verification)
 
     if (success) {
-      this.status = 'completed'
+      this.status = applied === false ? 'conflict' : 'completed'
       this.output = result.text
       this.nextModel = undefined
     } else {
-      this.feedback.push({model: model.name, feedback: feedback ?? (result.error ? `failed: ${result.error.message}` : 'rejected')})
+      this.feedback.push({model: model.name, feedback: feedback ?? (result.error ? `failed: ${result.error.message}` : changeUnreadable ? 'its change could not be read' : 'rejected'), evidence})
       const decision = nextEscalation({
         failedModel: model.name,
         tried: this.attempts.map((a) => a.model),
@@ -315,6 +414,18 @@ export class TaskRun {
     }
     await this.recordAttempt(view, success)
     return view
+  }
+
+  /** The project's tests on an attempt's change, when that applies. */
+  private async verifyAttempt(place: AttemptPlace, model: ResolvedModel, result: EngineResult, change: AttemptChange | null): Promise<VerificationOutcome | null> {
+    if (place.placement !== 'copy' || !this.opts.verify) return null
+    if ((this.opts.flags ?? {}).verify === false) return {ran: false, reason: 'skipped (--no-verify)'}
+    if (!result.ok) return null
+    if (!change) return null
+    if (change.files.length === 0) return {ran: false, reason: 'the worker changed no files'}
+    const v = await this.opts.verify({place, model})
+    this.trace('verification', v.ran ? {command: v.command, exit_code: v.exit_code, passed: v.passed, duration_ms: v.duration_ms} : {reason: v.reason})
+    return v
   }
 
   private async recordAttempt(view: AttemptView, success: boolean): Promise<void> {
@@ -342,6 +453,16 @@ export class TaskRun {
       cost_usd: view.cost_usd,
       duration_ms: view.duration_ms,
       error_class: success ? undefined : (view.error?.code ?? (view.approved === false ? 'rejected' : undefined)),
+      files_changed: view.change?.files_changed,
+      lines_added: view.change?.lines_added,
+      lines_removed: view.change?.lines_removed,
+    }
+    const v = view.verification
+    if (v?.ran && v.command !== null) {
+      record.verify_command = v.command
+      if (v.exit_code !== null) record.verify_exit_code = v.exit_code
+      record.verify_passed = v.passed === true
+      record.verify_duration_ms = v.duration_ms
     }
     try {
       await this.opts.record(record)
@@ -372,7 +493,44 @@ export class TaskRun {
       duration_ms: this.now() - this.started,
       cto: {model: this.opts.config.cto_model, calls: this.ctoCalls, usage: this.ctoUsage, cost_usd: this.ctoCost},
       blocked_reason: this.blockedReason,
+      conflict: this.conflict,
+      task_dir: this.copied ? (this.opts.taskDir ?? null) : null,
       notes: this.notes,
     }
+  }
+}
+
+function changeView(change: AttemptChange, applied: boolean | null): AttemptChangeView {
+  return {
+    files: change.files.map((x) => ({path: x.path, status: x.status, added: x.added, removed: x.removed})),
+    files_changed: change.files.length,
+    lines_added: change.added,
+    lines_removed: change.removed,
+    dropped: change.dropped,
+    patch: change.patchFile,
+    diff: change.diffFile,
+    applied,
+  }
+}
+
+function verificationView(v: VerificationOutcome | null, place: AttemptPlace): VerificationView | null {
+  if (!v) return null
+  if (!v.ran) return {ran: false, command: v.command ?? null, reason: v.reason, exit_code: null, passed: null, timed_out: false, duration_ms: 0, output: null}
+  return {ran: true, command: v.command, reason: null, exit_code: v.exit_code, passed: v.passed, timed_out: v.timed_out, duration_ms: v.duration_ms, output: place.files?.verifyLog ?? null}
+}
+
+function attemptMeta(taskId: string, view: AttemptView): AttemptMeta {
+  const v = view.verification
+  return {
+    task_id: taskId,
+    attempt: view.escalation_step + 1,
+    model: view.model,
+    approved: view.approved,
+    applied: view.change?.applied ?? null,
+    files: view.change?.files ?? [],
+    lines_added: view.change?.lines_added ?? 0,
+    lines_removed: view.change?.lines_removed ?? 0,
+    dropped: view.change?.dropped ?? [],
+    verification: v?.ran && v.command ? {command: v.command, exit_code: v.exit_code, passed: v.passed === true, duration_ms: v.duration_ms, timed_out: v.timed_out} : null,
   }
 }

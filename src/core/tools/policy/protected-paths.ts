@@ -141,7 +141,13 @@ export function neverReadableEntries(ctx: PolicyContext): DenyEntry[] {
 
 /** Never written (on top of the never-readable ones): system paths, shell start-up files, `deny_write`. */
 export function neverWritableEntries(ctx: PolicyContext): DenyEntry[] {
-  const out: DenyEntry[] = systemPaths.map((p) => ({pattern: p, rule: 'system-path', label: 'a system path'}))
+  // A system path that holds the user's own home (root's /root, a home under /var or /opt) is theirs;
+  // the OS sandbox keeps the rest of it read-only anyway.
+  const homes = homeVariants(ctx)
+  const essential = new Set(['/etc', '/usr', '/bin', '/sbin', '/lib*', '/boot', '/proc', '/sys', '/dev', '/System', '/private/etc'])
+  const out: DenyEntry[] = systemPaths
+    .filter((p) => essential.has(p) || !homes.some((h) => pathMatchesPattern(h, p)))
+    .map((p) => ({pattern: p, rule: 'system-path', label: 'a system path'}))
   const home = contextHome(ctx)
   for (const p of contextPolicy(ctx).deny_write) out.push({pattern: userPattern(p, home), rule: 'deny-write', label: 'a path the config denies'})
   return out
