@@ -18,11 +18,15 @@ export default class Run extends CtoCommand {
     '<%= config.bin %> <%= command.id %> -m kimi "summarise the trade-offs of CRDTs"',
     '<%= config.bin %> <%= command.id %> -m sonnet --workspace ~/code/app --timeout 600 "fix the failing test"',
     '<%= config.bin %> <%= command.id %> -m deepseek --json "what is in package.json?" | jq .text',
+    'git diff | <%= config.bin %> <%= command.id %> -m kimi --system "review this diff" -',
   ]
   static override strict = false
-  static override args = {prompt: Args.string({description: 'the prompt (quote it, or pass the words as they are)', required: true})}
+  static override args = {
+    prompt: Args.string({description: 'the prompt (quote it, or pass the words as they are); "-" or none with a pipe: read it from standard input', ignoreStdin: true}),
+  }
   static override flags = {
     model: Flags.string({char: 'm', description: 'The model to run (see "cto models list").', required: true}),
+    file: Flags.string({char: 'f', description: 'Read the prompt from this file ("-": standard input).'}),
     workspace: Flags.directory({description: 'Folder the model may act in (default: the tool policy root, your home directory).', exists: true}),
     'max-turns': Flags.integer({description: 'Tool-calling turns (default 25, config engines.max_turns).', min: 1}),
     timeout: Flags.integer({description: 'Seconds for the whole run (default config engines.attempt_timeout_seconds).', min: 1}),
@@ -31,8 +35,8 @@ export default class Run extends CtoCommand {
 
   async run(): Promise<RunResult> {
     const {argv, flags} = await this.parse(Run)
-    const prompt = (argv as string[]).join(' ').trim()
-    if (!prompt) throw new CtoError({code: 'EMPTY_PROMPT', message: 'The prompt is empty.', actions: ['cto run -m deepseek "your prompt"']})
+    const {readTaskInput} = await import('../core/cli/task-input.js')
+    const {text: prompt} = await readTaskInput({argv: argv as string[], file: flags.file, noun: 'prompt', usage: `cto run -m ${flags.model}`, warn: (m) => this.note(`Warning: ${m}`)})
     const ctx = await this.loadCtx()
     const model = findModel(ctx, flags.model)
     if (!model.enabled) throw new ModelDisabledError(model.name)

@@ -10,17 +10,24 @@ export default class Task extends CtoCommand {
   static override summary = 'Carry out a task: the CTO model classifies it, the router picks a worker, the CTO reviews, failures escalate.'
   static override description = `Phases: 1. classification by the CTO model (or the local heuristic when it can't be reached); 2. the cost-aware override (routine work to cheaper models, daily token budgets, a weighted choice that learns from the performance store); 3. the worker runs on its engine; 4. the CTO reviews the result and a failure escalates along the fallback chain, blocked after 3 attempts. Every attempt is recorded (see "cto perf").
 
-Exit codes: 0 completed, 2 blocked, 1 error before any attempt.`
+The task comes from the words given, from standard input ("-", or no words and a pipe, read to its end), or from --file.
+
+Exit codes: 0 completed (or planned, with --dry-run), 2 blocked, 1 error, 64 usage error, 130 interrupted (Ctrl-C: the attempt so far is recorded).`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --dry-run "fix the failing test in src/parser.ts"',
     '<%= config.bin %> <%= command.id %> "add a --verbose flag to scripts/build.sh"',
     '<%= config.bin %> <%= command.id %> --dry-run --explain --seed 7 "summarise the open issues"',
     '<%= config.bin %> <%= command.id %> -m deepseek --no-review "list the TypeScript files here"',
     '<%= config.bin %> <%= command.id %> --json "what does src/index.ts export?" | jq .route',
+    'cat spec.md | <%= config.bin %> <%= command.id %> -',
+    '<%= config.bin %> <%= command.id %> --file spec.md --workspace ~/code/app',
   ]
   static override strict = false
-  static override args = {task: Args.string({description: 'the task, in words (quote it, or pass the words as they are)', required: true})}
+  static override args = {
+    task: Args.string({description: 'the task, in words (quote it, or pass the words as they are); "-" or none with a pipe: read it from standard input', ignoreStdin: true}),
+  }
   static override flags = {
+    file: Flags.string({char: 'f', description: 'Read the task from this file ("-": standard input). For tasks too long for the command line.'}),
     'dry-run': Flags.boolean({description: 'Classify and route only: nothing is executed or recorded. Works without any API key.'}),
     model: Flags.string({char: 'm', description: 'Run this model, skipping routing.'}),
     type: Flags.string({description: 'Override the task type.', options: [...TASK_TYPES]}),
@@ -34,16 +41,11 @@ Exit codes: 0 completed, 2 blocked, 1 error before any attempt.`
     timeout: Flags.integer({description: 'Seconds per attempt.', min: 1}),
   }
 
-  /** Exit 2 means "blocked" here, so a usage error (oclif's exit 2) exits 1, like every error before an attempt. */
-  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<unknown> {
-    if (err.code !== 'EEXIT' && err.oclif?.exit === 2) err.oclif.exit = 1
-    return super.catch(err)
-  }
-
   async run(): Promise<TaskCommandResult> {
     const {argv, flags} = await this.parse(Task)
-    const text = (argv as string[]).join(' ').trim()
-    if (!text) this.error('The task is empty: say what to do, e.g. cto task "fix the failing test".', {exit: 1})
+    const {readTaskInput} = await import('../core/cli/task-input.js')
+    const input = await readTaskInput({argv: argv as string[], file: flags.file, noun: 'task', usage: 'cto task', warn: (m) => this.note(`Warning: ${m}`)})
+    const text = input.text
     const {executeTask} = await import('../core/task/execute-task.js')
     const ctx = await this.loadCtx(flags.cto ? {cto_model: flags.cto} : undefined)
     const result = await executeTask({

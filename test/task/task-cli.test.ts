@@ -165,12 +165,12 @@ describe('cto task', () => {
 })
 
 describe('cto task usage errors', () => {
-  it('exit 1 (2 means blocked): a missing task, a bad --type', async () => {
+  it('exit 64 (2 means blocked): no task, a bad --type', async () => {
     const none = await sb.run(['task'])
-    expect(none.code).toBe(1)
-    expect(none.stderr).toContain('Missing 1 required arg')
+    expect(none.code).toBe(64)
+    expect(none.stderr).toContain('The task is empty (standard input was empty)')
     const bad = await sb.run(['task', '--type', 'poetry', 'write a poem'])
-    expect(bad.code).toBe(1)
+    expect(bad.code).toBe(64)
     expect(bad.stderr).toMatch(/Expected --type=poetry to be one of/)
   })
 })

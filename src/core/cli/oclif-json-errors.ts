@@ -1,0 +1,24 @@
+/**
+ * The commands cto gets from oclif plugins (`plugins`, `plugins install`, `autocomplete`, `help`)
+ * don't extend CtoCommand. Under `--json` oclif's own `Command.catch` prints `toErrorJson(err)`: the
+ * whole error object, oclif internals and all, with exit 1 for a usage error. bin/run.js calls this
+ * once before oclif runs, so those commands answer with the same small document and exit code as
+ * cto's own (error-document.ts). Without `--json` oclif's behaviour stays: the exit codes come from
+ * `oclif.exitCodes` in package.json.
+ */
+import type {Command} from '@oclif/core'
+import {describeError, isExit} from './error-document.js'
+
+type CommandClass = typeof Command
+
+export function installJsonErrorRendering(CommandBase: CommandClass): void {
+  const proto = CommandBase.prototype as Command & {catch(err: Error): Promise<unknown>}
+  const original = proto.catch
+  proto.catch = async function (this: Command, err: Error) {
+    if (!this.jsonEnabled() || isExit(err)) return original.call(this, err)
+    const ctor = this.constructor as CommandClass
+    const described = describeError(err, {bin: this.config.bin, command: this.id?.replaceAll(':', ' '), flags: Object.keys({...ctor.flags, ...ctor.baseFlags})})
+    this.logJson(described.document)
+    process.exitCode = described.exitCode
+  }
+}
