@@ -7,6 +7,7 @@
 import type {Hook} from '@oclif/core'
 import {suggest} from '../core/cli/did-you-mean.js'
 import {renderErrorText, type DescribedError} from '../core/cli/error-document.js'
+import {wantsJson} from '../core/cli/oclif-json-errors.js'
 import {EXIT} from '../core/exit-codes.js'
 
 const hook: Hook<'command_not_found'> = async function (opts) {
@@ -32,8 +33,7 @@ const hook: Hook<'command_not_found'> = async function (opts) {
     exitCode: EXIT.usage,
     unexpected: false,
   }
-  const json = argv.includes('--json') && (!argv.includes('--') || argv.indexOf('--json') < argv.indexOf('--'))
-  if (json) process.stdout.write(`${JSON.stringify(described.document, null, 2)}\n`)
+  if (wantsJson(argv)) process.stdout.write(`${JSON.stringify(described.document, null, 2)}\n`)
   else process.stderr.write(renderErrorText(described))
   process.exitCode = described.exitCode
 }

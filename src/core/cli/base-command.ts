@@ -49,5 +49,8 @@ export abstract class CtoCommand extends Command {
   protected override async init(): Promise<void> {
     await super.init()
     this.verbose = this.argv.includes('--verbose')
+    // Every command checks its command line, even one that reads no flags of its own: an unknown
+    // flag is a usage error (64), not something to ignore. Commands parse again for typed values.
+    await this.parse(this.ctor as typeof CtoCommand)
   }
 }

@@ -85,8 +85,11 @@ export function describeError(err: unknown, ctx: ErrorContext = {}): DescribedEr
   const e = (err instanceof Error ? err : new Error(String(err))) as OclifError
   if (isParseError(e)) {
     let message = plain(e.message)
-    if (e.constructor?.name === 'NonExistentFlagsError' && Array.isArray(e.flags) && ctx.flags) {
-      const hints = e.flags.map((f) => suggest(f.replace(/^-+/, '').split('=')[0], ctx.flags as string[])).filter(Boolean)
+    if (e.constructor?.name === 'NonExistentFlagsError' && Array.isArray(e.flags)) {
+      // A command without --json (help, autocomplete) asked for JSON: that is honoured, not an unknown flag.
+      const unknown = e.flags.length > 1 ? e.flags.filter((f) => f !== '--json') : e.flags
+      message = `Nonexistent flag${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}`
+      const hints = ctx.flags ? unknown.map((f) => suggest(f.replace(/^-+/, '').split('=')[0], ctx.flags as string[])).filter(Boolean) : []
       if (hints.length > 0) message += `. Did you mean ${hints.map((h) => `--${h}`).join(', ')}?`
     }
     return {

@@ -11,11 +11,19 @@ import {describeError, isExit} from './error-document.js'
 
 type CommandClass = typeof Command
 
+/** `--json` among the arguments (before a `--`). */
+export function wantsJson(argv: readonly string[]): boolean {
+  const json = argv.indexOf('--json')
+  const end = argv.indexOf('--')
+  return json !== -1 && (end === -1 || json < end)
+}
+
 export function installJsonErrorRendering(CommandBase: CommandClass): void {
   const proto = CommandBase.prototype as Command & {catch(err: Error): Promise<unknown>}
   const original = proto.catch
   proto.catch = async function (this: Command, err: Error) {
-    if (!this.jsonEnabled() || isExit(err)) return original.call(this, err)
+    // help and autocomplete have no --json flag: asked for JSON anyway, they answer in JSON.
+    if (isExit(err) || !(this.jsonEnabled() || wantsJson(this.argv))) return original.call(this, err)
     const ctor = this.constructor as CommandClass
     const described = describeError(err, {bin: this.config.bin, command: this.id?.replaceAll(':', ' '), flags: Object.keys({...ctor.flags, ...ctor.baseFlags})})
     this.logJson(described.document)
