@@ -21,7 +21,7 @@ function expectErrorDocument(r: CliResult, code?: string): {code: string; messag
   expect(Object.keys(doc)).toEqual(['error'])
   expect(Object.keys(doc.error).sort()).toEqual(['actions', 'code', 'message'])
   expect(typeof doc.error.message).toBe('string')
-  expect(doc.error.message).not.toMatch(/\u001B\[/)
+  expect(doc.error.message).not.toContain("\u001B[")
   expect(Array.isArray(doc.error.actions)).toBe(true)
   if (code) expect(doc.error.code).toBe(code)
   return doc.error
