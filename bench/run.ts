@@ -4,6 +4,7 @@ import {runStartupBench, timeCommands} from './startup.js'
 import {formatStoreBench, runStoreBench} from './store-bench.js'
 import {runTaskBench} from './task-bench.js'
 import {runRoutingBench, type RoutingBenchResult} from './routing-bench.js'
+import {runClassifierBench} from './classifier-bench.js'
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
 
@@ -64,4 +65,14 @@ if (want('task')) {
   printTable(`cto task --json vs the same ${calls_per_task} HTTP calls with the openai SDK (test server answering at once)`, timings.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to plain script': r.ratio.toFixed(2)})))
   const t = timings[1]
   console.log(`target: cto task --json ≤ 1.50 × plain script → ${t.ratio <= 1.5 ? 'met' : 'NOT met'} (${t.ratio.toFixed(2)})`)
+}
+
+if (want('classifier')) {
+  const rows = runClassifierBench(Number(process.env.BENCH_ROUNDS ?? 5))
+  printTable('Offline classifier: time against input size (median)', rows.map((r) => ({input: r.input, MB: r.mb, 'median ms': r.median_ms.toFixed(1), 'ms per MB': (r.median_ms / r.mb).toFixed(1)})))
+  for (const input of new Set(rows.map((r) => r.input))) {
+    const one = rows.find((r) => r.input === input && r.mb === 1)
+    const ten = rows.find((r) => r.input === input && r.mb === 10)
+    if (one && ten) console.log(`${input}: 10 MB / 1 MB = ${(ten.median_ms / one.median_ms).toFixed(1)} × (linear: about 10; quadratic: about 100)`)
+  }
 }
