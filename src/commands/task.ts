@@ -1,5 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {CtoCommand} from '../core/cli/base-command.js'
+import {findModel} from '../core/context.js'
 import {COMPLEXITIES, TASK_TYPES} from '../core/providers/spec.js'
 import type {TaskResult} from '../core/task/task-run.js'
 import {renderTaskSummary, renderExplain} from '../core/task/render.js'
@@ -48,6 +49,9 @@ Exit codes: 0 completed (or planned, with --dry-run), 2 blocked, 1 error, 64 usa
     const text = input.text
     const {executeTask} = await import('../core/task/execute-task.js')
     const ctx = await this.loadCtx(flags.cto ? {cto_model: flags.cto} : undefined)
+    // Names typed wrong fail here, with the closest name, before anything is asked of a model.
+    const model = flags.model === undefined ? undefined : findModel(ctx, flags.model).name
+    if (flags.cto) findModel(ctx, flags.cto)
     const result = await executeTask({
       ctx,
       root: this.config.root,
@@ -57,7 +61,7 @@ Exit codes: 0 completed (or planned, with --dry-run), 2 blocked, 1 error, 64 usa
       verbose: flags.verbose,
       seed: flags.seed,
       flags: {
-        model: flags.model,
+        model,
         type: flags.type as TaskResult['classification']['type'] | undefined,
         complexity: flags.complexity as TaskResult['classification']['complexity'] | undefined,
         review: flags.review,

@@ -77,7 +77,8 @@ export function describeError(err: unknown, ctx: ErrorContext = {}): DescribedEr
     // A flag's own parser (--since) may throw a CtoError; oclif then wraps its message in "Parsing --since …".
     const fromFlag = /^Parsing --/.test(err.message)
     return {
-      document: {error: {code: err.code, message: plain(err.message), actions: [...err.actions]}},
+      // Its message names the flag already.
+      document: {error: {code: err.code, message: plain(err.message.replace(/^Parsing --\S+\s*\n\t/, '')), actions: [...err.actions]}},
       exitCode: fromFlag ? EXIT.usage : err.exitCode,
       unexpected: false,
     }
