@@ -8,7 +8,7 @@ import {userConfigPath, homeDir} from '../paths.js'
 import {ConfigError, type ConfigProblem} from '../errors.js'
 import type {ConfigFile} from './schema.js'
 import {parseConfigText, readConfigFile, type ParsedConfigFile} from './parse-file.js'
-import {readFile} from 'node:fs/promises'
+import {searchProjectConfig} from './project-config.js'
 
 export type LayerKind = 'user' | 'project' | 'env-file' | 'env' | 'flags'
 
@@ -27,7 +27,7 @@ export interface ValidationResult {
   unknownKeys: string[]
 }
 
-export const PROJECT_SEARCH_PLACES = ['cto.config.json', '.ctorc', '.ctorc.json', '.ctorc.yaml', '.ctorc.yml', 'package.json']
+export {PROJECT_SEARCH_PLACES} from './project-config.js'
 
 /**
  * Validates parsed data against the schema and reports every problem with its path and position.
@@ -59,29 +59,15 @@ async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfig
   return {kind, source: file, file, data}
 }
 
-/**
- * The project config found from `cwd` upward (stopping at home), or undefined. lilconfig does the
- * search (cosmiconfig's search places and semantics; it is already in the tree as a dependency of
- * @oclif/core): cosmiconfig cost ~22 ms of every command's start-up here, lilconfig ~4 ms. We parse
- * the file ourselves so syntax errors carry line:column.
- */
+/** The project config found from `cwd` upward (stopping at home), parsed, or undefined (see project-config.ts). */
 export async function findProjectConfig(cwd: string, env: NodeJS.ProcessEnv): Promise<ParsedConfigFile | undefined> {
-  // lilconfig is CommonJS: its named export sits on `default` when loaded from a bundle.
-  const mod = (await import('lilconfig')) as typeof import('lilconfig') & {default?: typeof import('lilconfig')}
-  const lilconfig = mod.lilconfig ?? mod.default?.lilconfig
-  const load = async (file: string, text: string) => (await parseConfigText(text, file, file.endsWith('.json') ? 'json' : 'auto')).data
-  const found = await lilconfig('cto', {
-    searchPlaces: PROJECT_SEARCH_PLACES,
-    stopDir: homeDir(env),
-    cache: false,
-    loaders: {'.json': load, '.yaml': load, '.yml': load, noExt: load},
-  }).search(cwd)
-  if (!found || found.isEmpty || found.config === undefined) return undefined
-  if (found.filepath.endsWith('package.json')) {
-    const whole = await parseConfigText(await readFile(found.filepath, 'utf8'), found.filepath, 'json')
-    return {file: found.filepath, format: 'json', data: found.config, locate: (path) => whole.locate(['cto', ...path])}
+  const found = await searchProjectConfig(cwd, homeDir(env))
+  if (!found) return undefined
+  if (found.packageProp !== undefined) {
+    const whole = await parseConfigText(found.text, found.file, 'json')
+    return {file: found.file, format: 'json', data: found.packageProp, locate: (path) => whole.locate(['cto', ...path])}
   }
-  return parseConfigText(await readFile(found.filepath, 'utf8'), found.filepath)
+  return parseConfigText(found.text, found.file)
 }
 
 export interface ReadLayersOptions {

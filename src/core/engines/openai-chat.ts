@@ -56,7 +56,7 @@ export async function openChatSession(model: ResolvedModel, requestTimeoutMs: nu
   if (!model.baseURL) {
     throw new EngineFailureError({
       code: 'no_endpoint',
-      message: `${model.name} has no base URL: set one with "cto config set providers.${model.plugin}.baseURL <url>".`,
+      message: `${model.name} has no endpoint: set one with "cto config set provider_endpoints.${model.name}.api_url <url>" (its OpenAI-compatible base URL).`,
       retryable: false,
     })
   }
