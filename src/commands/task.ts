@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {CtoCommand} from '../core/cli/base-command.js'
 import {findModel} from '../core/context.js'
+import {EXIT} from '../core/exit-codes.js'
 import {COMPLEXITIES, TASK_TYPES} from '../core/providers/spec.js'
 import type {TaskResult} from '../core/task/task-run.js'
 import {renderTaskSummary, renderExplain} from '../core/task/render.js'
@@ -24,6 +25,8 @@ Exit codes: 0 completed (or planned, with --dry-run), 2 blocked, 1 error, 64 usa
     '<%= config.bin %> <%= command.id %> --file spec.md --workspace ~/code/app',
   ]
   static override strict = false
+  /** For the README's exit-code table (test/cli/readme-tables.test.ts). */
+  static exitCodes = [EXIT.ok, EXIT.error, EXIT.blocked, EXIT.usage, EXIT.interrupted]
   static override args = {
     task: Args.string({description: 'the task, in words (quote it, or pass the words as they are); "-" or none with a pipe: read it from standard input', ignoreStdin: true}),
   }
@@ -48,10 +51,21 @@ Exit codes: 0 completed (or planned, with --dry-run), 2 blocked, 1 error, 64 usa
     const input = await readTaskInput({argv: argv as string[], file: flags.file, noun: 'task', usage: 'cto task', warn: (m) => this.note(`Warning: ${m}`)})
     const text = input.text
     const {executeTask} = await import('../core/task/execute-task.js')
+    const {progressMode} = await import('../core/task/progress.js')
     const ctx = await this.loadCtx(flags.cto ? {cto_model: flags.cto} : undefined)
     // Names typed wrong fail here, with the closest name, before anything is asked of a model.
     const model = flags.model === undefined ? undefined : findModel(ctx, flags.model).name
     if (flags.cto) findModel(ctx, flags.cto)
+    // On a terminal the answer streams under the progress lines; otherwise (plain progress lines) to stdout as it comes.
+    const streamToStdout = progressMode(this.jsonEnabled()) === 'simple'
+    let streamedStep = -1
+    let lastChar = '\n'
+    const onAnswer = (delta: string, step: number) => {
+      if (streamedStep >= 0 && step !== streamedStep) process.stdout.write(lastChar === '\n' ? '\n' : '\n\n')
+      streamedStep = step
+      process.stdout.write(delta)
+      lastChar = delta.at(-1) ?? lastChar
+    }
     const result = await executeTask({
       ctx,
       root: this.config.root,
@@ -70,14 +84,18 @@ Exit codes: 0 completed (or planned, with --dry-run), 2 blocked, 1 error, 64 usa
       },
       workspace: flags.workspace,
       warn: (m) => this.note(`Warning: ${m}`),
+      onAnswer: streamToStdout ? onAnswer : undefined,
     })
     if (!this.jsonEnabled()) {
+      if (streamedStep >= 0 && lastChar !== '\n') process.stdout.write('\n')
       if (flags.explain || flags['dry-run']) this.log(renderExplain(result, flags.explain))
-      this.log(renderTaskSummary(result))
+      this.log(renderTaskSummary(result, {answerShown: streamedStep >= 0}))
     }
-    if (result.status === 'blocked') {
+    // Blocked (2) and interrupted (130) still print the whole result: it says what happened.
+    const exit = result.status === 'blocked' ? EXIT.blocked : result.status === 'cancelled' ? EXIT.interrupted : EXIT.ok
+    if (exit !== EXIT.ok) {
       if (this.jsonEnabled()) this.logJson(result)
-      this.exit(2)
+      this.exit(exit)
     }
     return result
   }

@@ -35,8 +35,8 @@ describe('cto models', () => {
 
     const human = await sb.run(['models', 'list'])
     expect(human.code).toBe(0)
-    expect(human.stdout.split('\n')[0]).toMatch(/^MODEL\s+PLUGIN\s+ENGINE\s+ENABLED\s+KEY\s+TOOLS\s+PRICE/)
-    expect(human.stdout).toMatch(/deepseek\s+provider-deepseek\s+openai-tools\s+yes\s+no\s+yes/)
+    expect(human.stdout.split('\n')[0]).toMatch(/^MODEL\s+PLUGIN\s+ENGINE\s+ENABLED\s+KEY\s+TOOLS\s+USABLE\s+PRICE/)
+    expect(human.stdout).toMatch(/deepseek\s+provider-deepseek\s+openai-tools\s+yes\s+no\s+yes\s+no/)
   })
 
   it('shows a key as present without printing it', async () => {

@@ -188,7 +188,7 @@ describe('cto task --dry-run', () => {
     const human = await sb.run(['task', '--dry-run', 'fix the failing test in src/parser.ts'])
     expect(human.code).toBe(0)
     expect(human.stdout).toMatch(/Classification\s+coding/)
-    expect(human.stdout).toMatch(/Dry run\s+nothing was executed or recorded/)
+    expect(human.stdout).toMatch(/Dry run\s+no worker ran and nothing went into the performance store; no model was asked\./)
     expect(await storeLines()).toEqual([])
     const verbose = await sb.run(['task', '--dry-run', '--verbose', 'fix the failing test in src/parser.ts'])
     expect(verbose.stderr).toMatch(/\[classification\].*"source": ?"heuristic"/)

@@ -99,14 +99,15 @@ export function createOpenAIToolsEngine(options: OpenAIToolsEngineOptions = {}):
           })
           for (const call of reply.toolCalls) {
             const summary = redact(describeCall(call.name, call.arguments), secrets)
-            onEvent?.({type: 'tool_call', name: call.name, summary})
+            onEvent?.({type: 'tool_call', name: call.name, summary, input: parseArguments(call.arguments)})
             const malformed = malformedReason(call.name, call.arguments, tools)
             malformedInARow = malformed ? malformedInARow + 1 : 0
             if (malformed) lastMalformed = malformed
             const result = await runTool(runner, call.name, call.arguments, attempt.signal)
             const resultSummary = redact(result.ok ? firstLine(result.content) : result.error, secrets)
-            records.push({id: call.id, name: call.name, ok: result.ok, summary: result.ok ? summary : `${summary} → ${resultSummary}`})
-            onEvent?.({type: 'tool_result', name: call.name, ok: result.ok, summary: resultSummary})
+            const refusal = !result.ok && result.rule ? {refused: true, rule: result.rule} : {}
+            records.push({id: call.id, name: call.name, ok: result.ok, summary: result.ok ? summary : `${summary} → ${resultSummary}`, ...refusal})
+            onEvent?.({type: 'tool_result', name: call.name, ok: result.ok, summary: resultSummary, ...(refusal.refused ? {refused: true} : {})})
             messages.push({role: 'tool', tool_call_id: call.id, content: result.ok ? result.content : `Error: ${result.error}`})
             if (attempt.signal.aborted) throw attempt.signal.reason
           }
@@ -149,6 +150,15 @@ function abortReason(error: unknown, signal: AbortSignal): unknown {
     return reason instanceof EngineFailureError ? reason : new EngineFailureError({code: 'aborted', message: 'The run was cancelled.', retryable: false})
   }
   return error
+}
+
+/** The model's arguments as an object, or undefined when they are not one (the call is malformed). */
+function parseArguments(raw: string): unknown {
+  try {
+    return raw.trim() === '' ? {} : JSON.parse(raw)
+  } catch {
+    return undefined
+  }
 }
 
 function firstLine(text: string, max = 120): string {

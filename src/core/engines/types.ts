@@ -24,6 +24,9 @@ export interface ToolCallRecord {
   ok: boolean
   /** Short description of the call or its refusal, for the attempt record. */
   summary?: string
+  /** The tool policy refused the call (not run at all); `rule` names the policy rule. */
+  refused?: boolean
+  rule?: string
 }
 
 export interface EngineResult {
@@ -41,8 +44,8 @@ export interface EngineResult {
 
 export type EngineEvent =
   | {type: 'text'; delta: string}
-  | {type: 'tool_call'; name: string; summary: string}
-  | {type: 'tool_result'; name: string; ok: boolean; summary: string}
+  | {type: 'tool_call'; name: string; summary: string; /** The call's arguments, parsed (for a readable progress line). */ input?: unknown}
+  | {type: 'tool_result'; name: string; ok: boolean; summary: string; refused?: boolean}
   | {type: 'retry'; attempt: number; delayMs: number; reason: string}
   | {type: 'turn'; turn: number}
 

@@ -123,6 +123,8 @@ const COMPLEX_WORDS =
 const SMALL_WORDS =
   /\b(quick(ly)?|just|simple|single|one-?line(r)?|small|tiny|short|briefly|rename|typo|what is|how many)\b/i
 
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`
+
 /** Matches of `re` in the text, counted without building an array of them (a 10 MB task has millions of words). */
 function countMatches(text: string, re: RegExp): number {
   const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`)
@@ -172,7 +174,7 @@ export function classifyTask(text: string): HeuristicClassification {
 
   const reason =
     best === 0
-      ? `no type cue matched; ${type === 'research' ? 'a question' : 'not a question'}; ${words} words, ${complexity}`
-      : `cues for ${type} (score ${best}); ${words} words, ${steps} steps, ${complexity} (${points} points)`
+      ? `no type cue matched; ${type === 'research' ? 'a question' : 'not a question'}; ${count(words, 'word')}, ${complexity}`
+      : `cues for ${type} (score ${best}); ${count(words, 'word')}, ${count(steps, 'step')}, ${complexity} (${count(points, 'point')})`
   return {complexity, type, reason, typeScores, complexityPoints: points}
 }

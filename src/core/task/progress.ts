@@ -5,7 +5,8 @@
  */
 import {formatSeconds, formatTokens} from '../cli/format.js'
 import type {EngineEvent} from '../engines/types.js'
-import type {TaskRun} from './task-run.js'
+import type {AttemptView, TaskRun} from './task-run.js'
+import {toolCallLine} from './tool-call-line.js'
 
 export type ProgressMode = 'tty' | 'simple' | 'silent'
 
@@ -19,6 +20,25 @@ export interface ProgressOptions {
   /** Where the run's engine events go: the progress layer points it at the current line. */
   setEventSink: (sink: ((e: EngineEvent) => void) | undefined) => void
   now?: () => number
+  /** Show the worker's answer as it streams, under the attempt's line (when it doesn't go to stdout). */
+  answerInline?: boolean
+  /** Keys to mask in tool-call lines. */
+  secrets?: Array<string | undefined>
+}
+
+/** Where progress goes: a terminal that reports no width (some CI consoles, `script`) would wrap every character, so plain lines there. */
+export function progressMode(json: boolean): ProgressMode {
+  return json ? 'silent' : process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 ? 'tty' : 'simple'
+}
+
+/** How an attempt ended, in a few words: the line's title, and why it is marked failed. */
+export function attemptVerdict(a: AttemptView): {text: string; failed: boolean} {
+  const refused = a.refused_tool_calls.length > 0 ? ` · ${a.refused_tool_calls.length} tool call${a.refused_tool_calls.length === 1 ? '' : 's'} refused` : ''
+  if (a.cancelled) return {text: 'cancelled (interrupted)', failed: true}
+  if (a.unavailable) return {text: `can't be used: ${a.unavailable.reason}`, failed: true}
+  if (!a.ok) return {text: `failed: ${a.error?.code ?? 'error'}`, failed: true}
+  if (a.approved === false) return {text: `rejected (quality ${a.quality})${refused}`, failed: true}
+  return {text: `${a.approved ? `approved (quality ${a.quality})` : 'done (not reviewed)'}${refused}`, failed: false}
 }
 
 /** The same steps without any display (--json): listr2 is not even loaded. */
@@ -36,17 +56,26 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
   const attemptTasks = Array.from({length: opts.maxAttempts}, (_, i) => ({
     title: `Attempt ${i + 1}`,
     enabled: () => !opts.dryRun && run.pending && run.attempts.length === i,
+    // A failed or rejected attempt is marked ✖, and the next one still runs.
+    exitOnError: false,
+    rendererOptions: {outputBar: 8, persistentOutput: false},
     task: async (_ctx: unknown, task: {title: string; output: string}) => {
       const started = now()
       let model = ''
       const tick = setInterval(() => {
         task.title = `Attempt ${i + 1} · ${model} · ${secs(now() - started)}`
       }, 500)
+      // The answer, a whole line at a time (a partial line would be shown again with every delta).
+      let partial = ''
       opts.setEventSink((e) => {
-        if (e.type === 'tool_call') task.output = `${e.name} ${e.summary}`
-        else if (e.type === 'tool_result' && !e.ok) task.output = `${e.name} refused/failed: ${e.summary}`
+        if (e.type === 'tool_call') task.output = `→ ${toolCallLine(e.name, e.input, e.summary, opts.secrets)}`
+        else if (e.type === 'tool_result' && !e.ok) task.output = `  ✗ ${e.refused ? 'refused' : 'failed'}: ${e.summary}`
         else if (e.type === 'retry') task.output = `retry ${e.attempt} in ${secs(e.delayMs)}: ${e.reason}`
-        else if (e.type === 'turn') task.output = `turn ${e.turn}`
+        else if (e.type === 'text' && opts.answerInline) {
+          const lines = (partial + e.delta).split('\n')
+          partial = lines.pop() ?? ''
+          for (const line of lines) task.output = `  ${line}`
+        }
       })
       try {
         const a = await run.attempt((m) => {
@@ -54,9 +83,11 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
           task.title = `Attempt ${i + 1} · ${m}`
         })
         if (!a) return
-        const verdict = !a.ok ? `failed: ${a.error?.code ?? 'error'}` : a.approved === false ? `rejected (quality ${a.quality})` : a.approved ? `approved (quality ${a.quality})` : 'done (not reviewed)'
-        task.title = `Attempt ${i + 1} · ${a.model} · ${secs(a.duration_ms)} · ${tokens(a.usage)} · ${verdict}`
+        const verdict = attemptVerdict(a)
+        const title = `Attempt ${i + 1} · ${a.model} · ${secs(a.duration_ms)} · ${tokens(a.usage)} · ${verdict.text}`
+        task.title = title
         if (a.feedback && a.approved === false) task.output = a.feedback
+        if (verdict.failed) throw new Error(title)
       } finally {
         clearInterval(tick)
         opts.setEventSink(undefined)
@@ -84,6 +115,8 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
     {
       concurrent: false,
       exitOnError: true,
+      // Ctrl-C is ours to handle (src/core/cli/interrupt.ts): listr2's own handler exited 127.
+      registerSignalListeners: false,
       renderer: opts.mode === 'tty' ? 'default' : 'simple',
       fallbackRenderer: 'simple',
       rendererOptions: {logger, collapseSubtasks: false, timer: undefined},

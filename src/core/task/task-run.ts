@@ -11,6 +11,7 @@
 import {createHash, randomUUID} from 'node:crypto'
 import type {EffectiveConfig} from '../config/effective.js'
 import type {EngineRequest, EngineResult, Usage} from '../engines/types.js'
+import {setupProblem, type SetupProblem} from '../availability/setup-failure.js'
 import {ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
 import {suggest} from '../cli/did-you-mean.js'
 import type {Complexity, TaskType} from '../providers/spec.js'
@@ -51,12 +52,27 @@ export interface AttemptView {
   escalation_step: number
   /** Why this model got this attempt (route or escalation). */
   chosen_because: string
+  /** Stopped by Ctrl-C / SIGTERM: usage holds the tokens spent until then. Not a performance record. */
+  cancelled: boolean
+  /** The setup kept the model from working (its engine can't start, its key was refused): not a performance record. */
+  unavailable: SetupProblem | null
+  /** Tool calls the tool policy (or Claude Code) refused: they did not happen. */
+  refused_tool_calls: Array<{name: string; summary: string; rule?: string}>
+}
+
+/** One engine call, once it returned: for availability events and the spend ledger. */
+export interface EngineCall {
+  role: 'cto' | 'worker'
+  model: ResolvedModel
+  result: EngineResult
+  cancelled: boolean
+  setup?: SetupProblem
 }
 
 export interface TaskResult {
   id: string
   task: string
-  status: 'completed' | 'blocked' | 'planned'
+  status: 'completed' | 'blocked' | 'planned' | 'cancelled'
   classification: Classification
   route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; weight: number; probability: number}>}
   attempts: AttemptView[]
@@ -88,6 +104,12 @@ export interface TaskRunOptions {
   /** Routing internals for --verbose and the task log. */
   trace?: (event: string, data: Record<string, unknown>) => void
   onEngineEvent?: EngineRequest['onEvent']
+  /** Aborts the running call (Ctrl-C): that attempt is kept as cancelled, and nothing more runs. */
+  signal?: AbortSignal
+  /** Models that can't be used now and why (src/core/availability): neither routed to nor offered to the CTO. */
+  unavailable?: ReadonlyMap<string, SetupProblem>
+  /** Told about every engine call (CTO and worker) once it returned. */
+  observe?: (call: EngineCall) => void | Promise<void>
 }
 
 const ZERO: Usage = {input_tokens: 0, output_tokens: 0}
@@ -115,12 +137,27 @@ export class TaskRun {
   private ctoCalls = 0
   private readonly routeModels: RouteModel[]
   private readonly now: () => number
+  /** Models that can't be used, known at the start or found out during the run. */
+  private readonly down: Map<string, SetupProblem>
 
   constructor(private readonly opts: TaskRunOptions) {
     this.id = opts.id ?? randomUUID()
     this.now = opts.now ?? Date.now
     this.started = this.now()
-    this.routeModels = opts.models.map((m) => routeModelFromResolved(m))
+    this.down = new Map(opts.unavailable)
+    this.routeModels = opts.models.map((m) => ({...routeModelFromResolved(m), unavailable: this.down.get(m.name)?.reason}))
+  }
+
+  private get interrupted(): boolean {
+    return this.opts.signal?.aborted === true
+  }
+
+  /** A model found unusable during the run: skipped from now on, and said why. */
+  private markDown(model: string, problem: SetupProblem): void {
+    this.down.set(model, problem)
+    const r = this.routeModels.find((m) => m.name === model)
+    if (r) r.unavailable = problem.reason
+    this.notes.push(`${model} can't be used: ${problem.reason}. ${problem.fix}`)
   }
 
   private trace(event: string, data: Record<string, unknown>): void {
@@ -134,23 +171,27 @@ export class TaskRun {
   /** The CTO can be called: known, enabled, with a key (or needing none). */
   get ctoUsable(): boolean {
     const m = this.ctoModel
-    return Boolean(m && m.enabled && (!m.needsKey || m.apiKey))
+    return Boolean(m && m.enabled && (!m.needsKey || m.apiKey) && !this.down.has(m.name))
   }
 
   private async askCto<T>(system: string, prompt: string, schema: import('zod').ZodType<T>, what: string): Promise<{ok: true; value: T} | {ok: false; problem: string}> {
     const cto = this.ctoModel
     if (!cto || !this.ctoUsable) {
-      const why = !cto ? `CTO model ${this.opts.config.cto_model} is not a known model` : !cto.enabled ? `CTO model ${cto.name} is disabled` : `CTO model ${cto.name} has no key`
+      const why = !cto ? `CTO model ${this.opts.config.cto_model} is not a known model` : !cto.enabled ? `CTO model ${cto.name} is disabled` : this.down.has(cto.name) ? `CTO model ${cto.name} can't be used (${this.down.get(cto.name)?.reason})` : `CTO model ${cto.name} has no key`
       return {ok: false, problem: why}
     }
     let text = prompt
     let problem = ''
     for (let round = 0; round < 2; round++) {
-      const result = await this.opts.runEngine({model: cto, system, prompt: text, workspace: this.opts.workspace, responseFormat: 'json', allowTools: false, maxTurns: 1, timeoutMs: 120_000})
+      const result = await this.opts.runEngine({model: cto, system, prompt: text, workspace: this.opts.workspace, responseFormat: 'json', allowTools: false, maxTurns: 1, timeoutMs: 120_000, signal: this.opts.signal})
       this.ctoCalls++
       this.ctoUsage = add(this.ctoUsage, result.usage)
       this.ctoCost += result.cost_usd
       this.trace(`cto.${what}`, {round, prompt: text, reply: result.text, error: result.error ?? null})
+      const setup = this.interrupted ? undefined : setupProblem(cto.name, result.error)
+      await this.opts.observe?.({role: 'cto', model: cto, result, cancelled: this.interrupted, setup})
+      if (this.interrupted) return {ok: false, problem: `the ${what} by CTO ${cto.name} was interrupted`}
+      if (setup) this.markDown(cto.name, setup)
       if (!result.ok) return {ok: false, problem: `CTO ${cto.name} could not be reached: ${result.error?.message ?? 'unknown error'}`}
       const parsed = parseJsonReply(result.text, schema)
       if (parsed.ok) return parsed
@@ -163,7 +204,7 @@ export class TaskRun {
   /** Phase 1. */
   async classify(): Promise<Classification> {
     const f = this.opts.flags ?? {}
-    const usable = this.opts.models.filter((m) => m.enabled && (!m.needsKey || m.apiKey))
+    const usable = this.opts.models.filter((m) => m.enabled && (!m.needsKey || m.apiKey) && !this.down.has(m.name))
     let c: Classification
     if (f.model || (f.type && f.complexity)) {
       const h = classifyTask(this.opts.task)
@@ -182,6 +223,7 @@ export class TaskRun {
       if (f.type) c.type = f.type
       if (f.complexity) c.complexity = f.complexity
     }
+    if (this.interrupted) this.status = 'cancelled'
     this.classification = c
     this.trace('classification', {...c})
     return c
@@ -252,12 +294,19 @@ export class TaskRun {
       maxTurns: f.maxTurns ?? this.opts.config.engines.max_turns,
       timeoutMs: f.timeoutMs ?? this.opts.config.engines.attempt_timeout_seconds * 1000,
       onEvent: this.opts.onEngineEvent,
+      signal: this.opts.signal,
     })
+    const setup = this.interrupted ? undefined : setupProblem(model.name, result.error)
+    await this.opts.observe?.({role: 'worker', model, result, cancelled: this.interrupted, setup})
+    const refused = [
+      ...result.tool_calls.filter((t) => t.refused).map((t) => ({name: t.name, summary: t.summary ?? t.name, ...(t.rule ? {rule: t.rule} : {})})),
+      ...(result.permission_denials ?? []).map((d) => ({name: d.tool_name, summary: d.reason ?? `${d.tool_name} denied by Claude Code`})),
+    ]
     let approved: boolean | null = null
     let quality: number | null = null
     let feedback: string | null = null
-    if (result.ok && f.review !== false) {
-      const review = await this.askCto(REVIEW_SYSTEM, reviewPrompt(this.opts.task, c.type, {model: model.name, text: result.text, tool_calls: result.tool_calls}), reviewReplySchema, 'review')
+    if (result.ok && f.review !== false && !this.interrupted) {
+      const review = await this.askCto(REVIEW_SYSTEM, reviewPrompt(this.opts.task, c.type, {model: model.name, text: result.text, tool_calls: result.tool_calls, refused}), reviewReplySchema, 'review')
       if (review.ok) {
         ;({approved, quality, feedback} = review.value)
       } else {
@@ -267,7 +316,8 @@ export class TaskRun {
     if (result.permission_denials && result.permission_denials.length > 0) {
       this.notes.push(`${model.name}: Claude Code denied ${result.permission_denials.length} tool call(s): ${result.permission_denials.map((d) => d.tool_name).join(', ')}`)
     }
-    const success = result.ok && approved !== false
+    const cancelled = this.interrupted
+    const success = result.ok && approved !== false && !cancelled
     const view: AttemptView = {
       model: model.name,
       engine: model.engine,
@@ -283,15 +333,27 @@ export class TaskRun {
       tool_calls: result.tool_calls.length,
       escalation_step: step,
       chosen_because: next.because,
+      cancelled,
+      unavailable: setup ?? null,
+      refused_tool_calls: refused,
     }
     this.attempts.push(view)
 
+    if (cancelled) {
+      // Not the model's result: no performance record, no escalation. The task log keeps it.
+      this.status = 'cancelled'
+      this.output = result.text
+      this.nextModel = undefined
+      return view
+    }
+    if (setup) this.markDown(model.name, setup)
     if (success) {
       this.status = 'completed'
       this.output = result.text
       this.nextModel = undefined
     } else {
-      this.feedback.push({model: model.name, feedback: feedback ?? (result.error ? `failed: ${result.error.message}` : 'rejected')})
+      // A setup failure says nothing the next model could use.
+      if (!setup) this.feedback.push({model: model.name, feedback: feedback ?? (result.error ? `failed: ${result.error.message}` : 'rejected')})
       const decision = nextEscalation({
         failedModel: model.name,
         tried: this.attempts.map((a) => a.model),
@@ -313,7 +375,8 @@ export class TaskRun {
         this.nextModel = {name: decision.model, because: `escalation: ${decision.reason}`}
       }
     }
-    await this.recordAttempt(view, success)
+    // A setup failure is an availability event (observe), not the model's failure on this task type.
+    if (!setup) await this.recordAttempt(view, success)
     return view
   }
 
