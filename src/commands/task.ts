@@ -87,7 +87,8 @@ Exit codes: 0 completed (or planned, with --dry-run), 2 blocked, 1 error, 64 usa
       onAnswer: streamToStdout ? onAnswer : undefined,
     })
     if (!this.jsonEnabled()) {
-      if (streamedStep >= 0 && lastChar !== '\n') process.stdout.write('\n')
+      // The streamed answer, then a blank line, then the summary: as when the answer is printed at the end.
+      if (streamedStep >= 0) process.stdout.write(lastChar === '\n' ? '\n' : '\n\n')
       if (flags.explain || flags['dry-run']) this.log(renderExplain(result, flags.explain))
       this.log(renderTaskSummary(result, {answerShown: streamedStep >= 0}))
     }

@@ -105,7 +105,7 @@ export function createOpenAIToolsEngine(options: OpenAIToolsEngineOptions = {}):
             if (malformed) lastMalformed = malformed
             const result = await runTool(runner, call.name, call.arguments, attempt.signal)
             const resultSummary = redact(result.ok ? firstLine(result.content) : result.error, secrets)
-            const refusal = !result.ok && result.rule ? {refused: true, rule: result.rule} : {}
+            const refusal = !result.ok && result.rule ? {refused: true, rule: result.rule, reason: redact(result.error, secrets), input: parseArguments(call.arguments)} : {}
             records.push({id: call.id, name: call.name, ok: result.ok, summary: result.ok ? summary : `${summary} → ${resultSummary}`, ...refusal})
             onEvent?.({type: 'tool_result', name: call.name, ok: result.ok, summary: resultSummary, ...(refusal.refused ? {refused: true} : {})})
             messages.push({role: 'tool', tool_call_id: call.id, content: result.ok ? result.content : `Error: ${result.error}`})

@@ -24,9 +24,12 @@ export interface ToolCallRecord {
   ok: boolean
   /** Short description of the call or its refusal, for the attempt record. */
   summary?: string
-  /** The tool policy refused the call (not run at all); `rule` names the policy rule. */
+  /** The tool policy refused the call (not run at all); `rule` names the policy rule, `reason` says why. */
   refused?: boolean
   rule?: string
+  reason?: string
+  /** A refused call's arguments, parsed, to show it readably. */
+  input?: unknown
 }
 
 export interface EngineResult {

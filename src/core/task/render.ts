@@ -43,7 +43,7 @@ export function renderTaskSummary(r: TaskResult, opts: SummaryOptions = {}): str
   lines.push(`Route           ${route}${r.route.override_reason ? ` · ${r.route.override_reason}` : ''}`)
   for (const [i, a] of r.attempts.entries()) {
     lines.push(`Attempt ${i + 1}       ${a.model} · ${secs(a.duration_ms)} · ${tok(a.usage)} · ${money(a.cost_usd)} · ${verdict(a)}`)
-    for (const t of a.refused_tool_calls) lines.push(`  refused       ${t.summary}`)
+    for (const t of a.refused_tool_calls) lines.push(`  refused       ${t.summary}: ${t.reason}`)
   }
   const refused = r.attempts.reduce((n, a) => n + a.refused_tool_calls.length, 0)
   const refusedNote = refused > 0 ? ` · ${plural(refused, 'tool call')} refused (did not happen)` : ''

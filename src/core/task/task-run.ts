@@ -24,6 +24,7 @@ import {selectRoute, type RouteDecision} from '../router/weighted-selection.js'
 import type {AttemptRecord, PerfReader} from '../store/types.js'
 import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt} from './cto-prompts.js'
 import {parseJsonReply} from './json-reply.js'
+import {toolCallLine} from './tool-call-line.js'
 import {classificationReplySchema, reviewReplySchema} from './schemas.js'
 
 export type ClassificationSource = 'cto' | 'heuristic' | 'flags'
@@ -57,7 +58,7 @@ export interface AttemptView {
   /** The setup kept the model from working (its engine can't start, its key was refused): not a performance record. */
   unavailable: SetupProblem | null
   /** Tool calls the tool policy (or Claude Code) refused: they did not happen. */
-  refused_tool_calls: Array<{name: string; summary: string; rule?: string}>
+  refused_tool_calls: Array<{name: string; summary: string; reason: string; rule?: string}>
 }
 
 /** One engine call, once it returned: for availability events and the spend ledger. */
@@ -299,8 +300,8 @@ export class TaskRun {
     const setup = this.interrupted ? undefined : setupProblem(model.name, result.error)
     await this.opts.observe?.({role: 'worker', model, result, cancelled: this.interrupted, setup})
     const refused = [
-      ...result.tool_calls.filter((t) => t.refused).map((t) => ({name: t.name, summary: t.summary ?? t.name, ...(t.rule ? {rule: t.rule} : {})})),
-      ...(result.permission_denials ?? []).map((d) => ({name: d.tool_name, summary: d.reason ?? `${d.tool_name} denied by Claude Code`})),
+      ...result.tool_calls.filter((t) => t.refused).map((t) => ({name: t.name, summary: toolCallLine(t.name, t.input, t.summary ?? t.name), reason: t.reason ?? 'refused', ...(t.rule ? {rule: t.rule} : {})})),
+      ...(result.permission_denials ?? []).map((d) => ({name: d.tool_name, summary: d.tool_name, reason: d.reason ?? 'denied by Claude Code'})),
     ]
     let approved: boolean | null = null
     let quality: number | null = null
