@@ -46,9 +46,10 @@ async function holdingServer(onHeld: () => void): Promise<void> {
 }
 
 async function interruptMidAttempt(args: string[]): Promise<{run: Spawned; code: number}> {
-  let run: Spawned | undefined
-  await holdingServer(() => setTimeout(() => run?.child.kill('SIGINT'), 100))
-  run = spawnCli(sb, ['task', '--workspace', workspace, ...args, 'write the release notes to notes.txt'], {env: {DEEPSEEK_API_KEY: KEY}})
+  const holder: {run?: Spawned} = {}
+  await holdingServer(() => setTimeout(() => holder.run?.child.kill('SIGINT'), 100))
+  const run = spawnCli(sb, ['task', '--workspace', workspace, ...args, 'write the release notes to notes.txt'], {env: {DEEPSEEK_API_KEY: KEY}})
+  holder.run = run
   const r = await run.done
   return {run, code: r.code}
 }
