@@ -23,7 +23,7 @@ export interface ExitCodeInfo {
 export const EXIT_CODES: readonly ExitCodeInfo[] = [
   {code: EXIT.ok, name: 'ok', meaning: 'done (for `cto task`: completed; for a dry run: planned)'},
   {code: EXIT.error, name: 'error', meaning: 'a runtime error: no usable model, a provider or file that failed, an invalid config (`cto config validate`)'},
-  {code: EXIT.blocked, name: 'blocked', meaning: '`cto task` only: every attempt failed or was rejected (the result says why)'},
+  {code: EXIT.blocked, name: 'blocked', meaning: 'blocked: the task gave up after its attempts failed or were rejected (the result says why); for `cto tools hook`, the tool call is blocked (Claude Code\'s hook protocol)'},
   {code: EXIT.usage, name: 'usage', meaning: 'a usage error: unknown command, flag or model, a missing or malformed argument'},
   {code: EXIT.interrupted, name: 'interrupted', meaning: 'stopped by Ctrl-C (SIGINT) or SIGTERM; what was done so far is recorded'},
 ]

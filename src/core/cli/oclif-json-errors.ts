@@ -7,7 +7,6 @@
  * `oclif.exitCodes` in package.json.
  */
 import type {Command} from '@oclif/core'
-import {describeError, isExit} from './error-document.js'
 
 type CommandClass = typeof Command
 
@@ -23,7 +22,9 @@ export function installJsonErrorRendering(CommandBase: CommandClass): void {
   const original = proto.catch
   proto.catch = async function (this: Command, err: Error) {
     // help and autocomplete have no --json flag: asked for JSON anyway, they answer in JSON.
-    if (isExit(err) || !(this.jsonEnabled() || wantsJson(this.argv))) return original.call(this, err)
+    if ((err as {code?: unknown})?.code === 'EEXIT' || !(this.jsonEnabled() || wantsJson(this.argv))) return original.call(this, err)
+    // Loaded only when there is an error to render: bin/run.js imports this file on every start.
+    const {describeError} = await import('./error-document.js')
     const ctor = this.constructor as CommandClass
     const described = describeError(err, {bin: this.config.bin, command: this.id?.replaceAll(':', ' '), flags: Object.keys({...ctor.flags, ...ctor.baseFlags})})
     this.logJson(described.document)

@@ -9,6 +9,7 @@ import {ConfigError, type ConfigProblem} from '../errors.js'
 import type {ConfigFile} from './schema.js'
 import {parseConfigText, readConfigFile, type ParsedConfigFile} from './parse-file.js'
 import {searchProjectConfig} from './project-config.js'
+import {cachedCheck, rememberCheck} from './validation-cache.js'
 
 export type LayerKind = 'user' | 'project' | 'env-file' | 'env' | 'flags'
 
@@ -53,9 +54,14 @@ export async function validateConfigData(parsed: Pick<ParsedConfigFile, 'data' |
   return {problems, unknownKeys}
 }
 
-async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfigFile): Promise<ConfigLayer> {
+async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfigFile, env: NodeJS.ProcessEnv): Promise<ConfigLayer> {
+  // Checked before with the same content and the same cto: reuse that (validation-cache.ts).
+  const content = JSON.stringify(parsed.data)
+  const hit = await cachedCheck('config', content, env)
+  if (hit) return {kind, source: file, file, data: hit.data as ConfigFile}
   const {data, problems} = await validateConfigData(parsed)
   if (!data) throw new ConfigError({file, problems})
+  await rememberCheck('config', content, data, env)
   return {kind, source: file, file, data}
 }
 
@@ -82,10 +88,10 @@ export async function readConfigLayers(opts: ReadLayersOptions): Promise<ConfigL
   const layers: ConfigLayer[] = []
   const userFile = userConfigPath(opts.env)
   const user = await readConfigFile(userFile)
-  if (user) layers.push(await layerFromFile('user', userFile, user))
+  if (user) layers.push(await layerFromFile('user', userFile, user, opts.env))
 
   const project = await findProjectConfig(opts.cwd, opts.env)
-  if (project && project.file !== userFile) layers.push(await layerFromFile('project', project.file, project))
+  if (project && project.file !== userFile) layers.push(await layerFromFile('project', project.file, project, opts.env))
 
   const envFileVar = opts.env.ORCHESTRATOR_CONFIG ? 'ORCHESTRATOR_CONFIG' : opts.env.CTO_CONFIG ? 'CTO_CONFIG' : undefined
   if (envFileVar) {
@@ -98,7 +104,7 @@ export async function readConfigLayers(opts: ReadLayersOptions): Promise<ConfigL
         actions: [`Create ${file}, or unset ${envFileVar}.`],
       })
     }
-    layers.push(await layerFromFile('env-file', file, parsed))
+    layers.push(await layerFromFile('env-file', file, parsed, opts.env))
   }
 
   if (opts.env.CTO_MODEL) layers.push({kind: 'env', source: 'CTO_MODEL', data: {cto_model: opts.env.CTO_MODEL}})

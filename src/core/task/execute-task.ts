@@ -31,7 +31,6 @@ export interface ExecuteTaskOptions {
 
 export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
   const {openStore} = await import('../store/perf-store.js')
-  const {runEngine} = await import('../engines/index.js')
   const store = await openStore({env: o.ctx.env, onWarning: o.warn})
   // Budgets count every token cto spends: the store's attempts plus the ledger's CTO calls and cut-short attempts.
   const [ledger, availability] = await Promise.all([SpendLedger.open({env: o.ctx.env}), modelAvailability(o.ctx.models, o.ctx.env)])
@@ -48,7 +47,8 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     config: o.ctx.config,
     models: o.ctx.models,
     perf,
-    runEngine: (request) => runEngine(request, deps),
+    // The engines load with the first call: a dry run on the heuristic makes none.
+    runEngine: async (request) => (await import('../engines/index.js')).runEngine(request, deps),
     signal: interrupt.signal,
     unavailable: availability.unavailable,
     observe: async ({role, model, result, cancelled, setup}) => {

@@ -5,7 +5,8 @@
  */
 import {formatSeconds, formatTokens} from '../cli/format.js'
 import type {EngineEvent} from '../engines/types.js'
-import type {AttemptView, TaskRun} from './task-run.js'
+import type {RouteDecision} from '../router/weighted-selection.js'
+import type {AttemptView, Classification, TaskRun} from './task-run.js'
 import {toolCallLine} from './tool-call-line.js'
 
 export type ProgressMode = 'tty' | 'simple' | 'silent'
@@ -41,6 +42,19 @@ export function attemptVerdict(a: AttemptView): {text: string; failed: boolean} 
   return {text: `${a.approved ? `approved (quality ${a.quality})` : 'done (not reviewed)'}${refused}`, failed: false}
 }
 
+export function classifyTitle(c: Classification): string {
+  return `Classify · ${c.type}, ${c.complexity} · CTO picks ${c.model} (${c.source})`
+}
+
+export function routeTitle(d: RouteDecision): string {
+  return d.overridden ? `Route · ${d.cto_choice} → ${d.selected} · ${d.override_reason}` : `Route · ${d.selected} (${d.override_reason ?? 'CTO choice kept'})`
+}
+
+export function attemptTitle(i: number, a: AttemptView): {title: string; failed: boolean} {
+  const verdict = attemptVerdict(a)
+  return {title: `Attempt ${i + 1} · ${a.model} · ${secs(a.duration_ms)} · ${tokens(a.usage)} · ${verdict.text}`, failed: verdict.failed}
+}
+
 /** The same steps without any display (--json): listr2 is not even loaded. */
 async function runQuietly(run: TaskRun, opts: ProgressOptions): Promise<void> {
   await run.classify()
@@ -50,6 +64,8 @@ async function runQuietly(run: TaskRun, opts: ProgressOptions): Promise<void> {
 
 export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Promise<void> {
   if (opts.mode === 'silent') return runQuietly(run, opts)
+  // Plain lines need no renderer: listr2 (a tenth of a dry run's start-up) loads for a terminal only.
+  if (opts.mode === 'simple') return (await import('./plain-progress.js')).runPlain(run, opts)
   const {Listr, ListrLogger, ProcessOutput} = await import('listr2')
   const now = opts.now ?? Date.now
   const logger = new ListrLogger({processOutput: new ProcessOutput(process.stderr, process.stderr)})
@@ -83,11 +99,10 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
           task.title = `Attempt ${i + 1} · ${m}`
         })
         if (!a) return
-        const verdict = attemptVerdict(a)
-        const title = `Attempt ${i + 1} · ${a.model} · ${secs(a.duration_ms)} · ${tokens(a.usage)} · ${verdict.text}`
+        const {title, failed} = attemptTitle(i, a)
         task.title = title
         if (a.feedback && a.approved === false) task.output = a.feedback
-        if (verdict.failed) throw new Error(title)
+        if (failed) throw new Error(title)
       } finally {
         clearInterval(tick)
         opts.setEventSink(undefined)
@@ -99,15 +114,13 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
       {
         title: 'Classify',
         task: async (_ctx: unknown, task: {title: string}) => {
-          const c = await run.classify()
-          task.title = `Classify · ${c.type}, ${c.complexity} · CTO picks ${c.model} (${c.source})`
+          task.title = classifyTitle(await run.classify())
         },
       },
       {
         title: 'Route',
         task: async (_ctx: unknown, task: {title: string}) => {
-          const d = run.route()
-          task.title = d.overridden ? `Route · ${d.cto_choice} → ${d.selected} · ${d.override_reason}` : `Route · ${d.selected} (${d.override_reason ?? 'CTO choice kept'})`
+          task.title = routeTitle(run.route())
         },
       },
       ...attemptTasks,

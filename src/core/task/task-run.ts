@@ -25,7 +25,12 @@ import type {AttemptRecord, PerfReader} from '../store/types.js'
 import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt} from './cto-prompts.js'
 import {parseJsonReply} from './json-reply.js'
 import {toolCallLine} from './tool-call-line.js'
-import {classificationReplySchema, reviewReplySchema} from './schemas.js'
+import type {ClassificationReply, ReviewReply} from './schemas.js'
+
+interface CtoReplies {
+  classification: ClassificationReply
+  review: ReviewReply
+}
 
 export type ClassificationSource = 'cto' | 'heuristic' | 'flags'
 
@@ -175,12 +180,15 @@ export class TaskRun {
     return Boolean(m && m.enabled && (!m.needsKey || m.apiKey) && !this.down.has(m.name))
   }
 
-  private async askCto<T>(system: string, prompt: string, schema: import('zod').ZodType<T>, what: string): Promise<{ok: true; value: T} | {ok: false; problem: string}> {
+  private async askCto<K extends keyof CtoReplies>(system: string, prompt: string, what: K): Promise<{ok: true; value: CtoReplies[K]} | {ok: false; problem: string}> {
     const cto = this.ctoModel
     if (!cto || !this.ctoUsable) {
       const why = !cto ? `CTO model ${this.opts.config.cto_model} is not a known model` : !cto.enabled ? `CTO model ${cto.name} is disabled` : this.down.has(cto.name) ? `CTO model ${cto.name} can't be used (${this.down.get(cto.name)?.reason})` : `CTO model ${cto.name} has no key`
       return {ok: false, problem: why}
     }
+    // zod only when the CTO is asked: a dry run on the heuristic doesn't load it (start-up).
+    const schemas = await import('./schemas.js')
+    const schema = (what === 'classification' ? schemas.classificationReplySchema : schemas.reviewReplySchema) as unknown as import('zod').ZodType<CtoReplies[K]>
     let text = prompt
     let problem = ''
     for (let round = 0; round < 2; round++) {
@@ -213,7 +221,7 @@ export class TaskRun {
       const complexity = f.complexity ?? h.complexity
       c = {type, complexity, model: f.model ?? heuristicWorker(complexity), reason: f.model ? `--model ${f.model}` : 'type and complexity from flags', source: 'flags'}
     } else {
-      const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.opts.perf), classificationReplySchema, 'classification')
+      const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.opts.perf), 'classification')
       if (reply.ok) {
         c = {...reply.value, source: 'cto'}
       } else {
@@ -307,7 +315,7 @@ export class TaskRun {
     let quality: number | null = null
     let feedback: string | null = null
     if (result.ok && f.review !== false && !this.interrupted) {
-      const review = await this.askCto(REVIEW_SYSTEM, reviewPrompt(this.opts.task, c.type, {model: model.name, text: result.text, tool_calls: result.tool_calls, refused}), reviewReplySchema, 'review')
+      const review = await this.askCto(REVIEW_SYSTEM, reviewPrompt(this.opts.task, c.type, {model: model.name, text: result.text, tool_calls: result.tool_calls, refused}), 'review')
       if (review.ok) {
         ;({approved, quality, feedback} = review.value)
       } else {
