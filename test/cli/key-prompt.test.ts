@@ -17,14 +17,29 @@ afterEach(async () => {
   await sb.cleanup()
 })
 
+describe('keys set with the key on stdin', () => {
+  it('a piped key is never taken for the missing model name (nor printed)', async () => {
+    const key = 'sk-piped-0123456789abcdefSECRET'
+    const r = await sb.run(['keys', 'set'], {input: key})
+    expect(r.code).toBe(64)
+    expect(r.stderr).toContain('Missing 1 required arg')
+    expect(r.stdout + r.stderr).not.toContain('SECRET')
+  })
+})
+
 describe.skipIf(!hasScript)('the key prompt (needs util-linux "script" for a terminal)', () => {
   it('Ctrl-C: exit 130, nothing saved', async () => {
     const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
     const child = spawn('script', ['-qec', `${quote(process.execPath)} ${quote(BIN)} keys set deepseek`, '/dev/null'], {env: {...sb.env, TERM: 'dumb'}, cwd: sb.home})
     let output = ''
+    let typed = false
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       output += d
-      if (output.includes('(input hidden)')) child.stdin.write('sk-half-typed\u0003')
+      // Once: a second Ctrl-C after the prompt has ended would be a real SIGINT.
+      if (!typed && output.includes('(input hidden)')) {
+        typed = true
+        child.stdin.write('sk-half-typed\u0003')
+      }
     })
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
     expect(code, output).toBe(130)

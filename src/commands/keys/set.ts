@@ -22,7 +22,8 @@ export default class KeysSet extends CtoCommand {
     '<%= config.bin %> <%= command.id %> deepseek',
     'printf %s "$DEEPSEEK_KEY" | <%= config.bin %> <%= command.id %> deepseek',
   ]
-  static override args = {model: Args.string({description: 'model name', required: true})}
+  // Never from stdin: piped, stdin holds the key, which must not be taken for a model name (and printed in "unknown model").
+  static override args = {model: Args.string({description: 'model name', required: true, ignoreStdin: true})}
   /** 130: Ctrl-C at the prompt (README exit-code table). */
   static exitCodes = [EXIT.ok, EXIT.error, EXIT.usage, EXIT.interrupted]
 

@@ -66,7 +66,8 @@ export async function rememberCheck(kind: string, content: string, data: unknown
       const {mkdir} = await import('node:fs/promises')
       const writeFileAtomic = (await import('write-file-atomic')).default
       await mkdir(cacheDir(env), {recursive: true})
-      await writeFileAtomic(file(env), JSON.stringify(cache))
+      // Only the user's eyes, like the config files it mirrors.
+      await writeFileAtomic(file(env), JSON.stringify(cache), {mode: 0o600})
     } catch {
       // A cache that can't be written costs the next start-up a check, nothing more.
     }
