@@ -89,7 +89,7 @@ describe('cto config set / get / unset', () => {
       const env = {MISTRAL_API_KEY: 'sk-test-mistral-0123456789'}
       const before = await sb.run(['run', '-m', 'mistral', 'ping'], {env})
       expect(before.code).toBe(1)
-      const fix = /"(cto config set [^"]+) <url>"/.exec(before.stderr)
+      const fix = /(cto config set \S+) <url>/.exec(before.stderr)
       expect(fix?.[1], before.stderr).toBe('cto config set provider_endpoints.mistral.api_url')
       const set = await sb.run([...(fix?.[1] ?? '').split(' ').slice(1), server.baseURL], {env})
       expect(set.code, set.stderr).toBe(0)
