@@ -50,9 +50,11 @@ Exit codes: 0 completed (or planned, with --dry-run), 2 blocked, 1 error, 64 usa
     const {readTaskInput} = await import('../core/cli/task-input.js')
     const input = await readTaskInput({argv: argv as string[], file: flags.file, noun: 'task', usage: 'cto task', warn: (m) => this.note(`Warning: ${m}`)})
     const text = input.text
-    const {executeTask} = await import('../core/task/execute-task.js')
-    const {progressMode} = await import('../core/task/progress.js')
+    // The task's modules load while the config and the plugins are read (start-up).
+    const modules = Promise.all([import('../core/task/execute-task.js'), import('../core/task/progress.js')])
+    modules.catch(() => {})
     const ctx = await this.loadCtx(flags.cto ? {cto_model: flags.cto} : undefined)
+    const [{executeTask}, {progressMode}] = await modules
     // Names typed wrong fail here, with the closest name, before anything is asked of a model.
     const model = flags.model === undefined ? undefined : findModel(ctx, flags.model).name
     if (flags.cto) findModel(ctx, flags.cto)

@@ -30,10 +30,12 @@ export interface ExecuteTaskOptions {
 }
 
 export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
-  const {openStore} = await import('../store/perf-store.js')
-  const store = await openStore({env: o.ctx.env, onWarning: o.warn})
   // Budgets count every token cto spends: the store's attempts plus the ledger's CTO calls and cut-short attempts.
-  const [ledger, availability] = await Promise.all([SpendLedger.open({env: o.ctx.env}), modelAvailability(o.ctx.models, o.ctx.env)])
+  const [store, ledger, availability] = await Promise.all([
+    import('../store/perf-store.js').then(({openStore}) => openStore({env: o.ctx.env, onWarning: o.warn})),
+    SpendLedger.open({env: o.ctx.env}),
+    modelAvailability(o.ctx.models, o.ctx.env),
+  ])
   const perf = withSpend(store, ledger)
   const interrupt = watchInterrupts({note: (m) => process.stderr.write(`\n${m}\n`)})
   const deps = cliEngineDeps({config: o.ctx.config, root: o.root, env: o.ctx.env, workspace: o.workspace})
