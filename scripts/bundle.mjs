@@ -5,7 +5,8 @@
 // @oclif/core stays external (commands must share the CLI's copy); dynamic imports become chunks,
 // so a command still loads only what it uses.
 import {build} from 'esbuild'
-import {readdir, rename, rm} from 'node:fs/promises'
+import {createHash} from 'node:crypto'
+import {readdir, readFile, rename, rm} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -21,6 +22,18 @@ async function entries(dir) {
   }
   return out
 }
+
+// The build id keys the config validation cache (src/core/config/validation-cache.ts): any change
+// to the sources, the schemas among them, makes a new one.
+async function sourceHash(dir, hash = createHash('sha256')) {
+  for (const e of (await readdir(dir, {withFileTypes: true})).sort((a, b) => a.name.localeCompare(b.name))) {
+    const p = join(dir, e.name)
+    if (e.isDirectory()) await sourceHash(p, hash)
+    else hash.update(`${p}\n`).update(await readFile(p))
+  }
+  return hash
+}
+const buildId = (await sourceHash(join(root, 'src'))).digest('hex').slice(0, 16)
 
 const tmp = join(dist, 'commands.bundled')
 await rm(tmp, {recursive: true, force: true})
@@ -38,6 +51,7 @@ await build({
   // sandbox-runtime finds its vendored binaries (the seccomp filter, the Java proxy agent) next to
   // its own files: bundled, it would look for them under dist/ and fall back to `npm root -g`.
   external: ['@oclif/core', 'mvdan-sh', '@anthropic-ai/sandbox-runtime'],
+  define: {'process.env.CTO_BUILD_ID': JSON.stringify(buildId)},
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
   // CommonJS dependencies bundled into ESM still call require() and read __filename.

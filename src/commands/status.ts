@@ -9,7 +9,9 @@ export interface StatusResult {
   cto_model: {name: string; source: string; usable: boolean}
   strategy: string
   cost_optimization: boolean
-  models_by_engine: Record<string, Array<{name: string; key: boolean}>>
+  models_by_engine: Record<string, Array<{name: string; key: boolean; usable: boolean}>>
+  /** Enabled models that can't be used now, why, and the fix. */
+  unavailable: Array<{model: string; code: string; reason: string; fix: string; since: string | null}>
   disabled: string[]
   plugins: Array<{name: string; version: string; type: string; models: string[]}>
   broken_plugins: Array<{name: string; reason: string}>
@@ -30,8 +32,11 @@ export default class Status extends CtoCommand {
   async run(): Promise<StatusResult> {
     const ctx = await this.loadCtx()
     const cto = ctx.models.find((m) => m.name === ctx.config.cto_model)
+    const {modelAvailability} = await import('../core/availability/model-availability.js')
+    const {SpendLedger} = await import('../core/budget/spend-ledger.js')
+    const {unavailable} = await modelAvailability(ctx.models, ctx.env)
     const byEngine: StatusResult['models_by_engine'] = {}
-    for (const m of ctx.models.filter((x) => x.enabled)) (byEngine[m.engine] ??= []).push({name: m.name, key: hasUsableKey(m)})
+    for (const m of ctx.models.filter((x) => x.enabled)) (byEngine[m.engine] ??= []).push({name: m.name, key: hasUsableKey(m), usable: hasUsableKey(m) && !unavailable.has(m.name)})
     const {openStore} = await import('../core/store/perf-store.js')
     const budget = ctx.config.cost_optimization
     let store: StatusResult['store']
@@ -40,7 +45,9 @@ export default class Status extends CtoCommand {
       const s = await openStore({env: ctx.env, onWarning: (m) => this.note(`Warning: ${m}`)})
       const info = s.info()
       store = {path: info.paths.dir, attempts: info.attempts, models: info.models}
-      today = info.tokens_today
+      // Budgets count the CTO's calls and cut-short attempts too (the spend ledger).
+      const ledger = await SpendLedger.open({env: ctx.env})
+      today = {claude: info.tokens_today.claude + ledger.tokensToday('claude'), external: info.tokens_today.external + ledger.tokensToday('external')}
     } catch (error) {
       store = {path: dataDir(ctx.env), error: (error as Error).message}
     }
@@ -48,10 +55,11 @@ export default class Status extends CtoCommand {
     const {describeBoundary, boundaryLine} = await import('../core/tools/sandbox/describe-boundary.js')
     const boundary = await describeBoundary(resolveToolPolicy(ctx.config.tools), {env: ctx.env, cwd: ctx.cwd})
     const result: StatusResult = {
-      cto_model: {name: ctx.config.cto_model, source: ctx.sources.cto_model ?? 'default', usable: Boolean(cto && cto.enabled && hasUsableKey(cto))},
+      cto_model: {name: ctx.config.cto_model, source: ctx.sources.cto_model ?? 'default', usable: Boolean(cto && cto.enabled && hasUsableKey(cto) && !unavailable.has(cto.name))},
       strategy: ctx.config.model_selection_strategy,
       cost_optimization: ctx.config.cost_optimization.enabled,
       models_by_engine: byEngine,
+      unavailable: [...unavailable].map(([model, u]) => ({model, ...u})),
       disabled: ctx.models.filter((m) => !m.enabled).map((m) => m.name),
       plugins: ctx.catalog.plugins.map((p) => ({name: p.name, version: p.version, type: p.type, models: p.models})),
       broken_plugins: ctx.catalog.broken.map((b) => ({name: b.name, reason: b.reason})),
@@ -67,12 +75,15 @@ export default class Status extends CtoCommand {
       warnings: ctx.warnings,
     }
     if (!this.jsonEnabled()) {
-      const keyNote = result.cto_model.usable ? '' : ` — not usable yet: ${cto ? (cto.enabled ? `no key (cto keys set ${cto.name})` : 'disabled') : 'unknown model'}; routing falls back to the local heuristic`
+      const down = cto ? unavailable.get(cto.name) : undefined
+      const keyNote = result.cto_model.usable ? '' : ` — not usable yet: ${cto ? (!cto.enabled ? 'disabled' : down ? down.reason : `no key (cto keys set ${cto.name})`) : 'unknown model'}; routing falls back to the local heuristic`
       this.log(`CTO model      ${result.cto_model.name} (from ${result.cto_model.source})${keyNote}`)
       this.log(`Strategy       ${result.strategy}, cost optimisation ${result.cost_optimization ? 'on' : 'off'}`)
       for (const [engine, models] of Object.entries(byEngine)) {
-        this.log(`${engine.padEnd(13)}  ${models.map((m) => (m.key ? m.name : `${m.name} (no key)`)).join(', ')}`)
+        this.log(`${engine.padEnd(13)}  ${models.map((m) => (!m.key ? `${m.name} (no key)` : m.usable ? m.name : `${m.name} (unusable)`)).join(', ')}`)
       }
+      const {unavailableLines, viewModel} = await import('../core/models/describe.js')
+      for (const line of unavailableLines(ctx.models.map((m) => viewModel(m, unavailable.get(m.name))))) this.log(`Unusable       ${line}`)
       if (result.disabled.length > 0) this.log(`Disabled       ${result.disabled.join(', ')}`)
       this.log(`Plugins        ${result.plugins.map((p) => `${p.name.replace('@cto-cli/', '')}${p.type === 'core' ? '' : ` (${p.type})`}`).join(', ')}`)
       for (const b of result.broken_plugins) this.log(`Broken plugin  ${b.name}: ${b.reason}`)

@@ -1,5 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {CtoCommand} from '../core/cli/base-command.js'
+import {findModel} from '../core/context.js'
+import {EXIT} from '../core/exit-codes.js'
 import {COMPLEXITIES, TASK_TYPES} from '../core/providers/spec.js'
 import type {TaskResult} from '../core/task/task-run.js'
 import {renderTaskSummary, renderExplain} from '../core/task/render.js'
@@ -10,7 +12,9 @@ export default class Task extends CtoCommand {
   static override summary = 'Carry out a task: the CTO model classifies it, the router picks a worker, the CTO reviews, failures escalate.'
   static override description = `Phases: 1. classification by the CTO model (or the local heuristic when it can't be reached); 2. the cost-aware override (routine work to cheaper models, daily token budgets, a weighted choice that learns from the performance store); 3. the worker runs on its engine, in its own copy of the project when it can change files; 4. the project's tests run on its change (review.verify, else detected from package.json, Makefile, pytest, Cargo.toml, go.mod); 5. the CTO reviews the diff, the commands and the test result, and a failure escalates along the fallback chain from a clean copy, blocked after 3 attempts. Only an approved change reaches your folder, as a patch; rejected changes are kept in the task's folder (paths in --json). Every attempt is recorded (see "cto perf").
 
-Exit codes: 0 completed, 1 error before any attempt, 2 blocked, 3 approved but the change no longer applies to your files (nothing written; the patch is kept).`
+The task comes from the words given, from standard input ("-", or no words and a pipe, read to its end), or from --file.
+
+Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 approved but the change no longer applies to your files (nothing written; the patch is kept), 64 usage error, 130 interrupted (Ctrl-C: the attempt so far is recorded).`
   static override examples = [
     '<%= config.bin %> <%= command.id %> --dry-run "fix the failing test in src/parser.ts"',
     '<%= config.bin %> <%= command.id %> "add a --verbose flag to scripts/build.sh"',
@@ -19,10 +23,17 @@ Exit codes: 0 completed, 1 error before any attempt, 2 blocked, 3 approved but t
     '<%= config.bin %> <%= command.id %> --json "what does src/index.ts export?" | jq .route',
     '<%= config.bin %> <%= command.id %> --no-verify "rename parseArgs to parseArguments"',
     '<%= config.bin %> <%= command.id %> --in-place "tidy the README"',
+    'cat spec.md | <%= config.bin %> <%= command.id %> -',
+    '<%= config.bin %> <%= command.id %> --file spec.md --workspace ~/code/app',
   ]
   static override strict = false
-  static override args = {task: Args.string({description: 'the task, in words (quote it, or pass the words as they are)', required: true})}
+  /** For the README's exit-code table (test/cli/readme-tables.test.ts). */
+  static exitCodes = [EXIT.ok, EXIT.error, EXIT.blocked, EXIT.conflict, EXIT.usage, EXIT.interrupted]
+  static override args = {
+    task: Args.string({description: 'the task, in words (quote it, or pass the words as they are); "-" or none with a pipe: read it from standard input', ignoreStdin: true}),
+  }
   static override flags = {
+    file: Flags.string({char: 'f', description: 'Read the task from this file ("-": standard input). For tasks too long for the command line.'}),
     'dry-run': Flags.boolean({description: 'Classify and route only: nothing is executed or recorded. Works without any API key.'}),
     model: Flags.string({char: 'm', description: 'Run this model, skipping routing.'}),
     type: Flags.string({description: 'Override the task type.', options: [...TASK_TYPES]}),
@@ -38,19 +49,30 @@ Exit codes: 0 completed, 1 error before any attempt, 2 blocked, 3 approved but t
     'in-place': Flags.boolean({description: 'Let workers act in your folder directly: no copy, no diff, no verification (as config review.in_place).'}),
   }
 
-  /** Exit 2 means "blocked" here, so a usage error (oclif's exit 2) exits 1, like every error before an attempt. */
-  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<unknown> {
-    if (err.code !== 'EEXIT' && err.oclif?.exit === 2) err.oclif.exit = 1
-    return super.catch(err)
-  }
-
   async run(): Promise<TaskCommandResult> {
     const {argv, flags} = await this.parse(Task)
-    const text = (argv as string[]).join(' ').trim()
-    if (!text) this.error('The task is empty: say what to do, e.g. cto task "fix the failing test".', {exit: 1})
-    const {executeTask} = await import('../core/task/execute-task.js')
+    const {readTaskInput} = await import('../core/cli/task-input.js')
+    const input = await readTaskInput({argv: argv as string[], file: flags.file, noun: 'task', usage: 'cto task', warn: (m) => this.note(`Warning: ${m}`)})
+    const text = input.text
+    // The task's modules load while the config and the plugins are read (start-up).
+    const modules = Promise.all([import('../core/task/execute-task.js'), import('../core/task/progress.js')])
+    modules.catch(() => {})
     const ctx = await this.loadCtx(flags.cto ? {cto_model: flags.cto} : undefined)
     if (!flags['dry-run']) this.noteBeforeWork(ctx)
+    const [{executeTask}, {progressMode}] = await modules
+    // Names typed wrong fail here, with the closest name, before anything is asked of a model.
+    const model = flags.model === undefined ? undefined : findModel(ctx, flags.model).name
+    if (flags.cto) findModel(ctx, flags.cto)
+    // On a terminal the answer streams under the progress lines; otherwise (plain progress lines) to stdout as it comes.
+    const streamToStdout = progressMode(this.jsonEnabled()) === 'simple'
+    let streamedStep = -1
+    let lastChar = '\n'
+    const onAnswer = (delta: string, step: number) => {
+      if (streamedStep >= 0 && step !== streamedStep) process.stdout.write(lastChar === '\n' ? '\n' : '\n\n')
+      streamedStep = step
+      process.stdout.write(delta)
+      lastChar = delta.at(-1) ?? lastChar
+    }
     const result = await executeTask({
       ctx,
       root: this.config.root,
@@ -60,7 +82,7 @@ Exit codes: 0 completed, 1 error before any attempt, 2 blocked, 3 approved but t
       verbose: flags.verbose,
       seed: flags.seed,
       flags: {
-        model: flags.model,
+        model,
         type: flags.type as TaskResult['classification']['type'] | undefined,
         complexity: flags.complexity as TaskResult['classification']['complexity'] | undefined,
         review: flags.review,
@@ -71,14 +93,20 @@ Exit codes: 0 completed, 1 error before any attempt, 2 blocked, 3 approved but t
       workspace: flags.workspace,
       inPlace: flags['in-place'],
       warn: (m) => this.note(`Warning: ${m}`),
+      onAnswer: streamToStdout ? onAnswer : undefined,
     })
     if (!this.jsonEnabled()) {
+      // The streamed answer, then a blank line, then the summary: as when the answer is printed at the end.
+      if (streamedStep >= 0) process.stdout.write(lastChar === '\n' ? '\n' : '\n\n')
       if (flags.explain || flags['dry-run']) this.log(renderExplain(result, flags.explain))
-      this.log(renderTaskSummary(result))
+      this.log(renderTaskSummary(result, {answerShown: streamedStep >= 0}))
     }
-    if (result.status === 'blocked' || result.status === 'conflict') {
+    // Blocked (2), conflict (3) and interrupted (130) still print the whole result: it says what happened.
+    const exit =
+      result.status === 'blocked' ? EXIT.blocked : result.status === 'conflict' ? EXIT.conflict : result.status === 'cancelled' ? EXIT.interrupted : EXIT.ok
+    if (exit !== EXIT.ok) {
       if (this.jsonEnabled()) this.logJson(result)
-      this.exit(result.status === 'blocked' ? 2 : 3)
+      this.exit(exit)
     }
     return result
   }

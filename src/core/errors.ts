@@ -4,6 +4,8 @@
  * own copy of this file, so identity is checked with a global symbol, not `instanceof`
  * (the pattern of vercel/ai's AISDKError).
  */
+import {EXIT} from './exit-codes.js'
+
 const marker = Symbol.for('cto.error')
 
 export interface CtoErrorOptions {
@@ -35,6 +37,22 @@ export class CtoError extends Error {
 
   toJSON(): Record<string, unknown> {
     return {code: this.code, message: this.message, actions: this.actions}
+  }
+}
+
+/** The command line is wrong (a bad value, an unknown name): exit 64, as sysexits' EX_USAGE. */
+export class UsageError extends CtoError {
+  constructor(opts: Omit<CtoErrorOptions, 'exitCode'>) {
+    super({...opts, exitCode: EXIT.usage})
+    this.name = 'UsageError'
+  }
+}
+
+/** The user stopped cto (Ctrl-C, SIGTERM): exit 130. */
+export class InterruptedError extends CtoError {
+  constructor(message = 'Interrupted.', actions: string[] = []) {
+    super({code: 'INTERRUPTED', message, actions, exitCode: EXIT.interrupted})
+    this.name = 'InterruptedError'
   }
 }
 
@@ -84,6 +102,8 @@ export class NoSuchModelError extends CtoError {
       actions: opts.plugin
         ? [`Install it with "cto plugins install ${opts.plugin}".`]
         : ['See the known models with "cto models list".'],
+      // A name typed wrong is a usage error; a model whose plugin is missing is a setup problem.
+      exitCode: opts.plugin ? EXIT.error : EXIT.usage,
     })
     this.name = 'NoSuchModelError'
     this.model = model

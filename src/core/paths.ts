@@ -28,3 +28,8 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 export function agentConfigPath(model: string, env: NodeJS.ProcessEnv = process.env): string {
   return join(homeDir(env), 'agents', model, 'config.json')
 }
+
+/** Cache directory (what can be thrown away): `$XDG_CACHE_HOME/cto`, default `~/.cache/cto`. */
+export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(env.XDG_CACHE_HOME || join(homeDir(env), '.cache'), 'cto')
+}

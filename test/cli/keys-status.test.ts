@@ -89,7 +89,7 @@ describe('cto status', () => {
     expect(s.cto_model).toEqual({name: 'kimi', source: 'CTO_MODEL', usable: true})
     expect(s.strategy).toBe('cost_aware')
     expect(s.models_by_engine['claude-cli'].map((m) => m.name)).toEqual(['haiku', 'sonnet', 'opus'])
-    expect(s.models_by_engine.text).toContainEqual({name: 'kimi', key: true})
+    expect(s.models_by_engine.text).toContainEqual({name: 'kimi', key: true, usable: true})
     expect(s.plugins.map((p) => p.name)).toContain('@cto-cli/provider-ollama')
     expect(s.broken_plugins).toEqual([])
     expect(s.data_dir).toBe(join(sb.dataHome, 'cto'))

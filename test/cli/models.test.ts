@@ -35,8 +35,8 @@ describe('cto models', () => {
 
     const human = await sb.run(['models', 'list'])
     expect(human.code).toBe(0)
-    expect(human.stdout.split('\n')[0]).toMatch(/^MODEL\s+PLUGIN\s+ENGINE\s+ENABLED\s+KEY\s+TOOLS\s+PRICE/)
-    expect(human.stdout).toMatch(/deepseek\s+provider-deepseek\s+openai-tools\s+yes\s+no\s+yes/)
+    expect(human.stdout.split('\n')[0]).toMatch(/^MODEL\s+PLUGIN\s+ENGINE\s+ENABLED\s+KEY\s+TOOLS\s+USABLE\s+PRICE/)
+    expect(human.stdout).toMatch(/deepseek\s+provider-deepseek\s+openai-tools\s+yes\s+no\s+yes\s+no/)
   })
 
   it('shows a key as present without printing it', async () => {
@@ -77,13 +77,13 @@ describe('cto models', () => {
     expect(JSON.parse(await readFile(userFile(), 'utf8'))).toEqual({worker_models: {claude: {opus: {enabled: false}}}})
   })
 
-  it('says "did you mean" for an unknown name and touches nothing', async () => {
+  it('says "did you mean" for an unknown name and touches nothing (a usage error: 64)', async () => {
     const r = await sb.run(['models', 'enable', 'deepsek'])
-    expect(r.code).toBe(1)
+    expect(r.code).toBe(64)
     expect(r.stderr).toContain('Unknown model "deepsek". Did you mean "deepseek"?')
     await expect(readFile(userFile(), 'utf8')).rejects.toThrow()
     const j = await sb.run(['models', 'show', 'nope', '--json'])
-    expect(j.code).toBe(1)
+    expect(j.code).toBe(64)
     expect(JSON.parse(j.stdout).error.code).toBe('NO_SUCH_MODEL')
   })
 

@@ -121,13 +121,16 @@ describe('provider faults', () => {
     expect(result.error).toMatchObject({code: 'connection_error', retryable: true})
   })
 
-  it('an unreachable endpoint is a connection error', async () => {
+  it('an endpoint where nothing listens is "connection refused": a setup problem, not retried', async () => {
     const closed = await startOpenAIServer()
     const baseURL = closed.baseURL
     await closed.close()
+    const events: EngineEvent[] = []
     const engine = createTextEngine({sleep: async () => {}, retry: {maxRetries: 1}})
-    const result = await engine.run({model: testModel({baseURL}), prompt: 'x', workspace})
-    expect(result.error).toMatchObject({code: 'connection_error', retryable: true})
+    const result = await engine.run({model: testModel({baseURL}), prompt: 'x', workspace, onEvent: (e) => events.push(e)})
+    expect(result.error).toMatchObject({code: 'connection_refused', retryable: false})
+    expect(result.error?.message).toContain(`cto config set provider_endpoints.testmodel.api_url <url>`)
+    expect(events.filter((e) => e.type === 'retry')).toEqual([])
   })
 
   it('a request slower than the per-request timeout times out and is retried', async () => {

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {classifyTask} from '../../src/core/router/heuristic-classifier.js'
+import {LABELLED_TASKS, NOT_TASKS} from './classifier-table.js'
 
 describe('classifyTask', () => {
   it.each([
@@ -46,5 +47,38 @@ describe('classifyTask', () => {
   it('returns the score of every type for --explain', () => {
     const c = classifyTask('deploy to production')
     expect(c.typeScores.deployment).toBeGreaterThan(c.typeScores.coding)
+  })
+
+  it('gets every labelled task right (type, and complexity where the label gives one)', () => {
+    expect(LABELLED_TASKS.length).toBeGreaterThanOrEqual(60)
+    const wrong = LABELLED_TASKS.flatMap(([task, type, complexity]) => {
+      const c = classifyTask(task)
+      return c.type === type && (complexity === undefined || c.complexity === complexity) ? [] : [`${task.slice(0, 60)}: ${c.type}/${c.complexity}, want ${type}/${complexity ?? 'any'}`]
+    })
+    expect(wrong).toEqual([])
+  })
+
+  it('calls "create hello.txt containing hi" a bash command, and a greeting no email', () => {
+    expect(classifyTask('create hello.txt containing hi')).toMatchObject({type: 'bash_command', complexity: 'simple'})
+    for (const text of NOT_TASKS) {
+      const c = classifyTask(text)
+      expect(c.type, text).not.toBe('email')
+      expect(c.complexity, text).toBe('simple')
+    }
+  })
+
+  // Not a speed claim (bench/classifier-bench.ts measures that): a quadratic classifier needs
+  // 10.8 s for one 100,000-character word and hours for these inputs; a linear one, milliseconds.
+  it('finishes on inputs that made it quadratic: megabyte words, hyphen chains, blank lines', {timeout: 20_000}, () => {
+    const inputs = [
+      'a'.repeat(2_000_000),
+      Array.from({length: 10}, () => 'x'.repeat(200_000)).join(' '),
+      'a-'.repeat(1_000_000),
+      `${'\n'.repeat(2_000_000)}hi`,
+      `def ${'a'.repeat(2_000_000)}`,
+      `run ${'x'.repeat(2_000_000)} command`,
+      '_'.repeat(2_000_000) + 'a',
+    ]
+    for (const text of inputs) expect(['simple', 'moderate', 'complex']).toContain(classifyTask(text).complexity)
   })
 })

@@ -92,10 +92,11 @@ describe('cto run -m deepseek (openai-tools)', () => {
     expect(disabled.stderr).toContain('cto models enable gemini')
     const noClaude = await sb.run(['run', '-m', 'haiku', 'hi'], {env: {CTO_CLAUDE_BIN: join(sb.home, 'no-such-claude')}})
     expect(noClaude.code).toBe(1)
-    expect(noClaude.stderr).toMatch(/Claude Code CLI not found.*npm install -g @anthropic-ai\/claude-code/)
+    expect(noClaude.stderr).toContain(`haiku can't be used: CTO_CLAUDE_BIN names ${join(sb.home, 'no-such-claude')}, which is not an executable file.`)
+    expect(noClaude.stderr).toContain('npm install -g @anthropic-ai/claude-code')
     const json = await sb.run(['run', '-m', 'haiku', '--json', 'hi'], {env: {CTO_CLAUDE_BIN: join(sb.home, 'no-such-claude')}})
     expect(json.code).toBe(1)
-    expect(JSON.parse(json.stdout)).toMatchObject({ok: false, error: {code: 'claude_not_found'}})
+    expect(JSON.parse(json.stdout)).toMatchObject({error: {code: 'MODEL_UNAVAILABLE', actions: [expect.stringContaining('CTO_CLAUDE_BIN')]}})
   })
 })
 

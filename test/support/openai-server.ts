@@ -34,6 +34,8 @@ export interface OpenAIReply {
   delayMs?: number
   /** Fault: close the connection before any answer, or after sending part of a stream / body. */
   drop?: 'before-response' | 'mid-response'
+  /** Streaming only: send this many pieces of the content (8 characters each), then wait for `wait` before the rest. */
+  gate?: {afterPieces: number; wait: Promise<unknown>}
 }
 
 export interface ChatRequest extends RecordedRequest {
@@ -165,7 +167,10 @@ async function answer(req: IncomingMessage, res: ServerResponse, request: ChatRe
   chunk({role: 'assistant', content: ''})
   const pieces = splitText(reply.content ?? '', 8)
   const sent = reply.drop === 'mid-response' ? Math.ceil(pieces.length / 2) : pieces.length
-  for (const piece of pieces.slice(0, sent)) chunk({content: piece})
+  for (const [i, piece] of pieces.slice(0, sent).entries()) {
+    if (reply.gate && i === reply.gate.afterPieces) await reply.gate.wait
+    chunk({content: piece})
+  }
   if (reply.drop === 'mid-response') {
     await delay(20)
     req.socket.destroy()

@@ -8,7 +8,8 @@ import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 
 export const REPO = resolve(import.meta.dirname, '..', '..')
-export const BIN = join(REPO, 'bin', 'run.js')
+/** The CLI under test; CTO_TEST_BIN points the end-to-end tests at another build (e.g. the code before a change). */
+export const BIN = process.env.CTO_TEST_BIN ?? join(REPO, 'bin', 'run.js')
 
 export interface CliResult {
   code: number

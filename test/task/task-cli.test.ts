@@ -166,12 +166,12 @@ describe('cto task', () => {
 })
 
 describe('cto task usage errors', () => {
-  it('exit 1 (2 means blocked): a missing task, a bad --type', async () => {
+  it('exit 64 (2 means blocked): no task, a bad --type', async () => {
     const none = await sb.run(['task'])
-    expect(none.code).toBe(1)
-    expect(none.stderr).toContain('Missing 1 required arg')
+    expect(none.code).toBe(64)
+    expect(none.stderr).toContain('The task is empty (standard input was empty)')
     const bad = await sb.run(['task', '--type', 'poetry', 'write a poem'])
-    expect(bad.code).toBe(1)
+    expect(bad.code).toBe(64)
     expect(bad.stderr).toMatch(/Expected --type=poetry to be one of/)
   })
 })
@@ -189,11 +189,24 @@ describe('cto task --dry-run', () => {
     const human = await sb.run(['task', '--dry-run', 'fix the failing test in src/parser.ts'])
     expect(human.code).toBe(0)
     expect(human.stdout).toMatch(/Classification\s+coding/)
-    expect(human.stdout).toMatch(/Dry run\s+nothing was executed or recorded/)
+    expect(human.stdout).toMatch(/Dry run\s+no worker ran and nothing went into the performance store; no model was asked\./)
     expect(await storeLines()).toEqual([])
     const verbose = await sb.run(['task', '--dry-run', '--verbose', 'fix the failing test in src/parser.ts'])
     expect(verbose.stderr).toMatch(/\[classification\].*"source": ?"heuristic"/)
     expect(verbose.stderr).toMatch(/\[route\].*"candidates"/)
+  })
+
+  it('plans on a fresh machine where nothing can run yet (no key, no claude on PATH), saying what is missing', async () => {
+    const r = await sb.run(['task', '--dry-run', '--json', 'fix the failing test in src/parser.ts'], {env: {PATH: '/usr/local/bin:/usr/bin:/bin'}})
+    expect(r.code, r.stderr).toBe(0)
+    const t = JSON.parse(r.stdout) as TaskJson
+    expect(t.status).toBe('planned')
+    expect(t.route.selected).toBeTruthy()
+    expect(t.notes.join('\n')).toMatch(/No model can run here yet \(haiku can't be used: the Claude Code CLI \("claude"\) is not on PATH;.*planned as if they could\. To run it on /)
+    // Without --dry-run the same machine gets the error, naming the fixes.
+    const real = await sb.run(['task', 'fix the failing test in src/parser.ts'], {env: {PATH: '/usr/local/bin:/usr/bin:/bin'}})
+    expect(real.code).toBe(1)
+    expect(real.stderr).toMatch(/No model can take this coding task/)
   })
 
   it('never chooses a model without a key, and --seed makes the choice reproducible', async () => {

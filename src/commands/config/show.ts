@@ -18,9 +18,17 @@ export default class ConfigShow extends CtoCommand {
 
   async run(): Promise<ConfigShowResult> {
     const ctx = await this.loadCtx()
-    // The tool worker's policy with its secure defaults filled in, so users see what applies.
-    const {resolveToolPolicy} = await import('../../core/tools/policy/policy-schema.js')
-    const tools = resolveToolPolicy(ctx.config.tools)
+    // The tool worker's policy with its secure defaults filled in, so users see what applies
+    // (kept in the validation cache: zod is a fifth of this command's start-up).
+    const {cachedCheck, rememberCheck} = await import('../../core/config/validation-cache.js')
+    const content = JSON.stringify(ctx.config.tools)
+    const hit = await cachedCheck('tools-policy', content, ctx.env)
+    let tools = hit?.data as Record<string, unknown> | undefined
+    if (!tools) {
+      const {resolveToolPolicy} = await import('../../core/tools/policy/policy-schema.js')
+      tools = resolveToolPolicy(ctx.config.tools) as unknown as Record<string, unknown>
+      await rememberCheck('tools-policy', content, tools, ctx.env)
+    }
     for (const [key, value] of Object.entries(tools)) {
       if (key === 'sandbox') for (const sub of Object.keys(value as object)) ctx.sources[`tools.sandbox.${sub}`] ??= 'default'
       else ctx.sources[`tools.${key}`] ??= 'default'

@@ -1,5 +1,6 @@
 import {Args} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
+import {EXIT} from '../../core/exit-codes.js'
 import {findModel} from '../../core/context.js'
 import {readSecret} from '../../core/cli/read-secret.js'
 import {writeAgentKey} from '../../core/keys/write-key.js'
@@ -21,7 +22,10 @@ export default class KeysSet extends CtoCommand {
     '<%= config.bin %> <%= command.id %> deepseek',
     'printf %s "$DEEPSEEK_KEY" | <%= config.bin %> <%= command.id %> deepseek',
   ]
-  static override args = {model: Args.string({description: 'model name', required: true})}
+  // Never from stdin: piped, stdin holds the key, which must not be taken for a model name (and printed in "unknown model").
+  static override args = {model: Args.string({description: 'model name', required: true, ignoreStdin: true})}
+  /** 130: Ctrl-C at the prompt (README exit-code table). */
+  static exitCodes = [EXIT.ok, EXIT.error, EXIT.usage, EXIT.interrupted]
 
   async run(): Promise<KeysSetResult> {
     const {args} = await this.parse(KeysSet)

@@ -1,6 +1,6 @@
 import {CtoCommand} from '../../core/cli/base-command.js'
 import {renderTable} from '../../core/cli/table.js'
-import {formatPrice, viewModel, type ModelView} from '../../core/models/describe.js'
+import {formatPrice, unavailableLines, viewModel, type ModelView} from '../../core/models/describe.js'
 
 export interface ModelsListResult {
   models: ModelView[]
@@ -14,7 +14,9 @@ export default class ModelsList extends CtoCommand {
 
   async run(): Promise<ModelsListResult> {
     const ctx = await this.loadCtx()
-    const models = ctx.models.map((m) => viewModel(m))
+    const {modelAvailability} = await import('../../core/availability/model-availability.js')
+    const {unavailable} = await modelAvailability(ctx.models, ctx.env)
+    const models = ctx.models.map((m) => viewModel(m, unavailable.get(m.name)))
     if (!this.jsonEnabled()) {
       this.log(
         renderTable(models, [
@@ -24,9 +26,11 @@ export default class ModelsList extends CtoCommand {
           {header: 'enabled', get: (m) => m.enabled},
           {header: 'key', get: (m) => m.key},
           {header: 'tools', get: (m) => m.tools},
+          {header: 'usable', get: (m) => m.usable},
           {header: 'price in/out per 1M', get: (m) => formatPrice(m)},
         ]),
       )
+      for (const line of unavailableLines(models)) this.note(line)
       for (const b of ctx.catalog.broken) this.note(`Plugin ${b.name} is broken: ${b.reason}`)
       for (const w of ctx.warnings) this.note(`Warning: ${w}`)
     }

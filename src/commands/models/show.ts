@@ -15,7 +15,9 @@ export default class ModelsShow extends CtoCommand {
     const {args} = await this.parse(ModelsShow)
     const ctx = await this.loadCtx()
     const model = findModel(ctx, args.name)
-    const view = {...viewModel(model), fallback_chain: ctx.config.fallback_chain[model.name] ?? []}
+    const {modelAvailability} = await import('../../core/availability/model-availability.js')
+    const {unavailable} = await modelAvailability([model], ctx.env)
+    const view = {...viewModel(model, unavailable.get(model.name)), fallback_chain: ctx.config.fallback_chain[model.name] ?? []}
     if (!this.jsonEnabled()) {
       const lines: Array<[string, string]> = [
         ['model', view.name],
@@ -25,6 +27,7 @@ export default class ModelsShow extends CtoCommand {
         ['engine', view.engine],
         ['group', `${view.group} (daily token budget group)`],
         ['enabled', view.enabled ? 'yes' : 'no'],
+        ['usable', view.usable ? 'yes' : view.unavailable ? `no: ${view.unavailable.reason}. ${view.unavailable.fix}` : 'no'],
         ['key', view.key === 'yes' ? `yes (${view.key_source})` : view.key === 'no' ? `no: run "cto keys set ${view.name}"${model.keyEnvVar ? ` or set ${model.keyEnvVar}` : ''}` : 'not needed'],
         ['model id', view.model_id],
         ['endpoint', view.base_url ?? '-'],

@@ -22,8 +22,30 @@ export default class PerfExport extends CtoCommand {
     }
     const {openStore} = await import('../../core/store/perf-store.js')
     const store = await openStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
-    const result = await store.export(flags.format as 'jsonl' | 'csv', flags.output ?? process.stdout)
+    if (flags.output) await checkWritable(flags.output)
+    let result: ExportResult
+    try {
+      result = await store.export(flags.format as 'jsonl' | 'csv', flags.output ?? process.stdout)
+    } catch (error) {
+      // The store writes through a temp file next to the target: name the file the user asked for.
+      const code = (error as NodeJS.ErrnoException).code
+      if (!flags.output || !code) throw error
+      throw new CtoError({code: 'PERF_EXPORT_FAILED', message: `Cannot write ${flags.output}: ${describeIoError(code)}.`, actions: ['Choose another --output path.'], cause: error})
+    }
     if (flags.output) this.note(`Wrote ${result.attempts} attempt(s)${result.baselines ? ` and ${result.baselines} imported total(s)` : ''} to ${flags.output}.`)
     return result
   }
+}
+
+function describeIoError(code: string): string {
+  return code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'the disk is full' : code === 'EISDIR' ? 'it is a folder' : code
+}
+
+/** The folder must exist and the path must not be a folder: said before any data is read. */
+async function checkWritable(file: string): Promise<void> {
+  const {stat} = await import('node:fs/promises')
+  const {dirname} = await import('node:path')
+  const dir = await stat(dirname(file)).catch(() => undefined)
+  const problem = !dir ? `its folder ${dirname(file)} does not exist` : !dir.isDirectory() ? `${dirname(file)} is not a folder` : (await stat(file).catch(() => undefined))?.isDirectory() ? 'it is a folder' : undefined
+  if (problem) throw new CtoError({code: 'PERF_EXPORT_FAILED', message: `Cannot write ${file}: ${problem}.`, actions: ['Choose another --output path, or create the folder first.']})
 }

@@ -1,6 +1,9 @@
 import {Flags} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
 import {suggest} from '../../core/cli/did-you-mean.js'
+import {sinceFlag} from '../../core/cli/since-flag.js'
+import {CtoError, NoSuchModelError} from '../../core/errors.js'
+import {EXIT} from '../../core/exit-codes.js'
 import {TASK_TYPES} from '../../core/providers/spec.js'
 import type {PerfSummary} from '../../core/store/perf-summary.js'
 
@@ -19,14 +22,13 @@ export default class Perf extends CtoCommand {
   static override flags = {
     model: Flags.string({char: 'm', description: 'One model: by task type, plus its recent attempts.'}),
     type: Flags.string({char: 't', description: 'Only this task type.', options: [...TASK_TYPES]}),
-    since: Flags.string({description: 'Only attempts since a duration ago (30m, 12h, 7d, 2w) or a date (2025-01-31).'}),
+    since: sinceFlag({description: 'Only attempts since a duration ago (30m, 12h, 7d, 2w), a date (2025-01-31) or a time (2025-01-31T09:00).'}),
     recent: Flags.integer({description: 'How many recent attempts to list with --model.', default: 10, min: 0}),
   }
 
   async run(): Promise<PerfResult> {
     const {flags} = await this.parse(Perf)
     const {openStore} = await import('../../core/store/perf-store.js')
-    const {parseSince} = await import('../../core/store/since.js')
     const warnings: string[] = []
     const store = await openStore({
       onWarning: (m) => {
@@ -34,16 +36,28 @@ export default class Perf extends CtoCommand {
         process.stderr.write(`Warning: ${m}\n`)
       },
     })
-    const since = flags.since === undefined ? undefined : parseSince(flags.since)
-    const summary = await store.summary({model: flags.model, type: flags.type as (typeof TASK_TYPES)[number] | undefined, since, recent: flags.recent})
+    const model = flags.model === undefined ? undefined : await this.knownModel(flags.model, store.models())
+    const summary = await store.summary({model, since: flags.since, type: flags.type as (typeof TASK_TYPES)[number] | undefined, recent: flags.recent})
     if (!this.jsonEnabled()) {
       const {renderPerfSummary} = await import('../../core/store/perf-report.js')
       this.log(renderPerfSummary(summary))
-      if (flags.model && !summary.empty && !store.models().includes(flags.model)) {
-        const hint = suggest(flags.model, store.models())
-        this.note(`${flags.model} has no recorded attempts.${hint ? ` Did you mean "${hint}"?` : ''} Models with history: ${store.models().join(', ')}.`)
-      }
     }
     return {...summary, warnings}
+  }
+
+  /**
+   * A model the plugins know (or a legacy name for one), or one the store has history for (imported
+   * RouterBench models): its name. Anything else is a usage error with the closest name.
+   */
+  private async knownModel(name: string, withHistory: string[]): Promise<string> {
+    if (withHistory.includes(name)) return name
+    const {findModel} = await import('../../core/context.js')
+    const ctx = await this.loadCtx()
+    try {
+      return findModel(ctx, name).name
+    } catch (error) {
+      if (!CtoError.isInstance(error) || error.code !== 'NO_SUCH_MODEL' || error.exitCode !== EXIT.usage) throw error
+      throw new NoSuchModelError(name, {suggestion: suggest(name, [...new Set([...ctx.models.map((m) => m.name), ...withHistory])])})
+    }
   }
 }

@@ -13,6 +13,8 @@ export default class ToolsHook extends Command {
   static override summary = "Claude Code PreToolUse hook: applies the tool worker's policy to Bash and file tools (exit 2 blocks)."
   static override examples = [`echo '{"tool_name":"Bash","tool_input":{"command":"rm -rf ~"}}' | <%= config.bin %> <%= command.id %>`]
   static override flags = {workspace: Flags.string({description: 'Narrow the root to this folder (cto passes its --workspace).'})}
+  /** Claude Code's hook protocol: 0 lets the tool call run, 2 blocks it (README exit-code table). */
+  static exitCodes = [0, 2]
 
   async run(): Promise<void> {
     try {

@@ -1,10 +1,11 @@
 /**
  * The one base command. `run()` returns a typed result, which oclif prints with `--json`; human
- * output only when `!this.jsonEnabled()`. Domain errors (CtoError) become one friendly line plus
- * what to do; other errors keep their stack under --verbose or DEBUG.
+ * output only when `!this.jsonEnabled()`. Every error, oclif's parse errors included, goes through
+ * error-document.ts: one friendly line plus what to do, or one small JSON document under --json,
+ * with the same exit code either way; unexpected errors keep their stack under --verbose or DEBUG.
  */
 import {Command, Flags, type Interfaces} from '@oclif/core'
-import {CtoError} from '../errors.js'
+import {describeError, isExit, renderErrorText, type ErrorContext} from './error-document.js'
 import {loadContext, type CtoContext} from '../context.js'
 import type {ConfigFile} from '../config/schema.js'
 
@@ -42,28 +43,22 @@ export abstract class CtoCommand extends Command {
     if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
   }
 
+  /** Flags and command as the error renderer names them (`cto perf --help`, "did you mean --model?"). */
+  protected errorContext(): ErrorContext {
+    return {bin: this.config.bin, command: this.id?.replaceAll(':', ' '), flags: Object.keys({...this.ctor.flags, ...this.ctor.baseFlags})}
+  }
+
   protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {
-    if (CtoError.isInstance(err)) {
-      if (this.jsonEnabled()) {
-        this.logJson({error: err.toJSON()})
-      } else {
-        process.stderr.write(`Error: ${err.message}\n`)
-        for (const action of err.actions) process.stderr.write(`  → ${action}\n`)
-        if (this.verbose || process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
-      }
-      return this.exit(err.exitCode)
-    }
     // this.exit(n) throws an ExitError: let oclif end the process with that code, printing nothing.
-    if ((err as {code?: string}).code === 'EEXIT') throw err
-    // oclif's own errors (bad flags, ...) keep their behaviour.
-    if ((err as {oclif?: unknown}).oclif) return super.catch(err)
+    if (isExit(err)) throw err
+    const described = describeError(err, this.errorContext())
     if (this.jsonEnabled()) {
-      this.logJson({error: {code: 'INTERNAL', message: err.message}})
+      this.logJson(described.document)
     } else {
-      process.stderr.write(`Error: ${err.message}\n`)
-      process.stderr.write(this.verbose || process.env.DEBUG ? `${err.stack}\n` : '  → Run again with --verbose for the stack trace, and report it if it looks like a bug.\n')
+      process.stderr.write(renderErrorText(described))
+      if (this.verbose || process.env.DEBUG) process.stderr.write(`${err.stack}\n`)
     }
-    return this.exit(1)
+    return this.exit(described.exitCode)
   }
 
   /** The OS sandbox's network proxies, if a command started them, must not keep the process alive. */
@@ -78,5 +73,8 @@ export abstract class CtoCommand extends Command {
   protected override async init(): Promise<void> {
     await super.init()
     this.verbose = this.argv.includes('--verbose')
+    // Every command checks its command line, even one that reads no flags of its own: an unknown
+    // flag is a usage error (64), not something to ignore. Commands parse again for typed values.
+    await this.parse(this.ctor as typeof CtoCommand)
   }
 }

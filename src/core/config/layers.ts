@@ -8,7 +8,8 @@ import {userConfigPath, homeDir} from '../paths.js'
 import {ConfigError, type ConfigProblem} from '../errors.js'
 import type {ConfigFile} from './schema.js'
 import {parseConfigText, readConfigFile, type ParsedConfigFile} from './parse-file.js'
-import {readFile} from 'node:fs/promises'
+import {searchProjectConfig} from './project-config.js'
+import {cachedCheck, rememberCheck} from './validation-cache.js'
 
 export type LayerKind = 'user' | 'project' | 'env-file' | 'env' | 'flags'
 
@@ -31,7 +32,7 @@ export interface ValidationResult {
   unknownKeys: string[]
 }
 
-export const PROJECT_SEARCH_PLACES = ['cto.config.json', '.ctorc', '.ctorc.json', '.ctorc.yaml', '.ctorc.yml', 'package.json']
+export {PROJECT_SEARCH_PLACES} from './project-config.js'
 
 /**
  * Validates parsed data against the schema and reports every problem with its path and position.
@@ -57,35 +58,26 @@ export async function validateConfigData(parsed: Pick<ParsedConfigFile, 'data' |
   return {problems, unknownKeys}
 }
 
-async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfigFile): Promise<ConfigLayer> {
+async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfigFile, env: NodeJS.ProcessEnv): Promise<ConfigLayer> {
+  // Checked before with the same content and the same cto: reuse that (validation-cache.ts).
+  const content = JSON.stringify(parsed.data)
+  const hit = await cachedCheck('config', content, env)
+  if (hit) return {kind, source: file, file, data: hit.data as ConfigFile}
   const {data, problems} = await validateConfigData(parsed)
   if (!data) throw new ConfigError({file, problems})
+  await rememberCheck('config', content, data, env)
   return {kind, source: file, file, data}
 }
 
-/**
- * The project config found from `cwd` upward (stopping at home), or undefined. lilconfig does the
- * search (cosmiconfig's search places and semantics; it is already in the tree as a dependency of
- * @oclif/core): cosmiconfig cost ~22 ms of every command's start-up here, lilconfig ~4 ms. We parse
- * the file ourselves so syntax errors carry line:column.
- */
+/** The project config found from `cwd` upward (stopping at home), parsed, or undefined (see project-config.ts). */
 export async function findProjectConfig(cwd: string, env: NodeJS.ProcessEnv): Promise<ParsedConfigFile | undefined> {
-  // lilconfig is CommonJS: its named export sits on `default` when loaded from a bundle.
-  const mod = (await import('lilconfig')) as typeof import('lilconfig') & {default?: typeof import('lilconfig')}
-  const lilconfig = mod.lilconfig ?? mod.default?.lilconfig
-  const load = async (file: string, text: string) => (await parseConfigText(text, file, file.endsWith('.json') ? 'json' : 'auto')).data
-  const found = await lilconfig('cto', {
-    searchPlaces: PROJECT_SEARCH_PLACES,
-    stopDir: homeDir(env),
-    cache: false,
-    loaders: {'.json': load, '.yaml': load, '.yml': load, noExt: load},
-  }).search(cwd)
-  if (!found || found.isEmpty || found.config === undefined) return undefined
-  if (found.filepath.endsWith('package.json')) {
-    const whole = await parseConfigText(await readFile(found.filepath, 'utf8'), found.filepath, 'json')
-    return {file: found.filepath, format: 'json', data: found.config, locate: (path) => whole.locate(['cto', ...path])}
+  const found = await searchProjectConfig(cwd, homeDir(env))
+  if (!found) return undefined
+  if (found.packageProp !== undefined) {
+    const whole = await parseConfigText(found.text, found.file, 'json')
+    return {file: found.file, format: 'json', data: found.packageProp, locate: (path) => whole.locate(['cto', ...path])}
   }
-  return parseConfigText(await readFile(found.filepath, 'utf8'), found.filepath)
+  return parseConfigText(found.text, found.file)
 }
 
 /** A project config's endpoints, keys, workspace and tool policy count only once the user trusts it. */
@@ -108,10 +100,10 @@ export async function readConfigLayers(opts: ReadLayersOptions): Promise<ConfigL
   const layers: ConfigLayer[] = []
   const userFile = userConfigPath(opts.env)
   const user = await readConfigFile(userFile)
-  if (user) layers.push(await layerFromFile('user', userFile, user))
+  if (user) layers.push(await layerFromFile('user', userFile, user, opts.env))
 
   const project = await findProjectConfig(opts.cwd, opts.env)
-  if (project && project.file !== userFile) layers.push(await gateUntrusted(await layerFromFile('project', project.file, project), opts.env))
+  if (project && project.file !== userFile) layers.push(await gateUntrusted(await layerFromFile('project', project.file, project, opts.env), opts.env))
 
   const envFileVar = opts.env.ORCHESTRATOR_CONFIG ? 'ORCHESTRATOR_CONFIG' : opts.env.CTO_CONFIG ? 'CTO_CONFIG' : undefined
   if (envFileVar) {
@@ -124,7 +116,7 @@ export async function readConfigLayers(opts: ReadLayersOptions): Promise<ConfigL
         actions: [`Create ${file}, or unset ${envFileVar}.`],
       })
     }
-    layers.push(await layerFromFile('env-file', file, parsed))
+    layers.push(await layerFromFile('env-file', file, parsed, opts.env))
   }
 
   if (opts.env.CTO_MODEL) layers.push({kind: 'env', source: 'CTO_MODEL', data: {cto_model: opts.env.CTO_MODEL}})

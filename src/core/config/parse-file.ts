@@ -38,14 +38,16 @@ function lineColumn(text: string, offset: number): {line: number; column: number
 
 /**
  * JSON.parse first (native, and start-up matters: every command reads config); jsonc-parser only
- * when there is something to point at: a syntax error, or a schema problem's position.
+ * when there is something to point at: a syntax error, a schema problem's position, or comments
+ * (line and block comments are allowed in a JSON config, as in VS Code's settings.json, so that a file
+ * `cto config set` edits can keep its notes).
  */
 async function parseJson(text: string, file: string): Promise<ParsedConfigFile> {
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch {
-    await throwJsonSyntaxError(text, file)
+    data = await parseJsonWithComments(text, file)
   }
   let tree: import('jsonc-parser').Node | undefined
   return {
@@ -54,7 +56,7 @@ async function parseJson(text: string, file: string): Promise<ParsedConfigFile> 
     data,
     async locate(path) {
       const {parseTree, findNodeAtLocation} = await import('jsonc-parser')
-      tree ??= parseTree(text)
+      tree ??= parseTree(text, [], {disallowComments: false})
       const node = tree && findNodeAtLocation(tree, path.map((p) => (typeof p === 'number' ? p : String(p))))
       if (!node) return undefined
       // Point at the property name when there is one, which is what an editor shows.
@@ -64,10 +66,19 @@ async function parseJson(text: string, file: string): Promise<ParsedConfigFile> 
   }
 }
 
+/** JSON with comments (no trailing commas), or the syntax error with line:column. */
+async function parseJsonWithComments(text: string, file: string): Promise<unknown> {
+  const {parseTree, getNodeValue} = await import('jsonc-parser')
+  const errors: Array<{error: number; offset: number; length: number}> = []
+  const tree = parseTree(text, errors, {allowTrailingComma: false, disallowComments: false, allowEmptyContent: false})
+  if (errors.length > 0 || !tree) return throwJsonSyntaxError(text, file)
+  return getNodeValue(tree)
+}
+
 async function throwJsonSyntaxError(text: string, file: string): Promise<never> {
   const {parseTree, printParseErrorCode} = await import('jsonc-parser')
   const errors: Array<{error: number; offset: number; length: number}> = []
-  parseTree(text, errors, {allowTrailingComma: false, disallowComments: true, allowEmptyContent: false})
+  parseTree(text, errors, {allowTrailingComma: false, disallowComments: false, allowEmptyContent: false})
   // The first error is the real one; the parser's recovery makes the rest echoes of it.
   const first = errors[0]
   const problems: ConfigProblem[] = [
@@ -104,6 +115,27 @@ export async function parseConfigText(text: string, file: string, format: Config
   return parseYaml(text, file)
 }
 
+/** A read error as a config problem, in words: "it is a folder", "permission denied". */
+export function readProblem(error: unknown): ConfigProblem {
+  const code = (error as NodeJS.ErrnoException).code
+  const why =
+    code === 'EISDIR' ? 'it is a folder, not a file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : `cannot read: ${(error as Error).message}`
+  return {path: '', message: why}
+}
+
+/** What to do about a file that can't be read, by error code. */
+export function readActions(error: unknown, file: string): string[] {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EACCES':
+    case 'EPERM':
+      return [`Make it readable: chmod u+r ${file}`]
+    case 'EISDIR':
+      return [`${file} is a folder: rename or remove it; the config is a file.`]
+    default:
+      return [`Check ${file}, then run "cto config validate".`]
+  }
+}
+
 /** Reads and parses a config file; undefined when it does not exist. */
 export async function readConfigFile(file: string): Promise<ParsedConfigFile | undefined> {
   let text: string
@@ -111,7 +143,7 @@ export async function readConfigFile(file: string): Promise<ParsedConfigFile | u
     text = await readFile(file, 'utf8')
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new ConfigError({file, problems: [{path: '', message: `cannot read: ${(error as Error).message}`}], cause: error})
+    throw new ConfigError({file, problems: [readProblem(error)], actions: readActions(error, file), cause: error})
   }
   return parseConfigText(text, file)
 }

@@ -47,7 +47,9 @@ async function reportFor(file: string, role: string, load: () => Promise<ParsedC
     parsed = await load()
   } catch (error) {
     if (CtoError.isInstance(error) && 'problems' in error) {
-      return {file, role, valid: false, problems: (error as unknown as {problems: ConfigProblem[]}).problems, warnings: []}
+      // The project config's path is known only once found: the error names it.
+      const named = (error as unknown as {file?: string}).file ?? file
+      return {file: named, role, valid: false, problems: (error as unknown as {problems: ConfigProblem[]}).problems, warnings: []}
     }
     throw error
   }

@@ -65,7 +65,7 @@ export function absorbMessage(transcript: ClaudeTranscript, message: unknown, on
       if (block.type === 'tool_use') {
         const use = {id: String(block.id ?? ''), name: String(block.name ?? ''), input: block.input}
         transcript.toolUses.push(use)
-        onEvent?.({type: 'tool_call', name: use.name, summary: summarizeInput(use.name, use.input)})
+        onEvent?.({type: 'tool_call', name: use.name, summary: summarizeInput(use.name, use.input), input: use.input})
       }
     }
   } else if (type === 'user') {

@@ -56,7 +56,7 @@ export async function openChatSession(model: ResolvedModel, requestTimeoutMs: nu
   if (!model.baseURL) {
     throw new EngineFailureError({
       code: 'no_endpoint',
-      message: `${model.name} has no base URL: set one with "cto config set providers.${model.plugin}.baseURL <url>".`,
+      message: `${model.name} has no endpoint: set one with "cto config set provider_endpoints.${model.name}.api_url <url>" (its OpenAI-compatible base URL).`,
       retryable: false,
     })
   }
@@ -170,6 +170,14 @@ export function classifyChatError(session: ChatSession, error: unknown, attemptS
   }
   if (error instanceof sdk.APIConnectionError) {
     const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
+    // Nothing listening, or no such host: the setup is wrong, and trying again soon won't help.
+    const sys = systemErrorCode(error)
+    if (sys === 'ECONNREFUSED') {
+      return {failure: {code: 'connection_refused', message: `${name}: nothing answers at ${model.baseURL} (connection refused). Start the server, or fix the endpoint: cto config set provider_endpoints.${name}.api_url <url>`, retryable: false}}
+    }
+    if (sys === 'ENOTFOUND') {
+      return {failure: {code: 'dns_failed', message: `${name}: the host of ${model.baseURL} is not known (DNS). Check the endpoint: cto config set provider_endpoints.${name}.api_url <url>`, retryable: false}}
+    }
     return {failure: {code: 'connection_error', message: `${name}: could not reach ${model.baseURL} (${error.message}${cause}).`, retryable: true}}
   }
   if (error instanceof sdk.APIError && typeof error.status === 'number') {
@@ -186,4 +194,17 @@ export function classifyChatError(session: ChatSession, error: unknown, attemptS
     return {failure: {code: 'bad_response', message: `${name}: unreadable answer (${message}).`, retryable: true}}
   }
   return {failure: {code: 'internal_error', message: `${name}: ${message}`, retryable: false}}
+}
+
+/** The system error code (ECONNREFUSED, ENOTFOUND, ...) somewhere down an error's cause chain. */
+function systemErrorCode(error: unknown): string | undefined {
+  let e: unknown = error
+  for (let depth = 0; depth < 5 && e; depth++) {
+    const code = (e as {code?: unknown}).code
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code
+    const inner = (e as {errors?: unknown[]}).errors
+    if (Array.isArray(inner) && inner.length > 0) e = inner[0]
+    else e = (e as {cause?: unknown}).cause
+  }
+  return undefined
 }

@@ -100,14 +100,15 @@ export function createOpenAIToolsEngine(options: OpenAIToolsEngineOptions = {}):
           })
           for (const call of reply.toolCalls) {
             const summary = redact(describeCall(call.name, call.arguments), secrets)
-            onEvent?.({type: 'tool_call', name: call.name, summary})
+            onEvent?.({type: 'tool_call', name: call.name, summary, input: parseArguments(call.arguments)})
             const malformed = malformedReason(call.name, call.arguments, tools)
             malformedInARow = malformed ? malformedInARow + 1 : 0
             if (malformed) lastMalformed = malformed
             const result = await runTool(runner, call.name, call.arguments, attempt.signal)
             const resultSummary = redact(result.ok ? firstLine(result.content) : result.error, secrets)
-            records.push({id: call.id, name: call.name, ok: result.ok, summary: result.ok ? summary : `${summary} → ${resultSummary}`, ...commandRun(call.name, call.arguments, result, secrets)})
-            onEvent?.({type: 'tool_result', name: call.name, ok: result.ok, summary: resultSummary})
+            const refusal = !result.ok && result.rule ? {refused: true, rule: result.rule, reason: redact(result.error, secrets), input: parseArguments(call.arguments)} : {}
+            records.push({id: call.id, name: call.name, ok: result.ok, summary: result.ok ? summary : `${summary} → ${resultSummary}`, ...refusal, ...commandRun(call.name, call.arguments, result, secrets)})
+            onEvent?.({type: 'tool_result', name: call.name, ok: result.ok, summary: resultSummary, ...(refusal.refused ? {refused: true} : {})})
             messages.push({role: 'tool', tool_call_id: call.id, content: result.ok ? result.content : `Error: ${result.error}`})
             if (attempt.signal.aborted) throw attempt.signal.reason
           }
@@ -167,6 +168,15 @@ function commandRun(name: string, rawArguments: string, result: ToolResult, secr
   const output = [d.stdout ?? '', d.stderr ?? ''].filter((s) => s.trim()).join('\n')
   const tail = outputTail(d.timed_out ? `${output}\n(timed out)` : output)
   return {run: {command: redact(command, secrets), exit_code: typeof d.exit_code === 'number' ? d.exit_code : null, output_tail: redact(tail, secrets)}}
+}
+
+/** The model's arguments as an object, or undefined when they are not one (the call is malformed). */
+function parseArguments(raw: string): unknown {
+  try {
+    return raw.trim() === '' ? {} : JSON.parse(raw)
+  } catch {
+    return undefined
+  }
 }
 
 function firstLine(text: string, max = 120): string {

@@ -26,6 +26,12 @@ export interface ToolCallRecord {
   summary?: string
   /** For a shell command (run_command, Claude Code's Bash): what ran and how it ended, for the reviewer. */
   run?: CommandRun
+  /** The tool policy refused the call (not run at all); `rule` names the policy rule, `reason` says why. */
+  refused?: boolean
+  rule?: string
+  reason?: string
+  /** A refused call's arguments, parsed, to show it readably. */
+  input?: unknown
 }
 
 export interface CommandRun {
@@ -51,8 +57,8 @@ export interface EngineResult {
 
 export type EngineEvent =
   | {type: 'text'; delta: string}
-  | {type: 'tool_call'; name: string; summary: string}
-  | {type: 'tool_result'; name: string; ok: boolean; summary: string}
+  | {type: 'tool_call'; name: string; summary: string; /** The call's arguments, parsed (for a readable progress line). */ input?: unknown}
+  | {type: 'tool_result'; name: string; ok: boolean; summary: string; refused?: boolean}
   | {type: 'retry'; attempt: number; delayMs: number; reason: string}
   | {type: 'turn'; turn: number}
 

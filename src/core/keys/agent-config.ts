@@ -4,6 +4,7 @@
  */
 import {readFile, stat} from 'node:fs/promises'
 import {homeDir} from '../paths.js'
+import {cachedCheck, rememberCheck} from '../config/validation-cache.js'
 
 export interface AgentConfig {
   provider?: string
@@ -63,7 +64,10 @@ export async function readAgentConfig(path: string): Promise<AgentConfigRead> {
     // The message of JSON.parse may quote the file's text, which holds a key: say only where.
     return {path, warnings: [...warnings, `${path} is not valid JSON; ignored. Fix it or rewrite it with "cto keys set".`]}
   }
+  // Checked before with this content: skip zod (start-up). Only "valid" is cached, never the key.
+  if (await cachedCheck('agent-config', text)) return {path, config: json as AgentConfig, warnings}
   const parsed = (await agentConfigSchema()).safeParse(json)
+  if (parsed.success) await rememberCheck('agent-config', text, undefined)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     return {path, warnings: [...warnings, `${path}: ${issue.path.join('.')}: ${issue.message}; ignored.`]}

@@ -1,6 +1,7 @@
 /** How a model is shown to users and scripts (`cto models list|show`, `cto status`). Never the key. */
 import type {ResolvedModel} from '../providers/resolve.js'
 import {hasUsableKey} from '../providers/models.js'
+import type {Unavailable} from '../availability/availability-log.js'
 
 export interface ModelView {
   name: string
@@ -20,7 +21,10 @@ export interface ModelView {
   good_for: string[]
   description: string
   aliases: string[]
+  /** Enabled, with a key (or needing none), and nothing known that keeps it from working. */
   usable: boolean
+  /** Why it can't be used right now (its engine can't start, its key was refused, its endpoint didn't answer), with the fix. */
+  unavailable: Unavailable | null
 }
 
 export function describeKeySource(m: ResolvedModel): string | null {
@@ -34,7 +38,7 @@ export function describeKeySource(m: ResolvedModel): string | null {
   }
 }
 
-export function viewModel(m: ResolvedModel): ModelView {
+export function viewModel(m: ResolvedModel, unavailable?: Unavailable): ModelView {
   return {
     name: m.name,
     plugin: m.plugin,
@@ -52,11 +56,25 @@ export function viewModel(m: ResolvedModel): ModelView {
     good_for: m.goodFor,
     description: m.description,
     aliases: m.aliases ?? [],
-    usable: m.enabled && hasUsableKey(m),
+    usable: m.enabled && hasUsableKey(m) && !unavailable,
+    unavailable: unavailable ?? null,
   }
 }
 
 export function formatPrice(v: ModelView): string {
   const f = (n: number) => (n === 0 ? '0' : `$${n}`)
   return v.price_per_mtok.input === 0 && v.price_per_mtok.output === 0 ? 'free' : `${f(v.price_per_mtok.input)} / ${f(v.price_per_mtok.output)}`
+}
+
+/** One line per reason: `haiku, sonnet, opus can't be used: … → fix`. */
+export function unavailableLines(views: readonly ModelView[]): string[] {
+  const groups = new Map<string, {names: string[]; u: Unavailable}>()
+  for (const v of views) {
+    if (!v.unavailable || !v.enabled) continue
+    const key = `${v.unavailable.reason}\u0000${v.unavailable.fix}`
+    const g = groups.get(key) ?? {names: [], u: v.unavailable}
+    g.names.push(v.name)
+    groups.set(key, g)
+  }
+  return [...groups.values()].map(({names, u}) => `${names.join(', ')} can't be used: ${u.reason}${u.since ? ` (since ${u.since.slice(0, 16).replace('T', ' ')})` : ''}. ${u.fix}`)
 }

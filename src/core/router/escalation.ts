@@ -87,7 +87,7 @@ export function rankByRecordedSuccess(
 export function nextEscalation(options: EscalationOptions): EscalationDecision {
   const max = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   if (options.failedAttempts >= max) {
-    return {kind: 'blocked', reason: `blocked after ${options.failedAttempts} failed attempts (limit ${max})`}
+    return {kind: 'blocked', reason: `blocked after ${options.failedAttempts} failed attempt${options.failedAttempts === 1 ? '' : 's'} (limit ${max})`}
   }
   const budgets = budgetStates(options.perf, options.budgets)
   const tried = new Set(options.tried)
@@ -119,7 +119,7 @@ export function nextEscalation(options: EscalationOptions): EscalationDecision {
     kind: 'escalate',
     model: top.model,
     source: 'store',
-    reason: `${why}: best recorded success for ${options.type} (${(top.success_rate * 100).toFixed(0)}% over ${top.attempts} attempts, $${top.cost_usd.toPrecision(2)}/call)`,
+    reason: `${why}: best recorded success for ${options.type} (${(top.success_rate * 100).toFixed(0)}% over ${top.attempts} attempt${top.attempts === 1 ? '' : 's'}, $${top.cost_usd.toPrecision(2)}/call)`,
     ranking,
   }
 }

@@ -16,6 +16,8 @@ export interface RouteModel {
   hasKey: boolean
   /** Expected cost of one call in USD, when known better than from `pricing` (the replay's price list). */
   callCostUsd?: number
+  /** Why the model can't be used at all right now (its engine can't start, its key was refused...): skipped. */
+  unavailable?: string
 }
 
 export function routeModelFromResolved(model: ResolvedModel): RouteModel {

@@ -126,6 +126,7 @@ export function budgetStates(perf: PerfReader, budgets: GroupBudgets = {}): Budg
 export function unfitReason(model: RouteModel, type: TaskType, budgets: BudgetState[]): string | undefined {
   if (!model.enabled) return `${model.name} is disabled`
   if (!model.hasKey) return `${model.name} has no key`
+  if (model.unavailable) return `${model.name} can't be used: ${model.unavailable}`
   if (needsTools(type) && !model.supportsTools) return `${model.name} can't call tools, which ${type} needs`
   const b = budgets.find((s) => s.group === model.group)
   if (b?.over) return `${model.name}'s group ${model.group} is over its daily budget (${b.tokens_today}/${b.budget} tokens)`

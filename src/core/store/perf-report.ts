@@ -47,7 +47,7 @@ export function renderPerfSummary(s: PerfSummary): string {
     if (s.by_type && s.by_type.length > 0) out.push('', 'By task type', renderTable(s.by_type, rowColumns({header: 'type', get: (r) => r.task_type}, s.by_type)))
     if (s.recent && s.recent.length > 0) out.push('', 'Recent attempts', renderRecent(s.recent))
   }
-  out.push('', `${formatInt(s.totals.attempts)} attempts, ${usd(s.totals.cost_usd)}${scope ? ` (${scope})` : ''}.`)
+  out.push('', `${formatInt(s.totals.attempts)} attempt${s.totals.attempts === 1 ? '' : 's'}, ${usd(s.totals.cost_usd)}${scope ? ` (${scope})` : ''}.`)
   return out.join('\n')
 }
 

@@ -55,12 +55,18 @@ const MAX_REVIEWED_CHARS = 12_000
 export function reviewPrompt(
   task: string,
   type: TaskType,
-  attempt: {model: string; text: string; tool_calls: ToolCallRecord[]},
+  attempt: {model: string; text: string; tool_calls: ToolCallRecord[]; refused?: Array<{name: string; summary: string; reason?: string}>},
   evidence?: AttemptEvidence,
 ): string {
   const text = attempt.text.length > MAX_REVIEWED_CHARS ? `${attempt.text.slice(0, MAX_REVIEWED_CHARS)}\n[… ${attempt.text.length - MAX_REVIEWED_CHARS} more characters]` : attempt.text
-  const calls = attempt.tool_calls.length > 0 ? `\n\nTool calls it made:\n${attempt.tool_calls.slice(-40).map((c) => `- ${c.name} ${c.ok ? 'ok' : 'refused/failed'}${c.summary ? `: ${c.summary}` : ''}`).join('\n')}` : ''
-  return `Task (${type}):\n${task}\n\nWorker ${attempt.model} answered:\n${text || '(no text)'}${calls}\n\n${evidenceText(evidence, attempt.tool_calls)}`
+  const calls = attempt.tool_calls.length > 0 ? `\n\nTool calls it made:\n${attempt.tool_calls.slice(-40).map((c) => `- ${c.name} ${c.ok ? 'ok' : c.refused ? 'REFUSED by the tool policy' : 'failed'}${c.summary ? `: ${c.summary}` : ''}`).join('\n')}` : ''
+  const refused = attempt.refused ?? []
+  // A refused write did not happen: the reviewer must not take the worker's word that it did.
+  const warning =
+    refused.length > 0
+      ? `\n\n${refused.length} tool call${refused.length === 1 ? ' was' : 's were'} REFUSED and did not happen:\n${refused.map((r) => `- ${r.summary}${r.reason ? `: ${r.reason}` : ''}`).join('\n')}\nJudge whether the task is still done without ${refused.length === 1 ? 'it' : 'them'}.`
+      : ''
+  return `Task (${type}):\n${task}\n\nWorker ${attempt.model} answered:\n${text || '(no text)'}${calls}${warning}\n\n${evidenceText(evidence, attempt.tool_calls)}`
 }
 
 export interface EarlierAttempt {

@@ -9,13 +9,16 @@ import type {CtoContext} from '../context.js'
 import type {EngineEvent} from '../engines/types.js'
 import {randomFromSeed} from '../router/seeded-random.js'
 import {cliEngineDeps} from './engine-deps.js'
-import {runWithProgress} from './progress.js'
+import {progressMode, runWithProgress} from './progress.js'
 import {TaskLog} from './task-log.js'
 import {TaskRun, type TaskRunOptions, type TaskResult} from './task-run.js'
 import {createAttemptCopies, type AttemptPlace} from './attempt-place.js'
 import {readableInSandbox} from './sandbox-readable.js'
 import {createAttemptVerifier} from './attempt-verifier.js'
 import {taskFolder} from '../workspace/task-folder.js'
+import {modelAvailability} from '../availability/model-availability.js'
+import {SpendLedger, withSpend} from '../budget/spend-ledger.js'
+import {watchInterrupts} from '../cli/interrupt.js'
 
 export interface ExecuteTaskOptions {
   ctx: CtoContext
@@ -30,12 +33,19 @@ export interface ExecuteTaskOptions {
   /** Workers act in the workspace itself (no copy, no diff, no verification), as before issue 11. */
   inPlace?: boolean
   warn: (message: string) => void
+  /** The worker's answer as it streams (step: which attempt); unset: progress shows it (or nothing, under --json). */
+  onAnswer?: (delta: string, step: number) => void
 }
 
 export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
-  const {openStore} = await import('../store/perf-store.js')
-  const {runEngine} = await import('../engines/index.js')
-  const store = await openStore({env: o.ctx.env, onWarning: o.warn})
+  // Budgets count every token cto spends: the store's attempts plus the ledger's CTO calls and cut-short attempts.
+  const [store, ledger, availability] = await Promise.all([
+    import('../store/perf-store.js').then(({openStore}) => openStore({env: o.ctx.env, onWarning: o.warn})),
+    SpendLedger.open({env: o.ctx.env}),
+    modelAvailability(o.ctx.models, o.ctx.env),
+  ])
+  const perf = withSpend(store, ledger)
+  const interrupt = watchInterrupts({note: (m) => process.stderr.write(`\n${m}\n`)})
   const deps = cliEngineDeps({config: o.ctx.config, root: o.root, env: o.ctx.env, workspace: o.workspace})
   const secrets = o.ctx.models.map((m) => m.apiKey)
   let sink: ((e: EngineEvent) => void) | undefined
@@ -54,28 +64,48 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     task: o.task,
     config: o.ctx.config,
     models: o.ctx.models,
-    perf: store,
-    runEngine: (request, place) => runEngine(request, depsFor(place)),
+    perf,
+    // The engines load with the first call: a dry run on the heuristic makes none.
+    runEngine: async (request, place) => (await import('../engines/index.js')).runEngine(request, depsFor(place)),
     places,
     verify: inPlace ? undefined : ({place}) => createAttemptVerifier({config: configFor(place), env: o.ctx.env})({place}),
     taskDir,
+    signal: interrupt.signal,
+    unavailable: availability.unavailable,
+    observe: async ({role, model, result, cancelled, setup}) => {
+      try {
+        if (setup) await availability.log.recordProblem(model, setup)
+        else if (result.ok) await availability.log.recordWorking(model)
+        // The store records the workers' attempts; everything else cto spent goes to the ledger.
+        if (role === 'cto' || cancelled || setup) {
+          await ledger.add({task_id: id, kind: role === 'cto' ? 'cto' : cancelled ? 'cancelled' : 'unavailable', model: model.name, group: model.group, ...result.usage, cost_usd: result.cost_usd})
+        }
+      } catch (error) {
+        o.warn(`Could not record the spend or availability of ${model.name}: ${(error as Error).message}`)
+      }
+    },
     record: o.dryRun ? undefined : (attempt) => store.record(attempt),
+    dryRun: o.dryRun,
     random: randomFromSeed(o.seed),
     workspace,
     flags: o.flags,
-    onEngineEvent: (e) => sink?.(e),
+    onEngineEvent: (e) => {
+      if (e.type === 'text' && o.onAnswer) o.onAnswer(e.delta, run.attempts.length)
+      sink?.(e)
+    },
     trace: (event, data) => {
       log.add(event, data)
       if (o.verbose && !o.json) process.stderr.write(`[${event}] ${JSON.stringify(data, null, 1).replace(/\n\s*/g, ' ')}\n`)
     },
   })
-  log.add('task', {task: o.task, dry_run: o.dryRun, cto_model: o.ctx.config.cto_model, budgets: o.ctx.config.cost_optimization.token_budget_per_day, tokens_today: {claude: store.tokensToday('claude'), external: store.tokensToday('external')}})
-  // A terminal that reports no width (some CI consoles, `script`) would wrap every character: plain lines there.
-  const mode = o.json ? 'silent' : process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 ? 'tty' : 'simple'
+  log.add('task', {task: o.task, dry_run: o.dryRun, cto_model: o.ctx.config.cto_model, budgets: o.ctx.config.cost_optimization.token_budget_per_day, tokens_today: {claude: perf.tokensToday('claude'), external: perf.tokensToday('external')}, unavailable: Object.fromEntries(availability.unavailable)})
+  const mode = progressMode(o.json)
   try {
-    await runWithProgress(run, {mode, dryRun: o.dryRun, maxAttempts: o.flags.maxAttempts ?? 3, setEventSink: (s) => (sink = s)})
+    await runWithProgress(run, {mode, dryRun: o.dryRun, maxAttempts: o.flags.maxAttempts ?? 3, setEventSink: (s) => (sink = s), answerInline: !o.onAnswer, secrets})
   } finally {
-    if (run.classification) log.add('result', {...run.result(), output: undefined})
+    interrupt.dispose()
+    // The whole result, answer included: `cto logs` reads it back.
+    if (run.classification) log.add('result', {...run.result()})
     if (!o.dryRun) {
       const problem = await log.flush(o.ctx.env)
       if (problem) o.warn(problem)

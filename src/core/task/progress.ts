@@ -5,7 +5,9 @@
  */
 import {formatSeconds, formatTokens} from '../cli/format.js'
 import type {EngineEvent} from '../engines/types.js'
-import type {TaskRun} from './task-run.js'
+import type {RouteDecision} from '../router/weighted-selection.js'
+import type {AttemptView, Classification, TaskRun} from './task-run.js'
+import {toolCallLine} from './tool-call-line.js'
 import {evidenceLine} from './render.js'
 
 export type ProgressMode = 'tty' | 'simple' | 'silent'
@@ -20,6 +22,38 @@ export interface ProgressOptions {
   /** Where the run's engine events go: the progress layer points it at the current line. */
   setEventSink: (sink: ((e: EngineEvent) => void) | undefined) => void
   now?: () => number
+  /** Show the worker's answer as it streams, under the attempt's line (when it doesn't go to stdout). */
+  answerInline?: boolean
+  /** Keys to mask in tool-call lines. */
+  secrets?: Array<string | undefined>
+}
+
+/** Where progress goes: a terminal that reports no width (some CI consoles, `script`) would wrap every character, so plain lines there. */
+export function progressMode(json: boolean): ProgressMode {
+  return json ? 'silent' : process.stderr.isTTY && (process.stderr.columns ?? 0) > 0 ? 'tty' : 'simple'
+}
+
+/** How an attempt ended, in a few words: the line's title, and why it is marked failed. */
+export function attemptVerdict(a: AttemptView): {text: string; failed: boolean} {
+  const refused = a.refused_tool_calls.length > 0 ? ` · ${a.refused_tool_calls.length} tool call${a.refused_tool_calls.length === 1 ? '' : 's'} refused` : ''
+  if (a.cancelled) return {text: 'cancelled (interrupted)', failed: true}
+  if (a.unavailable) return {text: `can't be used: ${a.unavailable.reason}`, failed: true}
+  if (!a.ok) return {text: `failed: ${a.error?.code ?? 'error'}`, failed: true}
+  if (a.approved === false) return {text: `rejected (quality ${a.quality})${refused}`, failed: true}
+  return {text: `${a.approved ? `approved (quality ${a.quality})` : 'done (not reviewed)'}${refused}`, failed: false}
+}
+
+export function classifyTitle(c: Classification): string {
+  return `Classify · ${c.type}, ${c.complexity} · CTO picks ${c.model} (${c.source})`
+}
+
+export function routeTitle(d: RouteDecision): string {
+  return d.overridden ? `Route · ${d.cto_choice} → ${d.selected} · ${d.override_reason}` : `Route · ${d.selected} (${d.override_reason ?? 'CTO choice kept'})`
+}
+
+export function attemptTitle(i: number, a: AttemptView): {title: string; failed: boolean} {
+  const verdict = attemptVerdict(a)
+  return {title: `Attempt ${i + 1} · ${a.model} · ${secs(a.duration_ms)} · ${tokens(a.usage)}${evidenceLine(a)} · ${verdict.text}`, failed: verdict.failed}
 }
 
 /** The same steps without any display (--json): listr2 is not even loaded. */
@@ -31,23 +65,34 @@ async function runQuietly(run: TaskRun, opts: ProgressOptions): Promise<void> {
 
 export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Promise<void> {
   if (opts.mode === 'silent') return runQuietly(run, opts)
+  // Plain lines need no renderer: listr2 (a tenth of a dry run's start-up) loads for a terminal only.
+  if (opts.mode === 'simple') return (await import('./plain-progress.js')).runPlain(run, opts)
   const {Listr, ListrLogger, ProcessOutput} = await import('listr2')
   const now = opts.now ?? Date.now
   const logger = new ListrLogger({processOutput: new ProcessOutput(process.stderr, process.stderr)})
   const attemptTasks = Array.from({length: opts.maxAttempts}, (_, i) => ({
     title: `Attempt ${i + 1}`,
     enabled: () => !opts.dryRun && run.pending && run.attempts.length === i,
+    // A failed or rejected attempt is marked ✖, and the next one still runs.
+    exitOnError: false,
+    rendererOptions: {outputBar: 8, persistentOutput: false},
     task: async (_ctx: unknown, task: {title: string; output: string}) => {
       const started = now()
       let model = ''
       const tick = setInterval(() => {
         task.title = `Attempt ${i + 1} · ${model} · ${secs(now() - started)}`
       }, 500)
+      // The answer, a whole line at a time (a partial line would be shown again with every delta).
+      let partial = ''
       opts.setEventSink((e) => {
-        if (e.type === 'tool_call') task.output = `${e.name} ${e.summary}`
-        else if (e.type === 'tool_result' && !e.ok) task.output = `${e.name} refused/failed: ${e.summary}`
+        if (e.type === 'tool_call') task.output = `→ ${toolCallLine(e.name, e.input, e.summary, opts.secrets)}`
+        else if (e.type === 'tool_result' && !e.ok) task.output = `  ✗ ${e.refused ? 'refused' : 'failed'}: ${e.summary}`
         else if (e.type === 'retry') task.output = `retry ${e.attempt} in ${secs(e.delayMs)}: ${e.reason}`
-        else if (e.type === 'turn') task.output = `turn ${e.turn}`
+        else if (e.type === 'text' && opts.answerInline) {
+          const lines = (partial + e.delta).split('\n')
+          partial = lines.pop() ?? ''
+          for (const line of lines) task.output = `  ${line}`
+        }
       })
       try {
         const a = await run.attempt((m) => {
@@ -55,9 +100,10 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
           task.title = `Attempt ${i + 1} · ${m}`
         })
         if (!a) return
-        const verdict = !a.ok ? `failed: ${a.error?.code ?? 'error'}` : a.approved === false ? `rejected (quality ${a.quality})` : a.approved ? `approved (quality ${a.quality})` : 'done (not reviewed)'
-        task.title = `Attempt ${i + 1} · ${a.model} · ${secs(a.duration_ms)} · ${tokens(a.usage)}${evidenceLine(a)} · ${verdict}`
+        const {title, failed} = attemptTitle(i, a)
+        task.title = title
         if (a.feedback && a.approved === false) task.output = a.feedback
+        if (failed) throw new Error(title)
       } finally {
         clearInterval(tick)
         opts.setEventSink(undefined)
@@ -69,15 +115,13 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
       {
         title: 'Classify',
         task: async (_ctx: unknown, task: {title: string}) => {
-          const c = await run.classify()
-          task.title = `Classify · ${c.type}, ${c.complexity} · CTO picks ${c.model} (${c.source})`
+          task.title = classifyTitle(await run.classify())
         },
       },
       {
         title: 'Route',
         task: async (_ctx: unknown, task: {title: string}) => {
-          const d = run.route()
-          task.title = d.overridden ? `Route · ${d.cto_choice} → ${d.selected} · ${d.override_reason}` : `Route · ${d.selected} (${d.override_reason ?? 'CTO choice kept'})`
+          task.title = routeTitle(run.route())
         },
       },
       ...attemptTasks,
@@ -85,6 +129,8 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
     {
       concurrent: false,
       exitOnError: true,
+      // Ctrl-C is ours to handle (src/core/cli/interrupt.ts): listr2's own handler exited 127.
+      registerSignalListeners: false,
       renderer: opts.mode === 'tty' ? 'default' : 'simple',
       fallbackRenderer: 'simple',
       rendererOptions: {logger, collapseSubtasks: false, timer: undefined},

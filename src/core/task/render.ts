@@ -5,6 +5,7 @@ import type {AttemptView, TaskResult} from './task-run.js'
 const money = formatUsd
 const secs = formatSeconds
 const tok = formatTokens
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
 export function renderExplain(r: TaskResult, withWeights: boolean): string {
   const lines: string[] = []
@@ -20,24 +21,45 @@ export function renderExplain(r: TaskResult, withWeights: boolean): string {
   return lines.join('\n')
 }
 
-export function renderTaskSummary(r: TaskResult): string {
+function verdict(a: AttemptView): string {
+  if (a.cancelled) return 'cancelled (interrupted), tokens so far'
+  if (a.unavailable) return `can't be used: ${a.unavailable.reason} (not counted as ${a.model}'s failure)`
+  if (!a.ok) return `failed (${a.error?.code}: ${a.error?.message})`
+  if (a.approved === false) return `rejected, quality ${a.quality}: ${a.feedback}`
+  return a.approved ? `approved, quality ${a.quality}` : 'done, not reviewed'
+}
+
+export interface SummaryOptions {
+  /** The answer went to stdout already, as it streamed: don't print it again. */
+  answerShown?: boolean
+}
+
+export function renderTaskSummary(r: TaskResult, opts: SummaryOptions = {}): string {
   const c = r.classification
   const lines: string[] = []
-  if (r.output) lines.push(r.output.trimEnd(), '')
+  if (r.output && !opts.answerShown) lines.push(r.output.trimEnd(), '')
   lines.push(`Classification  ${c.type}, ${c.complexity} (${c.source === 'cto' ? `CTO ${r.cto.model}` : c.source})${c.reason ? `: ${c.reason}` : ''}`)
   const route = r.route.cto_choice === r.route.selected ? `${r.route.selected} (CTO choice kept)` : `${r.route.cto_choice} → ${r.route.selected}`
   lines.push(`Route           ${route}${r.route.override_reason ? ` · ${r.route.override_reason}` : ''}`)
   for (const [i, a] of r.attempts.entries()) {
-    const verdict = !a.ok ? `failed (${a.error?.code}: ${a.error?.message})` : a.approved === false ? `rejected, quality ${a.quality}: ${a.feedback}` : a.approved ? `approved, quality ${a.quality}` : 'done, not reviewed'
-    lines.push(`Attempt ${i + 1}       ${a.model} · ${secs(a.duration_ms)} · ${tok(a.usage)} · ${money(a.cost_usd)}${evidenceLine(a)} · ${verdict}`)
+    lines.push(`Attempt ${i + 1}       ${a.model} · ${secs(a.duration_ms)} · ${tok(a.usage)} · ${money(a.cost_usd)}${evidenceLine(a)} · ${verdict(a)}`)
+    for (const t of a.refused_tool_calls) lines.push(`  refused       ${t.summary}: ${t.reason}`)
   }
   const applied = r.attempts.find((a) => a.change?.applied === true)?.change
   if (applied) lines.push(`Applied         ${applied.files.map((f) => f.path).join(', ')} (+${applied.lines_added} −${applied.lines_removed}) to your folder`)
   else if (r.status === 'completed' && r.attempts.at(-1)?.workspace === 'copy') lines.push('Applied         nothing: the approved attempt changed no files')
   if (r.task_dir) lines.push(`Kept            ${r.task_dir} (each attempt's patch, diff and test output)`)
-  if (r.status === 'planned') lines.push('Dry run         nothing was executed or recorded.')
-  else if (r.status === 'conflict') lines.push(`Result          conflict (approved, not applied) · ${tok(r.usage)} · ${money(r.cost_usd)} · ${secs(r.duration_ms)}`)
-  else lines.push(`Result          ${r.status}${r.blocked_reason ? ` (${r.blocked_reason})` : ''} · ${tok(r.usage)} · ${money(r.cost_usd)} · ${secs(r.duration_ms)}`)
+  const refused = r.attempts.reduce((n, a) => n + a.refused_tool_calls.length, 0)
+  const refusedNote = refused > 0 ? ` · ${plural(refused, 'tool call')} refused (did not happen)` : ''
+  if (r.status === 'planned') {
+    const asked = r.cto.calls > 0 ? `; classifying asked the CTO ${r.cto.model}: ${tok(r.cto.usage)}, ${money(r.cto.cost_usd)} (counted in today's budget)` : '; no model was asked'
+    lines.push(`Dry run         no worker ran and nothing went into the performance store${asked}.`)
+  } else if (r.status === 'conflict') {
+    lines.push(`Result          conflict (approved, not applied) · ${tok(r.usage)} · ${money(r.cost_usd)} · ${secs(r.duration_ms)}${refusedNote}`)
+  } else {
+    const why = r.status === 'cancelled' ? ' (interrupted: the attempt so far is in the task log)' : r.blocked_reason ? ` (${r.blocked_reason})` : ''
+    lines.push(`Result          ${r.status}${why} · ${tok(r.usage)} · ${money(r.cost_usd)} · ${secs(r.duration_ms)}${refusedNote}`)
+  }
   for (const n of r.notes) lines.push(`Note            ${n}`)
   return lines.join('\n')
 }

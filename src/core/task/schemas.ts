@@ -13,3 +13,6 @@ export const reviewReplySchema = z.object({
   quality: z.coerce.number().int().min(1).max(10),
   feedback: z.string().default(''),
 })
+
+export type ClassificationReply = z.infer<typeof classificationReplySchema>
+export type ReviewReply = z.infer<typeof reviewReplySchema>

@@ -14,6 +14,7 @@
 import {createHash, randomUUID} from 'node:crypto'
 import type {EffectiveConfig} from '../config/effective.js'
 import type {EngineRequest, EngineResult, Usage} from '../engines/types.js'
+import {setupProblem, type SetupProblem} from '../availability/setup-failure.js'
 import {ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
 import {suggest} from '../cli/did-you-mean.js'
 import type {Complexity, TaskType} from '../providers/spec.js'
@@ -21,17 +22,24 @@ import type {ResolvedModel} from '../providers/resolve.js'
 import {classifyTask} from '../router/heuristic-classifier.js'
 import {nextEscalation} from '../router/escalation.js'
 import {routeModelFromResolved, type RouteModel} from '../router/route-model.js'
+import {NoUsableModelError} from '../router/routing-errors.js'
 import type {RandomSource} from '../router/seeded-random.js'
 import {selectRoute, type RouteDecision} from '../router/weighted-selection.js'
 import type {AttemptRecord, PerfReader} from '../store/types.js'
 import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt, type EarlierAttempt} from './cto-prompts.js'
 import {parseJsonReply} from './json-reply.js'
-import {classificationReplySchema, reviewReplySchema} from './schemas.js'
 import {inPlacePlaces, type AttemptPlace, type AttemptPlaces} from './attempt-place.js'
 import type {AttemptEvidence} from './review-evidence.js'
 import type {VerificationOutcome} from './verification.js'
 import type {AttemptChange} from '../workspace/attempt-workspace.js'
 import type {AttemptMeta} from '../workspace/task-folder.js'
+import {toolCallLine} from './tool-call-line.js'
+import type {ClassificationReply, ReviewReply} from './schemas.js'
+
+interface CtoReplies {
+  classification: ClassificationReply
+  review: ReviewReply
+}
 
 export type ClassificationSource = 'cto' | 'heuristic' | 'flags'
 
@@ -65,6 +73,21 @@ export interface AttemptView {
   change: AttemptChangeView | null
   /** The project's tests on its change (null when verification does not apply: in place, engine failure). */
   verification: VerificationView | null
+  /** Stopped by Ctrl-C / SIGTERM: usage holds the tokens spent until then. Not a performance record. */
+  cancelled: boolean
+  /** The setup kept the model from working (its engine can't start, its key was refused): not a performance record. */
+  unavailable: SetupProblem | null
+  /** Tool calls the tool policy (or Claude Code) refused: they did not happen. */
+  refused_tool_calls: Array<{name: string; summary: string; reason: string; rule?: string}>
+}
+
+/** One engine call, once it returned: for availability events and the spend ledger. */
+export interface EngineCall {
+  role: 'cto' | 'worker'
+  model: ResolvedModel
+  result: EngineResult
+  cancelled: boolean
+  setup?: SetupProblem
 }
 
 export interface AttemptChangeView {
@@ -97,8 +120,8 @@ export interface VerificationView {
 export interface TaskResult {
   id: string
   task: string
-  /** conflict: a change was approved but no longer applies to your files (they changed meanwhile); nothing was written. */
-  status: 'completed' | 'blocked' | 'planned' | 'conflict'
+  /** conflict: a change was approved but no longer applies to your files (they changed meanwhile); nothing was written. cancelled: Ctrl-C. */
+  status: 'completed' | 'blocked' | 'planned' | 'conflict' | 'cancelled'
   classification: Classification
   route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; weight: number; probability: number}>}
   attempts: AttemptView[]
@@ -137,9 +160,17 @@ export interface TaskRunOptions {
   now?: () => number
   workspace: string
   flags?: {model?: string; type?: TaskType; complexity?: Complexity; review?: boolean; verify?: boolean; maxTurns?: number; timeoutMs?: number; maxAttempts?: number}
+  /** Plan only (--dry-run): when nothing can run here yet, plan as if it could, and say what is missing. */
+  dryRun?: boolean
   /** Routing internals for --verbose and the task log. */
   trace?: (event: string, data: Record<string, unknown>) => void
   onEngineEvent?: EngineRequest['onEvent']
+  /** Aborts the running call (Ctrl-C): that attempt is kept as cancelled, and nothing more runs. */
+  signal?: AbortSignal
+  /** Models that can't be used now and why (src/core/availability): neither routed to nor offered to the CTO. */
+  unavailable?: ReadonlyMap<string, SetupProblem>
+  /** Told about every engine call (CTO and worker) once it returned. */
+  observe?: (call: EngineCall) => void | Promise<void>
 }
 
 const ZERO: Usage = {input_tokens: 0, output_tokens: 0}
@@ -169,12 +200,27 @@ export class TaskRun {
   private ctoCalls = 0
   private readonly routeModels: RouteModel[]
   private readonly now: () => number
+  /** Models that can't be used, known at the start or found out during the run. */
+  private readonly down: Map<string, SetupProblem>
 
   constructor(private readonly opts: TaskRunOptions) {
     this.id = opts.id ?? randomUUID()
     this.now = opts.now ?? Date.now
     this.started = this.now()
-    this.routeModels = opts.models.map((m) => routeModelFromResolved(m))
+    this.down = new Map(opts.unavailable)
+    this.routeModels = opts.models.map((m) => ({...routeModelFromResolved(m), unavailable: this.down.get(m.name)?.reason}))
+  }
+
+  private get interrupted(): boolean {
+    return this.opts.signal?.aborted === true
+  }
+
+  /** A model found unusable during the run: skipped from now on, and said why. */
+  private markDown(model: string, problem: SetupProblem): void {
+    this.down.set(model, problem)
+    const r = this.routeModels.find((m) => m.name === model)
+    if (r) r.unavailable = problem.reason
+    this.notes.push(`${model} can't be used: ${problem.reason}. ${problem.fix}`)
   }
 
   private trace(event: string, data: Record<string, unknown>): void {
@@ -188,23 +234,30 @@ export class TaskRun {
   /** The CTO can be called: known, enabled, with a key (or needing none). */
   get ctoUsable(): boolean {
     const m = this.ctoModel
-    return Boolean(m && m.enabled && (!m.needsKey || m.apiKey))
+    return Boolean(m && m.enabled && (!m.needsKey || m.apiKey) && !this.down.has(m.name))
   }
 
-  private async askCto<T>(system: string, prompt: string, schema: import('zod').ZodType<T>, what: string): Promise<{ok: true; value: T} | {ok: false; problem: string}> {
+  private async askCto<K extends keyof CtoReplies>(system: string, prompt: string, what: K): Promise<{ok: true; value: CtoReplies[K]} | {ok: false; problem: string}> {
     const cto = this.ctoModel
     if (!cto || !this.ctoUsable) {
-      const why = !cto ? `CTO model ${this.opts.config.cto_model} is not a known model` : !cto.enabled ? `CTO model ${cto.name} is disabled` : `CTO model ${cto.name} has no key`
+      const why = !cto ? `CTO model ${this.opts.config.cto_model} is not a known model` : !cto.enabled ? `CTO model ${cto.name} is disabled` : this.down.has(cto.name) ? `CTO model ${cto.name} can't be used (${this.down.get(cto.name)?.reason})` : `CTO model ${cto.name} has no key`
       return {ok: false, problem: why}
     }
+    // zod only when the CTO is asked: a dry run on the heuristic doesn't load it (start-up).
+    const schemas = await import('./schemas.js')
+    const schema = (what === 'classification' ? schemas.classificationReplySchema : schemas.reviewReplySchema) as unknown as import('zod').ZodType<CtoReplies[K]>
     let text = prompt
     let problem = ''
     for (let round = 0; round < 2; round++) {
-      const result = await this.opts.runEngine({model: cto, system, prompt: text, workspace: this.opts.workspace, responseFormat: 'json', allowTools: false, maxTurns: 1, timeoutMs: 120_000})
+      const result = await this.opts.runEngine({model: cto, system, prompt: text, workspace: this.opts.workspace, responseFormat: 'json', allowTools: false, maxTurns: 1, timeoutMs: 120_000, signal: this.opts.signal})
       this.ctoCalls++
       this.ctoUsage = add(this.ctoUsage, result.usage)
       this.ctoCost += result.cost_usd
       this.trace(`cto.${what}`, {round, prompt: text, reply: result.text, error: result.error ?? null})
+      const setup = this.interrupted ? undefined : setupProblem(cto.name, result.error)
+      await this.opts.observe?.({role: 'cto', model: cto, result, cancelled: this.interrupted, setup})
+      if (this.interrupted) return {ok: false, problem: `the ${what} by CTO ${cto.name} was interrupted`}
+      if (setup) this.markDown(cto.name, setup)
       if (!result.ok) return {ok: false, problem: `CTO ${cto.name} could not be reached: ${result.error?.message ?? 'unknown error'}`}
       const parsed = parseJsonReply(result.text, schema)
       if (parsed.ok) return parsed
@@ -217,7 +270,7 @@ export class TaskRun {
   /** Phase 1. */
   async classify(): Promise<Classification> {
     const f = this.opts.flags ?? {}
-    const usable = this.opts.models.filter((m) => m.enabled && (!m.needsKey || m.apiKey))
+    const usable = this.opts.models.filter((m) => m.enabled && (!m.needsKey || m.apiKey) && !this.down.has(m.name))
     let c: Classification
     if (f.model || (f.type && f.complexity)) {
       const h = classifyTask(this.opts.task)
@@ -225,7 +278,7 @@ export class TaskRun {
       const complexity = f.complexity ?? h.complexity
       c = {type, complexity, model: f.model ?? heuristicWorker(complexity), reason: f.model ? `--model ${f.model}` : 'type and complexity from flags', source: 'flags'}
     } else {
-      const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.opts.perf), classificationReplySchema, 'classification')
+      const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.opts.perf), 'classification')
       if (reply.ok) {
         c = {...reply.value, source: 'cto'}
       } else {
@@ -236,6 +289,7 @@ export class TaskRun {
       if (f.type) c.type = f.type
       if (f.complexity) c.complexity = f.complexity
     }
+    if (this.interrupted) this.status = 'cancelled'
     this.classification = c
     this.trace('classification', {...c})
     return c
@@ -254,17 +308,29 @@ export class TaskRun {
       if (m.needsKey && !m.apiKey) throw new NeedsKeyError(m.name, m.keyEnvVar)
       this.decision = {cto_choice: m.name, selected: m.name, overridden: false, rule: 'kept', candidates: [], budgets: []}
     } else {
-      this.decision = selectRoute({
-        classification: c,
-        ctoChoice: c.model,
-        models: this.routeModels,
-        perf: this.opts.perf,
-        random: this.opts.random,
-        budgets: co.enabled ? co.token_budget_per_day : undefined,
-        costOptimization: co.enabled,
-        strategy: this.opts.config.model_selection_strategy,
-        preferExternalForRoutine: co.prefer_external_for_routine,
-      })
+      const select = (models: RouteModel[]) =>
+        selectRoute({
+          classification: c,
+          ctoChoice: c.model,
+          models,
+          perf: this.opts.perf,
+          random: this.opts.random,
+          budgets: co.enabled ? co.token_budget_per_day : undefined,
+          costOptimization: co.enabled,
+          strategy: this.opts.config.model_selection_strategy,
+          preferExternalForRoutine: co.prefer_external_for_routine,
+        })
+      try {
+        this.decision = select(this.routeModels)
+      } catch (error) {
+        // A dry run plans even on a machine where nothing can run yet (no key, no claude): it says
+        // so and what would let the planned model run, and is never the reason a user gets stuck.
+        if (!this.opts.dryRun || !(error instanceof NoUsableModelError)) throw error
+        this.decision = select(this.routeModels.map((m) => ({...m, hasKey: true, unavailable: undefined})))
+        const planned = this.opts.models.find((m) => m.name === this.decision?.selected)
+        const fix = planned?.engine === 'claude-cli' ? 'install Claude Code (npm install -g @anthropic-ai/claude-code)' : `"cto keys set ${planned?.name}"${planned?.keyEnvVar ? ` or set ${planned.keyEnvVar}` : ''}`
+        this.notes.push(`No model can run here yet (${error.reasons.join('; ')}): planned as if they could. To run it on ${planned?.name}: ${fix}.`)
+      }
     }
     this.noteUnusedOverride(c)
     this.nextModel = {name: this.decision.selected, because: this.decision.override_reason ?? (this.decision.overridden ? 'override' : 'CTO choice')}
@@ -319,12 +385,20 @@ export class TaskRun {
         maxTurns: f.maxTurns ?? this.opts.config.engines.max_turns,
         timeoutMs: f.timeoutMs ?? this.opts.config.engines.attempt_timeout_seconds * 1000,
         onEvent: this.opts.onEngineEvent,
+        signal: this.opts.signal,
       },
       place,
     )
+    const setup = this.interrupted ? undefined : setupProblem(model.name, result.error)
+    await this.opts.observe?.({role: 'worker', model, result, cancelled: this.interrupted, setup})
+    const refused = [
+      ...result.tool_calls.filter((t) => t.refused).map((t) => ({name: t.name, summary: toolCallLine(t.name, t.input, t.summary ?? t.name), reason: t.reason ?? 'refused', ...(t.rule ? {rule: t.rule} : {})})),
+      ...(result.permission_denials ?? []).map((d) => ({name: d.tool_name, summary: d.tool_name, reason: d.reason ?? 'denied by Claude Code'})),
+    ]
     let change: AttemptChange | null = null
     let changeUnreadable = false
-    if (place.placement === 'copy') {
+    // Interrupted: what the copy holds is not looked at, tested or applied.
+    if (place.placement === 'copy' && !this.interrupted) {
       try {
         change = await place.collectChange()
       } catch (error) {
@@ -332,14 +406,14 @@ export class TaskRun {
         this.notes.push(`Could not read what ${model.name} changed in its copy, so nothing of it can be applied: ${(error as Error).message}`)
       }
     }
-    const verification = await this.verifyAttempt(place, model, result, change)
+    const verification = this.interrupted ? null : await this.verifyAttempt(place, model, result, change)
     const evidence: AttemptEvidence = {placement: place.placement, change, verification}
 
     let approved: boolean | null = null
     let quality: number | null = null
     let feedback: string | null = null
-    if (result.ok && f.review !== false) {
-      const review = await this.askCto(REVIEW_SYSTEM, reviewPrompt(this.opts.task, c.type, {model: model.name, text: result.text, tool_calls: result.tool_calls}, evidence), reviewReplySchema, 'review')
+    if (result.ok && f.review !== false && !this.interrupted) {
+      const review = await this.askCto(REVIEW_SYSTEM, reviewPrompt(this.opts.task, c.type, {model: model.name, text: result.text, tool_calls: result.tool_calls, refused}, evidence), 'review')
       if (review.ok) {
         ;({approved, quality, feedback} = review.value)
       } else {
@@ -349,7 +423,8 @@ export class TaskRun {
     if (result.permission_denials && result.permission_denials.length > 0) {
       this.notes.push(`${model.name}: Claude Code denied ${result.permission_denials.length} tool call(s): ${result.permission_denials.map((d) => d.tool_name).join(', ')}`)
     }
-    const success = result.ok && approved !== false && !changeUnreadable
+    const cancelled = this.interrupted
+    const success = result.ok && approved !== false && !changeUnreadable && !cancelled
     let applied: boolean | null = null
     if (success && change && change.files.length > 0) {
       const outcome = await place.applyChange()
@@ -381,16 +456,28 @@ export class TaskRun {
       workspace: place.placement,
       change: change && place.files ? changeView(change, applied) : null,
       verification: verificationView(verification, place),
+      cancelled,
+      unavailable: setup ?? null,
+      refused_tool_calls: refused,
     }
     this.attempts.push(view)
     await place.keep(attemptMeta(this.id, view), verification)
 
+    if (cancelled) {
+      // Not the model's result: no performance record, no escalation. The task log keeps it.
+      this.status = 'cancelled'
+      this.output = result.text
+      this.nextModel = undefined
+      return view
+    }
+    if (setup) this.markDown(model.name, setup)
     if (success) {
       this.status = applied === false ? 'conflict' : 'completed'
       this.output = result.text
       this.nextModel = undefined
     } else {
-      this.feedback.push({model: model.name, feedback: feedback ?? (result.error ? `failed: ${result.error.message}` : changeUnreadable ? 'its change could not be read' : 'rejected'), evidence})
+      // A setup failure says nothing the next model could use.
+      if (!setup) this.feedback.push({model: model.name, feedback: feedback ?? (result.error ? `failed: ${result.error.message}` : changeUnreadable ? 'its change could not be read' : 'rejected'), evidence})
       const decision = nextEscalation({
         failedModel: model.name,
         tried: this.attempts.map((a) => a.model),
@@ -412,7 +499,8 @@ export class TaskRun {
         this.nextModel = {name: decision.model, because: `escalation: ${decision.reason}`}
       }
     }
-    await this.recordAttempt(view, success)
+    // A setup failure is an availability event (observe), not the model's failure on this task type.
+    if (!setup) await this.recordAttempt(view, success)
     return view
   }
 

@@ -1,0 +1,36 @@
+import {Args} from '@oclif/core'
+import {CtoCommand} from '../../core/cli/base-command.js'
+import {userConfigPath} from '../../core/paths.js'
+
+export interface ConfigUnsetResult {
+  key: string
+  file: string
+  /** The key was in the user config (and is gone now). */
+  changed: boolean
+  /** What cto uses now, and where it comes from. */
+  value: unknown
+  source: string | Record<string, string> | null
+}
+
+export default class ConfigUnset extends CtoCommand {
+  static override summary = 'Remove one key from your user config (sections it leaves empty go too), keeping the rest of the file.'
+  static override examples = ['<%= config.bin %> <%= command.id %> cto_model', '<%= config.bin %> <%= command.id %> worker_models.external.kimi --json']
+  static override args = {key: Args.string({description: 'a dotted config key, e.g. cost_optimization.enabled', required: true})}
+
+  async run(): Promise<ConfigUnsetResult> {
+    const {args} = await this.parse(ConfigUnset)
+    const {checkConfigKey, formatKey} = await import('../../core/config/config-keys.js')
+    const {effectiveValue} = await import('../../core/config/config-value.js')
+    const {unsetConfigValue} = await import('../../core/config/edit.js')
+    const key = await checkConfigKey(args.key)
+    const file = userConfigPath()
+    const edit = await unsetConfigValue(file, key.path)
+    const now = effectiveValue(await this.loadCtx(), key.path)
+    const result: ConfigUnsetResult = {key: formatKey(key.path), file, changed: edit.changed, value: now.value ?? null, source: now.source}
+    if (!this.jsonEnabled()) {
+      this.log(edit.changed ? `Removed ${result.key} from ${file}` : `${result.key} was not set in ${file}; nothing changed.`)
+      if (now.value !== undefined && typeof now.source === 'string') this.note(`cto now uses ${JSON.stringify(now.value)} (from ${now.source}).`)
+    }
+    return result
+  }
+}

@@ -1,0 +1,45 @@
+import {Flags} from '@oclif/core'
+import {CtoCommand} from '../core/cli/base-command.js'
+import {CtoError} from '../core/errors.js'
+import type {LogEntry} from '../core/logs/task-log-reader.js'
+
+export interface LogsResult {
+  log: string
+  /** Oldest first, as they are printed: the newest task is the last. */
+  tasks: LogEntry[]
+}
+
+export default class Logs extends CtoCommand {
+  static override summary = 'Show the last tasks from the task log: model, status, cost, time, the task and the answer.'
+  static override description =
+    'Like "llm logs". Reads <data>/logs/tasks.jsonl (see "cto status"), from the end. --json gives every line each task logged under "events" (classification, route, escalations, the CTO\'s replies).'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> -n 10',
+    '<%= config.bin %> <%= command.id %> --task 5e2c41',
+    '<%= config.bin %> <%= command.id %> --json | jq ".tasks[-1].answer"',
+  ]
+  static override flags = {
+    count: Flags.integer({char: 'n', description: 'How many of the last tasks (default 3).', default: 3, min: 0}),
+    task: Flags.string({description: 'One task, by its id or the first characters of it.'}),
+    truncate: Flags.integer({char: 't', description: 'Cut the task and the answer to this many characters.', min: 1}),
+  }
+
+  async run(): Promise<LogsResult> {
+    const {flags} = await this.parse(Logs)
+    const {taskLogPath} = await import('../core/task/task-log.js')
+    const {readTaskLog} = await import('../core/logs/task-log-reader.js')
+    const log = taskLogPath()
+    const newestFirst = await readTaskLog(log, {limit: flags.count, id: flags.task})
+    if (flags.task && newestFirst.length === 0) {
+      throw new CtoError({code: 'NO_SUCH_TASK', message: `No task ${flags.task} in the task log (${log}).`, actions: ['See the recent tasks and their ids with "cto logs -n 10".']})
+    }
+    const tasks = newestFirst.reverse()
+    if (!this.jsonEnabled()) {
+      const {renderLogEntry} = await import('../core/logs/render-logs.js')
+      if (tasks.length === 0) this.log(`No tasks logged yet (${log}). Every "cto task" adds one.`)
+      else this.log(tasks.map((t) => renderLogEntry(t, {truncate: flags.truncate})).join('\n\n'))
+    }
+    return {log, tasks}
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * `cto config get/set/unset` on the user config, and config files that are there but can't be
+ * used: each is named, with its path and the fix, and nothing is overwritten.
+ */
+import {execFile} from 'node:child_process'
+import {chmod, mkdir, readFile, symlink, writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {BIN, makeSandbox, type CliResult, type Sandbox} from '../support/run-cli.js'
+import {startOpenAIServer} from '../support/openai-server.js'
+
+let sb: Sandbox
+beforeEach(async () => {
+  sb = await makeSandbox()
+})
+afterEach(async () => {
+  await sb.cleanup()
+})
+
+const COMMENTED = `{
+  // cheaper CTO, see the team wiki
+  "cto_model": "deepseek",
+
+  "cost_optimization": {
+    "enabled": true /* keep it on */
+  }
+}
+`
+
+describe('cto config set / get / unset', () => {
+  it('sets a key and keeps the comments and layout of the file', async () => {
+    await sb.writeUserConfig(COMMENTED)
+    const r = await sb.run(['config', 'set', 'cost_optimization.token_budget_per_day.claude', '50000'])
+    expect(r.code, r.stderr).toBe(0)
+    const text = await readFile(sb.userConfigFile, 'utf8')
+    expect(text).toContain('// cheaper CTO, see the team wiki')
+    expect(text).toContain('/* keep it on */')
+    expect(text).toContain('"cto_model": "deepseek",\n\n  "cost_optimization"')
+    const got = await sb.json<{value: unknown; source: string}>(['config', 'get', 'cost_optimization.token_budget_per_day.claude'])
+    expect(got).toMatchObject({value: 50000, source: sb.userConfigFile})
+    const plain = await sb.run(['config', 'get', 'cto_model'])
+    expect(plain.stdout).toBe('deepseek\n')
+  })
+
+  it('unsets a key, and the sections it leaves empty', async () => {
+    await sb.writeUserConfig(COMMENTED)
+    await sb.run(['config', 'set', 'engines.max_turns', '40'])
+    expect(JSON.parse((await readFile(sb.userConfigFile, 'utf8')).replace(/\/\/.*|\/\*.*?\*\//g, '')).engines).toEqual({max_turns: 40})
+    const r = await sb.json<{changed: boolean; value: unknown; source: string}>(['config', 'unset', 'engines.max_turns'])
+    expect(r).toMatchObject({changed: true, value: 25, source: 'default'})
+    const text = await readFile(sb.userConfigFile, 'utf8')
+    expect(text).not.toContain('engines')
+    expect(text).toContain('// cheaper CTO')
+  })
+
+  it('refuses an unknown key (did you mean), a value of the wrong type, an unknown CTO model: exit 64, file untouched', async () => {
+    await sb.writeUserConfig(COMMENTED)
+    const key = await sb.run(['config', 'set', 'cost_optimisation.enabled', 'false'])
+    expect(key.code).toBe(64)
+    expect(key.stderr).toContain('Unknown config key "cost_optimisation". Did you mean "cost_optimization"?')
+    const nested = await sb.run(['config', 'set', 'cost_optimization.budget', '5', '--json'])
+    expect(nested.code).toBe(64)
+    expect(JSON.parse(nested.stdout).error.code).toBe('CONFIG_UNKNOWN_KEY')
+    const value = await sb.run(['config', 'set', 'cost_optimization.enabled', 'maybe'])
+    expect(value.code).toBe(64)
+    expect(value.stderr).toContain('it must be true or false')
+    const model = await sb.run(['config', 'set', 'cto_model', 'sonet'])
+    expect(model.code).toBe(64)
+    expect(model.stderr).toContain('Did you mean "sonnet"?')
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(COMMENTED)
+  })
+
+  it('never overwrites a file that does not parse', async () => {
+    const broken = '{\n  "cto_model": "kimi",,\n}\n'
+    await sb.writeUserConfig(broken)
+    const r = await sb.run(['config', 'set', 'cto_model', 'glm'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`${sb.userConfigFile}:2:`)
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(broken)
+    const u = await sb.run(['config', 'unset', 'cto_model'])
+    expect(u.code).toBe(1)
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(broken)
+  })
+
+  it('the fix an error names works: "cto config set provider_endpoints.<model>.api_url"', async () => {
+    const server = await startOpenAIServer({script: [{content: 'pong'}]})
+    try {
+      await sb.writeUserConfig({worker_models: {external: {mistral: {}}}, engines: {max_retries: 0}})
+      const env = {MISTRAL_API_KEY: 'sk-test-mistral-0123456789'}
+      const before = await sb.run(['run', '-m', 'mistral', 'ping'], {env})
+      expect(before.code).toBe(1)
+      const fix = /(cto config set \S+) <url>/.exec(before.stderr)
+      expect(fix?.[1], before.stderr).toBe('cto config set provider_endpoints.mistral.api_url')
+      const set = await sb.run([...(fix?.[1] ?? '').split(' ').slice(1), server.baseURL], {env})
+      expect(set.code, set.stderr).toBe(0)
+      const after = await sb.run(['run', '-m', 'mistral', 'ping'], {env})
+      expect(after.code, after.stderr).toBe(0)
+      expect(after.stdout).toContain('pong')
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe('config files that are there but broken', () => {
+  it('config validate names a broken project config by its path, not "(project)"', async () => {
+    const project = join(sb.home, 'app')
+    await mkdir(project)
+    await writeFile(join(project, 'cto.config.json'), '{bad')
+    const r = await sb.run(['config', 'validate'], {cwd: project})
+    expect(r.code).toBe(1)
+    expect(r.stdout).toContain(`invalid  ${join(project, 'cto.config.json')} (project)`)
+    expect(r.stdout).toContain(`${join(project, 'cto.config.json')}:1:2: invalid JSON`)
+    expect(r.stdout).not.toContain('(project) (project)')
+  })
+
+  it('an empty or dangling cto.config.json is an error naming it, not ignored', async () => {
+    const project = join(sb.home, 'app')
+    await mkdir(project)
+    await writeFile(join(project, 'cto.config.json'), '')
+    const empty = await sb.run(['config', 'show'], {cwd: project})
+    expect(empty.code).toBe(1)
+    expect(empty.stderr).toContain(`${join(project, 'cto.config.json')}: the file is empty`)
+    expect(empty.stderr).toContain('Write {} in')
+    await writeFile(join(project, 'cto.config.json'), '{}')
+    expect((await sb.run(['config', 'show'], {cwd: project})).code).toBe(0)
+
+    const other = join(sb.home, 'other')
+    await mkdir(other)
+    await symlink(join(sb.home, 'gone.json'), join(other, 'cto.config.json'))
+    const dangling = await sb.run(['config', 'show', '--json'], {cwd: other})
+    expect(dangling.code).toBe(1)
+    expect(JSON.parse(dangling.stdout).error.message).toContain(`a symbolic link to ${join(sb.home, 'gone.json')}, which does not exist`)
+    const v = await sb.run(['config', 'validate'], {cwd: other})
+    expect(v.code).toBe(1)
+    expect(v.stdout).toContain(join(other, 'cto.config.json'))
+  })
+
+  it('a config file that is a folder: the path and the fix, no "report it if it looks like a bug"', async () => {
+    const project = join(sb.home, 'app')
+    await mkdir(join(project, 'cto.config.json'), {recursive: true})
+    const r = await sb.run(['config', 'show'], {cwd: project})
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain(`${join(project, 'cto.config.json')}: it is a folder, not a file`)
+    expect(r.stderr).not.toContain('report it')
+    await mkdir(sb.userConfigFile, {recursive: true})
+    const user = await sb.run(['models', 'enable', 'kimi'])
+    expect(user.code).toBe(1)
+    expect(user.stderr).toContain(`${sb.userConfigFile}: it is a folder, not a file`)
+    expect(user.stderr).not.toContain('report it')
+  })
+
+  it('an unreadable config file (EACCES): the path and the chmod fix', async () => {
+    await sb.writeUserConfig({cto_model: 'kimi'})
+    await chmod(sb.userConfigFile, 0o000)
+    // root reads any file: run the CLI as nobody then, with the sandbox open to it.
+    const asRoot = process.getuid?.() === 0
+    for (const dir of [sb.home, sb.configHome, join(sb.configHome, 'cto')]) await chmod(dir, 0o755)
+    const r: CliResult = await new Promise((resolve) => {
+      const [cmd, args] = asRoot ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, BIN, 'config', 'show']] : [process.execPath, [BIN, 'config', 'show']]
+      execFile(cmd, args as string[], {env: sb.env, cwd: sb.home}, (error, stdout, stderr) => resolve({code: error ? Number(error.code) : 0, stdout, stderr}))
+    })
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toContain(`${sb.userConfigFile}: permission denied`)
+    expect(r.stderr).toContain(`chmod u+r ${sb.userConfigFile}`)
+  })
+})

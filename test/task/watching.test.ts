@@ -1,0 +1,122 @@
+/**
+ * Watching a task: the answer streams while the worker writes it, a tool call is one readable
+ * line, shown once; a tool call the policy refused is counted in the summary and in --json and
+ * told to the reviewer; an attempt that failed or was rejected is not marked as a success.
+ * (The CLI runs with pipes, so progress is plain lines on stderr and the answer goes to stdout.)
+ */
+import {mkdir} from 'node:fs/promises'
+import {join} from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {startOpenAIServer, type OpenAIServer} from '../support/openai-server.js'
+import {isClassification, isCto, isReview, jsonReply, KEY, lastUser, spawnCli} from './task-helpers.js'
+
+let sb: Sandbox
+let server: OpenAIServer | undefined
+let workspace: string
+beforeEach(async () => {
+  sb = await makeSandbox()
+  workspace = join(sb.home, 'work')
+  await mkdir(workspace)
+})
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  await sb.cleanup()
+})
+
+async function configure(): Promise<NodeJS.ProcessEnv> {
+  await sb.writeUserConfig({
+    worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
+    provider_endpoints: {deepseek: {api_url: server?.baseURL}, minimax: {api_url: server?.baseURL, model_id: 'minimax-id'}},
+    fallback_chain: {deepseek: ['minimax']},
+    engines: {max_retries: 0},
+  })
+  return {DEEPSEEK_API_KEY: KEY, MINIMAX_API_KEY: KEY}
+}
+
+describe('watching cto task', () => {
+  it('streams the answer to stdout while the worker is still writing it', async () => {
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let releasedByTimeout = false
+    const answer = 'The first half of the answer arrives now, and the second half only after the test has seen the first.'
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isCto(r)) return isReview(r) ? jsonReply({approved: true, quality: 9, feedback: 'good'}) : jsonReply({complexity: 'simple', type: 'research', model: 'deepseek', reason: 'x'})
+        return {content: answer, gate: {afterPieces: 4, wait: held}}
+      },
+    })
+    const env = await configure()
+    const run = spawnCli(sb, ['task', '--model', 'deepseek', 'tell me about streams'], {env})
+    // Opened when the first words show on stdout; after 20 s anyway (and then the test fails).
+    const fallback = setTimeout(() => {
+      releasedByTimeout = true
+      release()
+    }, 20_000)
+    const poll = setInterval(() => {
+      if (run.stdout().includes('The first half')) release()
+    }, 20)
+    const r = await run.done
+    clearTimeout(fallback)
+    clearInterval(poll)
+    expect(r.code, r.stderr).toBe(0)
+    expect(releasedByTimeout).toBe(false)
+    // Shown once: streamed, not printed again with the summary.
+    expect(r.stdout.split(answer)).toHaveLength(2)
+    expect(r.stdout).toMatch(/Result\s+completed/)
+  })
+
+  it('a refused tool call: one readable line, counted in the summary and --json, told to the reviewer', async () => {
+    const outside = join(sb.home, '..', 'outside-the-workspace.txt')
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return jsonReply({approved: true, quality: 6, feedback: 'hello.txt is there'})
+        if (isClassification(r)) return jsonReply({complexity: 'simple', type: 'bash_command', model: 'deepseek', reason: 'x'})
+        if (r.body.messages.some((m) => m.role === 'tool')) return {content: 'Wrote both files.'}
+        return {
+          toolCalls: [
+            {name: 'write_file', arguments: {path: join(workspace, 'hello.txt'), content: 'hi'}},
+            {name: 'write_file', arguments: {path: outside, content: 'bye'}},
+          ],
+        }
+      },
+    })
+    const env = await configure()
+    const human = await sb.run(['task', '--workspace', workspace, 'create hello.txt containing hi, and a copy outside'], {env})
+    expect(human.code, human.stderr).toBe(0)
+    // Progress: each call once, readable; never "write_file write_file {…".
+    expect(human.stderr.split(`→ write_file ${join(workspace, 'hello.txt')} (2 bytes)`)).toHaveLength(2)
+    expect(human.stderr).toContain(`→ write_file ${outside} (3 bytes)`)
+    expect(human.stderr).not.toContain('write_file write_file')
+    expect(human.stdout).toMatch(/Attempt 1\s+deepseek .* approved, quality 6/)
+    expect(human.stdout).toMatch(/refused\s+write_file .*outside-the-workspace\.txt/)
+    expect(human.stdout).toMatch(/Result\s+completed .* 1 tool call refused \(did not happen\)/)
+    // The reviewer was told.
+    const review = server.requests.filter(isReview).at(-1)
+    expect(lastUser(review as never)).toMatch(/1 tool call was REFUSED and did not happen:\n- write_file .*outside-the-workspace\.txt/)
+
+    const json = await sb.run(['task', '--json', '--workspace', workspace, 'create hello.txt containing hi, and a copy outside'], {env})
+    const t = JSON.parse(json.stdout) as {attempts: Array<{refused_tool_calls: Array<{name: string; summary: string; rule?: string}>}>}
+    expect(t.attempts[0].refused_tool_calls).toEqual([expect.objectContaining({name: 'write_file', rule: expect.any(String), summary: expect.stringContaining('outside-the-workspace.txt')})])
+  })
+
+  it('a rejected attempt is marked failed in the progress, not ✔', async () => {
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return jsonReply(/Worker deepseek/.test(lastUser(r)) ? {approved: false, quality: 2, feedback: 'wrong'} : {approved: true, quality: 8, feedback: 'ok'})
+        if (isClassification(r)) return jsonReply({complexity: 'simple', type: 'research', model: 'deepseek', reason: 'x'})
+        return {content: `answer from ${r.body.model}`}
+      },
+    })
+    const env = await configure()
+    const r = await sb.run(['task', 'what is a monad?'], {env})
+    expect(r.code, r.stderr).toBe(0)
+    const lines = r.stderr.split('\n')
+    const first = lines.filter((l) => l.includes('Attempt 1 · deepseek') && l.includes('rejected'))
+    expect(first.length, r.stderr).toBeGreaterThan(0)
+    for (const l of first) expect(l).not.toMatch(/✔|\[COMPLETED\]|\[SUCCESS\]/)
+    expect(first.some((l) => /✖|\[FAILED\]/.test(l))).toBe(true)
+    expect(lines.some((l) => /(✔|\[COMPLETED\]).*Attempt 2 · minimax .*approved/.test(l))).toBe(true)
+  })
+})
