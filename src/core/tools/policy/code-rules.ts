@@ -1,0 +1,194 @@
+/**
+ * Rules for commands that run code given to them: shells (`bash -c`, a script on stdin), `at`,
+ * interpreters with code on the command line (`python -c`, `node -e`, `perl -e`, awk programs) and
+ * in-place editors (`sed -i`, `perl -i`).
+ *
+ * Only the words that are code are judged as code: `python3 -c 'print(1)' "$f"` passes (the code
+ * is literal, `$f` is an argument), `awk '{print $1 "|" $2}' "$file"` passes (a bar in a string is
+ * no pipe, awk-program.ts). Code built at run time is refused, code that deletes, starts processes,
+ * evaluates strings or names protected paths is refused by a heuristic scan (inline-code-scan.ts).
+ */
+import {readAwkCommand, awkRunsCommands} from './awk-program.js'
+import type {CommandCall, CommandRule, Stdin, Walker} from './command-rules.js'
+import {interpreterPattern, shells, shellValueOptions, stdinShells} from './command-names.js'
+import {scanInlineCode} from './inline-code-scan.js'
+import {displayWord, type ShWord} from './shell-words.js'
+
+export const shellRule: CommandRule = {
+  id: 'shell',
+  applies: ({name}) => shells.has(name),
+  decide({name, args, stdin}, w) {
+    let i = 0
+    let hasC = false
+    let readsStdin = false
+    while (i < args.length) {
+      const t = args[i]!.text
+      if (args[i]!.dynamic) break
+      if (t === '--' || t === '-') {
+        i++
+        if (t === '-') readsStdin = true
+        break
+      }
+      if (shellValueOptions.has(t)) {
+        i += 2
+        continue
+      }
+      if (/^[-+][A-Za-z]+$/.test(t)) {
+        if (t.startsWith('-') && t.includes('c')) hasC = true
+        if (t.startsWith('-') && t.includes('s')) readsStdin = true
+        i++
+        continue
+      }
+      if (t.startsWith('--')) {
+        i++
+        continue
+      }
+      break
+    }
+    const operand = args[i]
+    if (hasC) {
+      if (!operand) w.block('unparseable', `${name} -c without a command.`)
+      return w.checkCodeString(operand, `${name} -c`)
+    }
+    if (operand && !readsStdin) {
+      if (operand.dynamic) w.block('dynamic-shell-code', `the script ${name} runs (${displayWord(operand)}) is only known at run time (a process substitution or a variable), so it cannot be checked.`)
+      if (/^\/(dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/.test(operand.text)) w.checkStdinCode(name, stdin, false)
+      return
+    }
+    w.checkStdinCode(name, stdin, false)
+  },
+}
+
+export const stdinShellRule: CommandRule = {
+  id: 'stdin-shell',
+  applies: ({name}) => stdinShells.has(name),
+  decide: ({name, args, stdin}, w) => w.checkStdinCode(name, stdin, args[0]?.text === '-f'),
+}
+
+/** perl cluster letters whose value is the rest of the cluster (`-i.bak`, `-Mstrict`, `-F:`). */
+const perlValueLetters = new Set(['i', 'I', 'M', 'm', 'x', 'F', 'd', 'D', 'C'])
+
+type Family = 'python' | 'node' | 'deno' | 'perl' | 'php' | 'e' | 'other'
+
+function familyOf(name: string): Family {
+  if (/^(python|pypy)/.test(name)) return 'python'
+  if (/^(node|nodejs|bun)$/.test(name)) return 'node'
+  if (name === 'deno') return 'deno'
+  if (/^perl/.test(name)) return 'perl'
+  if (/^php/.test(name)) return 'php'
+  if (/^(ruby|irb|lua|luajit|rscript|r|julia|osascript|groovy)/.test(name)) return 'e'
+  return 'other'
+}
+
+/** The option letters that hand code on the command line, by family. */
+const codeLetters: Record<Family, string> = {python: 'c', node: 'ep', deno: '', perl: 'eE', php: 'r', e: 'e', other: ''}
+
+/**
+ * The words an interpreter runs as code from its command line (`python -c CODE`, `node -e CODE`,
+ * every `perl -e CODE`), or undefined when it runs a script file or reads stdin. A code option
+ * without its value counts every word as code.
+ */
+export function inlineCodeWords(name: string, args: ShWord[]): ShWord[] | undefined {
+  const family = familyOf(name)
+  const code: ShWord[] = []
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!
+    const t = a.text
+    if (family === 'deno') {
+      if (t === 'eval') return args[i + 1] ? [args[i + 1]!] : args
+      if (!t.startsWith('-')) break
+      continue
+    }
+    if (a.dynamic || t === '--' || t === '-' || !t.startsWith('-')) break // the script, or its arguments
+    if (/^--eval(=|$)/.test(t) || (family === 'node' && /^--print(=|$)/.test(t))) {
+      const eq = t.indexOf('=')
+      const value = eq >= 0 ? {...a, text: t.slice(eq + 1)} : args[++i]
+      if (!value) return args
+      code.push(value)
+      continue
+    }
+    if (t.startsWith('--')) continue
+    for (let k = 1; k < t.length; k++) {
+      const l = t[k]!
+      if (codeLetters[family].includes(l) || (family === 'other' && t.length === 2 && (l === 'e' || l === 'c'))) {
+        const rest = t.slice(k + 1)
+        if (family === 'node' || rest === '') {
+          const value = args[i + 1]
+          if (!value) return args
+          code.push(value)
+          i++
+        } else code.push({...a, text: rest})
+        if (family === 'python') return code // the code ends python's options
+        break
+      }
+      if (family === 'perl') {
+        if (perlValueLetters.has(l)) break
+        // -l and -0 take octal digits (-0 also xHEX), then the cluster goes on: `-lane`, `-0777ne`.
+        if ((l === 'l' || l === '0') && /[xX]/.test(t[k + 1] ?? '') && l === '0') while (k + 1 < t.length && /[xX0-9a-fA-F]/.test(t[k + 1]!)) k++
+        else if (l === 'l' || l === '0') while (k + 1 < t.length && /[0-7]/.test(t[k + 1]!)) k++
+      }
+      if (family === 'python') {
+        if (l === 'm') return code.length > 0 ? code : undefined
+        if (l === 'W' || l === 'X') {
+          if (k === t.length - 1) i++
+          break
+        }
+      }
+    }
+  }
+  return code.length > 0 ? code : undefined
+}
+
+function decideAwk(call: CommandCall, w: Walker): void {
+  const {name} = call
+  const {program, extensions} = readAwkCommand(call.args)
+  if (extensions.length > 0) w.block('inline-code-eval', `the ${name} command loads a native extension (${extensions.map(displayWord).join(', ')}).`)
+  if (program.some((p) => p.dynamic)) {
+    w.block('dynamic-inline-code', `the ${name} program is built at run time ($VAR, $(…)), so it cannot be checked; write it literally or in a file.`)
+  }
+  const text = program.map((p) => p.text).join('\n')
+  const finding = scanInlineCode(text, name)
+  if (finding) w.block(finding.rule, `the ${name} program on the command line ${finding.what}; use the file tools or plain shell commands the policy can check instead.`)
+  if (awkRunsCommands(text)) w.block('inline-code-exec', `the ${name} program runs shell commands (system(), pipes or @-calls).`)
+}
+
+function decideStdinInterpreter(name: string, args: ShWord[], stdin: Stdin, w: Walker): void {
+  const positional = args.filter((a) => !a.text.startsWith('-') || a.text === '-')
+  const readsStdin = positional.length === 0 || positional[0]!.text === '-'
+  if (!readsStdin) return
+  if (stdin.kind === 'pipe') {
+    w.block('pipe-to-interpreter', `piping into ${name} runs whatever the previous command prints without it being checked; save it to a file, read it, then run it.`)
+  }
+  if (stdin.kind === 'text') {
+    if (stdin.dynamic) w.block('dynamic-inline-code', `the code fed to ${name} is built at run time, so it cannot be checked.`)
+    const found = scanInlineCode(stdin.text, name)
+    if (found) w.block(found.rule, `the ${name} code fed on stdin ${found.what}.`)
+  }
+}
+
+export const interpreterRule: CommandRule = {
+  id: 'interpreter',
+  applies: ({name}) => interpreterPattern.test(name),
+  decide(call, w) {
+    const {name, args, stdin} = call
+    if (/awk$/.test(name)) return decideAwk(call, w)
+    const code = inlineCodeWords(name, args)
+    if (/^perl/.test(name) && args.some((a) => /^-[A-Za-z]*i/.test(a.text))) {
+      for (const a of args) if (!a.text.startsWith('-') && !code?.includes(a)) w.checkWriteTarget(a, `${name} -i`)
+    }
+    if (!code) return decideStdinInterpreter(name, args, stdin, w)
+    if (code.some((c) => c.dynamic)) {
+      w.block('dynamic-inline-code', `the code given to ${name} is built at run time ($VAR, $(…)), so it cannot be checked; write it literally or in a file.`)
+    }
+    const finding = scanInlineCode(code.map((c) => c.text).join('\n'), name)
+    if (finding) w.block(finding.rule, `the ${name} code on the command line ${finding.what}; use the file tools or plain shell commands the policy can check instead.`)
+  },
+}
+
+export const inPlaceEditRule: CommandRule = {
+  id: 'in-place-edit',
+  applies: ({name, args}) => name === 'sed' && args.some((a) => /^-[A-Za-z]*i/.test(a.text) || a.text.startsWith('--in-place')),
+  decide({name, args}, w) {
+    for (const a of args.filter((x) => !x.text.startsWith('-'))) w.checkWriteTarget(a, `${name} -i`)
+  },
+}
