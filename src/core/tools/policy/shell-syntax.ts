@@ -46,6 +46,57 @@ function goString(s: string): string {
 const skippedTypes = new Set(['*syntax.Pos', '*syntax.Comment'])
 const fieldsByType = new Map<string, string[]>()
 
+/**
+ * The fields read of each node type (mvdan/sh v3's names); positions and comments are never
+ * read. A type missing here is read whole, so a new node type is never silently emptied.
+ */
+const readFields: Record<string, string[]> = {
+  File: ['Stmts'],
+  Stmt: ['Cmd', 'Redirs', 'Negated', 'Background', 'Coprocess'],
+  Redirect: ['Op', 'N', 'Word', 'Hdoc'],
+  CallExpr: ['Assigns', 'Args'],
+  Word: ['Parts'],
+  Lit: ['Value'],
+  SglQuoted: ['Dollar', 'Value'],
+  DblQuoted: ['Dollar', 'Parts'],
+  ParamExp: ['Short', 'Excl', 'Length', 'Width', 'Param', 'Index', 'Slice', 'Repl', 'Names', 'Exp'],
+  Slice: ['Offset', 'Length'],
+  Replace: ['All', 'Orig', 'With'],
+  Expansion: ['Op', 'Word'],
+  CmdSubst: ['Stmts', 'Backquotes', 'TempFile', 'ReplyVar'],
+  ProcSubst: ['Op', 'Stmts'],
+  ArithmExp: ['Bracket', 'Unsigned', 'X'],
+  ArithmCmd: ['Unsigned', 'X'],
+  BinaryArithm: ['Op', 'X', 'Y'],
+  UnaryArithm: ['Op', 'Post', 'X'],
+  ParenArithm: ['X'],
+  ExtGlob: ['Op', 'Pattern'],
+  BinaryCmd: ['Op', 'X', 'Y'],
+  Block: ['Stmts'],
+  Subshell: ['Stmts'],
+  IfClause: ['Cond', 'Then', 'Else'],
+  WhileClause: ['Until', 'Cond', 'Do'],
+  ForClause: ['Select', 'Braces', 'Loop', 'Do'],
+  WordIter: ['Name', 'InPos', 'Items'],
+  CStyleLoop: ['Init', 'Cond', 'Post'],
+  CaseClause: ['Word', 'Items'],
+  CaseItem: ['Op', 'Patterns', 'Stmts'],
+  FuncDecl: ['RsrvWord', 'Name', 'Body'],
+  TestClause: ['X'],
+  BinaryTest: ['Op', 'X', 'Y'],
+  UnaryTest: ['Op', 'X'],
+  ParenTest: ['X'],
+  DeclClause: ['Variant', 'Args'],
+  Assign: ['Append', 'Naked', 'Name', 'Index', 'Value', 'Array'],
+  ArrayExpr: ['Elems'],
+  ArrayElem: ['Index', 'Value'],
+  LetClause: ['Exprs'],
+  TimeClause: ['PosixFormat', 'Stmt'],
+  CoprocClause: ['Name', 'Stmt'],
+  TestDecl: ['Description', 'Body'],
+  BraceExp: ['Sequence', 'Elems'],
+}
+
 function toPlain(root: GoValue, byType: Map<string, ShNode[]>): ShNode {
   const convert = (v: unknown, work: Array<[GoValue, ShNode]>): unknown => {
     if (typeof v === 'string') return goString(v)
@@ -76,7 +127,9 @@ function toPlain(root: GoValue, byType: Map<string, ShNode[]>): ShNode {
     const type = g.constructor!.string as string
     let fields = fieldsByType.get(type)
     if (!fields) {
-      fields = Object.keys(g).filter((k) => k !== '$val')
+      const present = Object.keys(g).filter((k) => k !== '$val')
+      const wanted = readFields[type.slice(8)]
+      fields = wanted ? present.filter((k) => wanted.includes(k)) : present
       fieldsByType.set(type, fields)
     }
     for (const key of fields) {
