@@ -204,3 +204,39 @@ export function braceExpand(chars: Ch[], budget: BraceBudget): Ch[][] {
   if (!chars.some((ch) => plain(ch, '{'))) return [chars]
   return expandRange(chars, 0, chars.length, 0, budget)
 }
+
+/**
+ * A lower bound of the extra words brace expansion makes in a whole command, read from its raw
+ * text before the (slow) shell parser runs: unquoted `{…,…}` groups, each worth at least one
+ * more word. It undercounts whenever unsure (double quotes, comments, `${…}`; 0 when the command
+ * has a here-document, whose body may be anything), so it only ever refuses early what the full
+ * check would refuse too: more than MAX_BRACE_WORDS extra words.
+ */
+export function braceGroupsAtLeast(raw: string): number {
+  if (raw.includes('<<')) return 0
+  let count = 0
+  const stack: boolean[] = [] // per open `{`: has a top-level comma (false for `${`)
+  const param: boolean[] = []
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i]!
+    if (c === '\\') {
+      i++
+    } else if (c === "'") {
+      const ansi = raw[i - 1] === '$'
+      for (i++; i < raw.length && raw[i] !== "'"; i++) if (ansi && raw[i] === '\\') i++
+    } else if (c === '"') {
+      for (i++; i < raw.length && raw[i] !== '"'; i++) if (raw[i] === '\\') i++
+    } else if (c === '#' && (i === 0 || /\s/.test(raw[i - 1]!))) {
+      while (i + 1 < raw.length && raw[i + 1] !== '\n') i++
+    } else if (c === '{') {
+      param.push(raw[i - 1] === '$')
+      stack.push(false)
+    } else if (c === ',' && stack.length > 0 && !param.at(-1)) {
+      stack[stack.length - 1] = true
+    } else if (c === '}' && stack.length > 0) {
+      param.pop()
+      if (stack.pop()) count++
+    }
+  }
+  return count
+}
