@@ -14,6 +14,9 @@ import {interpreterPattern, shells, shellValueOptions, stdinShells} from './comm
 import {scanInlineCode} from './inline-code-scan.js'
 import {displayWord, type ShWord} from './shell-words.js'
 
+/** A script read from a file descriptor: `bash /dev/fd/3 3<<<…` runs what the command itself feeds it. */
+export const fdScript = /^\/(dev\/fd|proc\/(self|thread-self|\d+)\/fd)\/\d+$/
+
 export const shellRule: CommandRule = {
   id: 'shell',
   applies: ({name}) => shells.has(name),
@@ -52,7 +55,8 @@ export const shellRule: CommandRule = {
     }
     if (operand && !readsStdin) {
       if (operand.dynamic) w.block('dynamic-shell-code', `the script ${name} runs (${displayWord(operand)}) is only known at run time (a process substitution or a variable), so it cannot be checked.`)
-      if (/^\/(dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/.test(operand.text)) w.checkStdinCode(name, stdin, false)
+      if (/^\/(dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/.test(operand.text)) return w.checkStdinCode(name, stdin, false)
+      if (fdScript.test(operand.text)) w.block('dynamic-shell-code', `the script ${name} runs is read from a file descriptor (${operand.text}), which this command fills itself; write the script to a file.`)
       return
     }
     w.checkStdinCode(name, stdin, false)
@@ -190,5 +194,46 @@ export const inPlaceEditRule: CommandRule = {
   applies: ({name, args}) => name === 'sed' && args.some((a) => /^-[A-Za-z]*i/.test(a.text) || a.text.startsWith('--in-place')),
   decide({name, args}, w) {
     for (const a of args.filter((x) => !x.text.startsWith('-'))) w.checkWriteTarget(a, `${name} -i`)
+  },
+}
+
+/** Options of tar whose value is a command it runs (`--checkpoint-action=exec=…`, `--to-command`, `-I`). */
+const tarCommandOptions = ['--to-command', '--use-compress-program', '--info-script', '--new-volume-script', '--rsh-command']
+
+export const tarRule: CommandRule = {
+  id: 'tar',
+  applies: ({name}) => name === 'tar' || name === 'bsdtar',
+  decide({name, args}, w) {
+    for (let i = 0; i < args.length; i++) {
+      const t = args[i]!.text
+      const eq = t.indexOf('=')
+      const opt = eq >= 0 ? t.slice(0, eq) : t
+      if (opt === '--checkpoint-action') {
+        const value = eq >= 0 ? {...args[i]!, text: t.slice(eq + 1)} : args[++i]
+        if (value && /^exec=/.test(value.text)) w.checkCodeString({...value, text: value.text.slice(5)}, `${name} --checkpoint-action=exec`)
+        else if (value?.dynamic) w.block('dynamic-shell-code', `${name} --checkpoint-action built at run time may run a command; write it literally.`)
+      } else if (tarCommandOptions.some((o) => o.length > 4 && o.startsWith(opt) && opt.length >= 5)) {
+        w.checkCodeString(eq >= 0 ? {...args[i]!, text: t.slice(eq + 1)} : args[++i], `${name} ${opt}`)
+      } else if (/^-[A-Za-z]*[IF]$/.test(t) && !t.startsWith('--')) {
+        w.checkCodeString(args[++i], `${name} ${t}`)
+      } else if (/^-[A-Za-z]*[IF]./.test(t) && !t.startsWith('--')) {
+        const k = Math.max(t.indexOf('I'), t.indexOf('F'))
+        w.checkCodeString({...args[i]!, text: t.slice(k + 1)}, `${name} ${t.slice(0, k + 1)}`)
+      }
+    }
+  },
+}
+
+/** `mapfile -C CALLBACK` and `readarray -C`: the callback is shell code run for each line. */
+export const mapfileRule: CommandRule = {
+  id: 'mapfile',
+  applies: ({name}) => name === 'mapfile' || name === 'readarray',
+  decide({name, args}, w) {
+    for (let i = 0; i < args.length; i++) {
+      const t = args[i]!.text
+      if (t === '-C') w.checkCodeString(args[++i], `${name} -C`)
+      else if (/^-C./.test(t)) w.checkCodeString({...args[i]!, text: t.slice(2)}, `${name} -C`)
+      else if (/^-[a-zA-Z]*C$/.test(t)) w.checkCodeString(args[++i], `${name} -C`)
+    }
   },
 }

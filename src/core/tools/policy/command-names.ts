@@ -132,6 +132,6 @@ export const copiers = new Set(['cp', 'install', 'ln', 'rsync', 'scp', 'link'])
 
 /** git config keys whose value git later runs, or that redirect where git reads its config. */
 export const dangerousGitConfigKey =
-  /^(alias\..+|core\.(hookspath|fsmonitor|sshcommand|pager|editor|askpass|gitproxy|worktree)|credential\..*|.*\.helper|include\..*|includeif\..*|filter\..*|diff\..*\.(textconv|command)|merge\..*\.driver|.*\.(command|cmd)|uploadpack\..*|receive\..*|remote\..*\.(push|mirror|receivepack|uploadpack|proxy)|sequence\.editor|gpg\.(program|.*\.program)|protocol\..*|http\..*proxy.*|interactive\.difffilter|sendemail\..*)$/i
+  /^(alias\..+|core\.(hookspath|fsmonitor|sshcommand|pager|editor|askpass|gitproxy|worktree)|credential\..*|.*\.helper|include\..*|includeif\..*|filter\..*|diff\.external|diff\..*\.(textconv|command)|merge\..*\.driver|.*\.(command|cmd)|uploadpack\..*|receive\..*|remote\..*\.(push|mirror|receivepack|uploadpack|proxy)|sequence\.editor|core\.sshcommand|ssh\.variant|pager\..*|gpg\.(program|.*\.program)|protocol\..*|http\..*proxy.*|interactive\.difffilter|sendemail\..*)$/i
 
 export const forcePushOptions = ['force', 'force-with-lease', 'force-if-includes', 'mirror']

@@ -10,7 +10,7 @@
  * (deletes, moves, copies, writes), git-rules.ts, wrapper-rule.ts; environment assignments have
  * their own table (env-rules.ts).
  */
-import {interpreterRule, inPlaceEditRule, shellRule, stdinShellRule} from './code-rules.js'
+import {fdScript, interpreterRule, inPlaceEditRule, mapfileRule, shellRule, stdinShellRule, tarRule} from './code-rules.js'
 import {diskTools, powerTools, powerVerbs} from './command-names.js'
 import {copyRule, ddRule, deleteRule, findRule, modifyRule, moveRule} from './file-rules.js'
 import {gitRule} from './git-rules.js'
@@ -96,6 +96,7 @@ const rules: CommandRule[] = [
       if (!file) return
       if (file.dynamic) w.block('dynamic-shell-code', `the file sourced (${displayWord(file)}) is only known at run time, so it cannot be checked.`)
       if (/^\/(dev\/stdin|dev\/fd\/0|proc\/self\/fd\/0)$/.test(file.text)) w.checkStdinCode('source', stdin, false)
+      else if (fdScript.test(file.text)) w.block('dynamic-shell-code', `the file sourced (${file.text}) is a file descriptor this command fills itself; write the script to a file.`)
     },
   },
   {id: 'cd', applies: ({name}) => name === 'cd' || name === 'pushd', decide: ({args}, w) => w.changeDirectory(args)},
@@ -136,6 +137,12 @@ const rules: CommandRule[] = [
     },
   },
   {
+    id: 'builtin-override',
+    applies: ({name, args}) => (name === 'hash' && args.some((a) => /^-[a-z]*p/.test(a.text))) || (name === 'enable' && args.some((a) => /^-[a-z]*f/.test(a.text))),
+    decide: ({name}, w) =>
+      w.block('dynamic-command', name === 'hash' ? '`hash -p` makes a command name run another program, so what later commands run cannot be read from them.' : '`enable -f` loads a builtin from a shared library (native code).'),
+  },
+  {
     id: 'declare',
     applies: ({name}) => ['export', 'declare', 'typeset', 'local', 'readonly'].includes(name),
     decide({args}, w) {
@@ -173,6 +180,8 @@ const rules: CommandRule[] = [
   modifyRule,
   copyRule,
   inPlaceEditRule,
+  tarRule,
+  mapfileRule,
   {
     id: 'crontab',
     applies: ({name, args}) => name === 'crontab' && args.some((a) => !a.text.startsWith('-') || a.text === '-'),

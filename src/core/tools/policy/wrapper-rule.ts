@@ -91,6 +91,12 @@ function decideWrapper(name: string, spec: WrapperSpec, args: ShWord[], stdin: S
     }
     i += consumedNext ? 2 : 1
   }
+  // `env -- X=1 cmd`: assignments still come before the command after `--`.
+  while (spec.assignments && i < args.length && !args[i]!.dynamic && /^[A-Za-z_][A-Za-z0-9_]*=/.test(args[i]!.text)) {
+    const t = args[i]!.text
+    w.checkEnvAssignment(t.slice(0, t.indexOf('=')), {...args[i]!, text: t.slice(t.indexOf('=') + 1)})
+    i++
+  }
   for (let p = 0; p < (spec.positionals ?? 0) && i < args.length; p++) i++
   const rest = args.slice(i)
   if (rest.length === 0) return
