@@ -30,7 +30,7 @@ export interface Ch {
 /** Words one command may expand to through braces. */
 export const MAX_BRACE_WORDS = 4096
 /** Characters scanned plus produced by brace expansion in one command. */
-export const MAX_BRACE_STEPS = 2_000_000
+export const MAX_BRACE_STEPS = 1_000_000
 /** Braces nested deeper than this are not expanded but refused. */
 export const MAX_BRACE_DEPTH = 64
 
@@ -128,7 +128,8 @@ function sequence(chars: Ch[], from: number, to: number, budget: BraceBudget): C
   } else {
     return null
   }
-  return out.map((s) => [...s].map((c) => ({c, q: true})))
+  // A backslash in a letter sequence (`{Z..a}`) is removed as a quote by bash, leaving an empty word.
+  return out.map((s) => (s === '\\' ? [{c: '', q: true}] : [...s].map((c) => ({c, q: true}))))
 }
 
 /** The alternatives of the amble `chars[from..to)`: split at top-level commas, each expanded. */

@@ -82,6 +82,9 @@ function decodeAnsiC(value: string): string {
   return out
 }
 
+/** `''` or `""`: no character, but a word bash keeps (an unquoted empty word it drops). */
+const quotedEmpty: Ch = {c: '', q: true}
+
 function pushText(out: Ch[], text: string, q: boolean): void {
   for (const c of text) out.push({c, q})
 }
@@ -143,12 +146,18 @@ function partChars(part: ShNode, env: WordEnv, out: Ch[], inDouble: boolean): vo
     case 'Lit':
       unescapeLit(out, String(part.Value ?? ''), inDouble)
       return
-    case 'SglQuoted':
-      pushText(out, part.Dollar ? decodeAnsiC(String(part.Value ?? '')) : String(part.Value ?? ''), true)
+    case 'SglQuoted': {
+      const text = part.Dollar ? decodeAnsiC(String(part.Value ?? '')) : String(part.Value ?? '')
+      if (text === '') out.push(quotedEmpty)
+      pushText(out, text, true)
       return
-    case 'DblQuoted':
-      for (const p of nodes(part, 'Parts')) partChars(p, env, out, true)
+    }
+    case 'DblQuoted': {
+      const parts = nodes(part, 'Parts')
+      if (parts.length === 0) out.push(quotedEmpty)
+      for (const p of parts) partChars(p, env, out, true)
       return
+    }
     case 'ParamExp': {
       visitParamExp(part, env)
       const value = paramValue(part, env)
@@ -230,7 +239,10 @@ function toWord(chars: Ch[]): ShWord {
 /** Evaluates one word into the argument(s) bash would pass (several after brace expansion). */
 export function expandWord(word: ShNode, env: WordEnv): ShWord[] {
   const chars = wordChars(word, env)
-  return braceExpand(chars, env.braces).map((c) => toWord(expandTilde(c, env)))
+  // Brace alternatives that leave nothing are dropped, as bash drops them: `{,} rm -rf ~` runs rm.
+  return braceExpand(chars, env.braces)
+    .filter((c) => c.length > 0)
+    .map((c) => toWord(expandTilde(c, env)))
 }
 
 /** A word made of a known string (for arguments synthesised by wrappers). */
