@@ -1,7 +1,8 @@
 /**
  * Rules for commands that run code given to them: shells (`bash -c`, a script on stdin), `at`,
- * interpreters with code on the command line (`python -c`, `node -e`, `perl -e`, awk programs) and
- * in-place editors (`sed -i`, `perl -i`).
+ * interpreters with code on the command line (`python -c`, `node -e`, `perl -e`, awk programs),
+ * sed scripts (sed-script.ts) and in-place editors (`sed -i`, `perl -i`), tar and mapfile options
+ * whose value is a command.
  *
  * Only the words that are code are judged as code: `python3 -c 'print(1)' "$f"` passes (the code
  * is literal, `$f` is an argument), `awk '{print $1 "|" $2}' "$file"` passes (a bar in a string is
@@ -12,6 +13,7 @@ import {readAwkCommand, awkRunsCommands} from './awk-program.js'
 import type {CommandCall, CommandRule, Stdin, Walker} from './command-rules.js'
 import {interpreterPattern, shells, shellValueOptions, stdinShells} from './command-names.js'
 import {scanInlineCode} from './inline-code-scan.js'
+import {readSedCommand, sedEffects} from './sed-script.js'
 import {displayWord, type ShWord} from './shell-words.js'
 
 /** A script read from a file descriptor: `bash /dev/fd/3 3<<<…` runs what the command itself feeds it. */
@@ -189,12 +191,25 @@ export const interpreterRule: CommandRule = {
   },
 }
 
-export const inPlaceEditRule: CommandRule = {
-  id: 'in-place-edit',
-  applies: ({name, args}) => name === 'sed' && args.some((a) => /^-[A-Za-z]*i/.test(a.text) || a.text.startsWith('--in-place')),
+/** sed: its script may run commands (`e`), write and read files (`w`, `r`); `-i` rewrites its files. */
+export const sedRule: CommandRule = {
+  id: 'sed',
+  applies: ({name}) => name === 'sed' || name === 'gsed',
   decide({name, args}, w) {
-    for (const a of args.filter((x) => !x.text.startsWith('-'))) w.checkWriteTarget(a, `${name} -i`)
+    const sed = readSedCommand(args)
+    if (sed.inPlace) for (const f of sed.files) w.checkWriteTarget(f, `${name} -i`)
+    if (sed.sandboxed) return
+    if (sed.scripts.length === 0) return
+    if (sed.scripts.some((x) => x.dynamic)) w.block('dynamic-inline-code', `the ${name} script is built at run time ($VAR, $(…)), so it cannot be checked; write it literally or in a file.`)
+    // sed joins its -e pieces with newlines (`-e 'a\\' -e 'text'` is one command).
+    const effects = sedEffects(sed.scripts.map((x) => x.text).join('\n'))
+    if (effects.unreadable) w.block('inline-code-exec', `the ${name} script could not be read (${effects.unreadable}); simplify it or use --sandbox.`)
+    if (effects.executes) w.block('inline-code-exec', `the ${name} script runs shell commands (the e command or the e flag of s).`)
+    // File names in a script are taken literally (no ~ expansion), relative to the working directory.
+    for (const file of effects.writes) w.checkWriteTarget({text: file, dynamic: false, splittable: false, glob: false}, `${name} w`)
+    for (const file of effects.reads) w.checkNamedPath({text: file, dynamic: false, splittable: false, glob: false})
   },
+  textArgs: ({args}) => readSedCommand(args).scripts,
 }
 
 /** Options of tar whose value is a command it runs (`--checkpoint-action=exec=…`, `--to-command`, `-I`). */

@@ -10,7 +10,7 @@
  * (deletes, moves, copies, writes), git-rules.ts, wrapper-rule.ts; environment assignments have
  * their own table (env-rules.ts).
  */
-import {fdScript, interpreterRule, inPlaceEditRule, mapfileRule, shellRule, stdinShellRule, tarRule} from './code-rules.js'
+import {fdScript, interpreterRule, mapfileRule, sedRule, shellRule, stdinShellRule, tarRule} from './code-rules.js'
 import {diskTools, powerTools, powerVerbs} from './command-names.js'
 import {copyRule, ddRule, deleteRule, findRule, modifyRule, moveRule} from './file-rules.js'
 import {gitRule} from './git-rules.js'
@@ -179,7 +179,7 @@ const rules: CommandRule[] = [
   gitRule,
   modifyRule,
   copyRule,
-  inPlaceEditRule,
+  sedRule,
   tarRule,
   mapfileRule,
   {

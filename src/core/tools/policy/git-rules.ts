@@ -4,6 +4,8 @@
  *
  * `--author` is refused only where it sets who a commit is from (`git commit --author`); on
  * `git log`, `shortlog` or `rev-list` it is a filter, and `git log --author=alice` runs.
+ * Commands git runs for us (`rebase -x`, `bisect run`, `submodule foreach`, `filter-branch`'s
+ * filters) are checked as the commands they are.
  */
 import type {CommandCall, CommandRule, Walker} from './command-rules.js'
 import {dangerousGitConfigKey, forcePushOptions} from './command-names.js'
@@ -85,6 +87,25 @@ function subcommandIndex(args: ShWord[], w: Walker | undefined): number {
   return i
 }
 
+/** Subcommands that run a command given here: `rebase -x`, `bisect run`, `submodule foreach`, `filter-branch --*-filter`. */
+function checkRunsCommands(sub: string, rest: ShWord[], w: Walker): void {
+  if (sub === 'bisect' && rest[0]?.text === 'run' && rest.length > 1) return w.checkArgv(rest.slice(1), {kind: 'none'}, true)
+  if (sub === 'submodule' && rest.some((a) => a.text === 'foreach')) {
+    const k = rest.findIndex((a) => a.text === 'foreach')
+    const after = rest.slice(k + 1).filter((a) => a.text !== '--recursive')
+    if (after.length > 0) w.checkJoinedCode(after, 'git submodule foreach')
+    return
+  }
+  for (let k = 0; k < rest.length; k++) {
+    const t = rest[k]!.text
+    const eq = t.indexOf('=')
+    const opt = eq >= 0 ? t.slice(0, eq) : t
+    const takesCode = (sub === 'rebase' && (opt === '--exec' || opt === '-x')) || (sub === 'filter-branch' && /^--[a-z-]+-filter$/.test(opt))
+    if (!takesCode) continue
+    w.checkCodeString(eq >= 0 ? {...rest[k]!, text: t.slice(eq + 1)} : rest[++k], `git ${sub} ${opt}`)
+  }
+}
+
 export const gitRule: CommandRule = {
   id: 'git',
   applies: ({name}) => name === 'git',
@@ -95,6 +116,7 @@ export const gitRule: CommandRule = {
     if (sub.dynamic) w.block('dynamic-command', `the git subcommand ${JSON.stringify(displayWord(sub))} is built at run time; write it literally.`)
     const rest = args.slice(i + 1)
     if (sub.text === 'push') return checkPush(rest, w)
+    checkRunsCommands(sub.text, rest, w)
     if (committing.has(sub.text) && rest.some((a) => a.text === '--author' || a.text.startsWith('--author=') || a.text === '--reset-author')) {
       w.block('git-identity', "commits made through the tools are signed with the model's identity; --author is not allowed.")
     }
