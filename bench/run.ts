@@ -4,6 +4,7 @@ import {runStartupBench, timeCommands} from './startup.js'
 import {formatStoreBench, runStoreBench} from './store-bench.js'
 import {runTaskBench} from './task-bench.js'
 import {runRoutingBench, type RoutingBenchResult} from './routing-bench.js'
+import {runPolicyBench, targetInputs} from './policy-bench.js'
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
 
@@ -64,4 +65,12 @@ if (want('task')) {
   printTable(`cto task --json vs the same ${calls_per_task} HTTP calls with the openai SDK (test server answering at once)`, timings.map((r) => ({command: r.name, 'median ms': r.median_ms.toFixed(1), 'ratio to plain script': r.ratio.toFixed(2)})))
   const t = timings[1]
   console.log(`target: cto task --json ≤ 1.50 × plain script → ${t.ratio <= 1.5 ? 'met' : 'NOT met'} (${t.ratio.toFixed(2)})`)
+}
+
+if (want('policy')) {
+  const rows = runPolicyBench(Number(process.env.BENCH_ROUNDS ?? 9))
+  printTable('Command policy: decision time per input, in-process (median; ratio to a plain short command in the same run)', rows.map((r) => ({input: r.name, bytes: r.bytes, decision: r.decision, 'median ms': r.median_ms.toFixed(2), 'ratio to baseline': r.ratio.toFixed(1)})))
+  const targets = rows.filter((r) => targetInputs.includes(r.name))
+  const worst = targets.reduce((a, b) => (b.median_ms > a.median_ms ? b : a))
+  console.log(`target: thirty-star globs and 64 KB of braces each < 50 ms → ${worst.median_ms < 50 ? 'met' : 'NOT met'} (slowest: ${worst.name}, ${worst.median_ms.toFixed(1)} ms)`)
 }
