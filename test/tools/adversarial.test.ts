@@ -162,6 +162,7 @@ const cases: Case[] = [
   cmd('brace budget', 'echo {1..100000} > /dev/null', 'brace-expansion-limit'),
   cmd('brace budget', `cat ${'{a,b}'.repeat(13)} ~/.ssh/id_rsa`, 'brace-expansion-limit', 'home'),
   cmd('brace semantics of bash', 'cat {/x},~/.ssh/id_rsa}', 'names-protected-path', 'home'),
+  cmd('brace semantics of bash', '{,} rm -rf ~', 'recursive-delete'),
   cmd('name split by a run-time value', 'cat ~/.ss${Z}h/id_rsa', 'names-protected-path', 'home'),
   cmd('name after a run-time folder', 'cat "$H/.ssh/id_rsa"', 'names-protected-path', 'home'),
   cmd('after a run-time cd', 'cd "$(echo ~)" && cat .ssh/id_rsa', 'names-protected-path', 'home'),
@@ -242,5 +243,31 @@ describe('adversarial corpus', () => {
       }
     }
     expect(world.snapshot()).toEqual(before)
+  })
+})
+
+/**
+ * Left to the OS sandbox: commands the filter lets through by design. Its job is a fast,
+ * friendly refusal of the obviously dangerous and never a refusal of honest work; these are not
+ * obvious to a reader of shell text, and the issue-10 escape corpus must show the sandbox stops
+ * them. They are never run here: only the policy's decision is checked, so a change is seen.
+ */
+const leftToSandbox: Array<[command: string, reason: string]> = [
+  ['LD_LIBRARY_PATH=./lib ./app', 'a library planted in ./lib runs in every program the command starts; relaxed so honest builds run, as running ./app itself could do the same'],
+  [`python3 -c "import os; print(open(os.path.join(os.environ['HOME'], 'credentials', 'bank.txt')).read())"`, "the inline scan looks for protected names shaped as paths (~/credentials/); the bare word is a common variable name (relaxed)"],
+  [`cat "$(printf '%s/.ssh/id_rsa' "$HOME")"`, 'a path computed by a command substitution is only known at run time; printf arguments are text (relaxed)'],
+  ['f(){ rm "$@"; }; f -rf ~', 'arguments forwarded through a function ("$@") are not followed into its body'],
+  ['cd "$(echo ~/agents)" && cat deepseek/config.json', 'after a run-time cd, only names anchored in a protected path (.ssh, agents, credentials, …) are refused'],
+  [`node -e "require('fs').readFileSync(require('os').homedir() + '/.s' + 'sh/id_rsa')"`, 'names built by string concatenation inside inline code are not seen by the heuristic scan'],
+]
+
+describe('left to the OS sandbox (the filter allows them by design)', () => {
+  let world: World
+  beforeAll(() => {
+    world = createWorld()
+  })
+  afterAll(() => world.cleanup())
+  it.each(leftToSandbox)('%s — %s', (command) => {
+    expect(checkCommand(command, world.ctx)).toEqual({allowed: true})
   })
 })
