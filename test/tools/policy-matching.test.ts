@@ -113,6 +113,12 @@ describe('RealPathCache resolves as resolveReal does', () => {
       return `error: ${(error as Error).message}`
     }
   }
+  it('after many lookups in one folder (answered from its listing), the same answers', () => {
+    const cache = new RealPathCache()
+    const cwd = join(root, 'a')
+    const many = [...Array.from({length: 40}, (_, i) => `missing-${i}/x`), ...texts, ...texts.map((t) => t.toUpperCase())]
+    for (const t of many) expect(outcome(() => cache.resolveIn(cwd, t)), t).toBe(outcome(() => resolveReal(`${cwd}/${t}`)))
+  })
   it.each(texts.map((t) => [t]))('%s', (t) => {
     const cache = new RealPathCache()
     const cwd = join(root, 'a')

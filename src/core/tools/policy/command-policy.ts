@@ -623,7 +623,7 @@ class CommandChecker implements Walker {
       }
       return
     }
-    const key = `${this.cwdsKey}\u0001${isText ? 't' : 'p'}${w.glob ? 'g' : ''}\u0001${w.text}`
+    const key = `${this.cwdsKey}\u0001${isText ? 't' : 'p'}${w.glob ? 'g' : ''}${this.homeKnown ? 'h' : ''}\u0001${w.text}`
     if (this.namedOk.has(key)) return
     const texts = [w.text]
     const eq = w.text.indexOf('=')

@@ -3,7 +3,7 @@
  * by component as the kernel would, but each `lstat`/`readlink` done once per path, and the
  * working directory resolved once instead of for every word. A 64 KB command of twenty thousand
  * words costs one `readdir` per folder instead of one `lstat` per component of every word (7 µs
- * each on a loaded machine). A name missing from its folder's listing is missing, unless it equals
+ * each on a loaded machine); a folder asked about only a few times gets lstats. A name missing from its folder's listing is missing, unless it equals
  * a listed name once case and Unicode forms are folded (a case-insensitive file system): then it
  * is asked for with `lstat`, so `LINK-SSH` on macOS still resolves like `link-ssh`.
  */
@@ -13,6 +13,8 @@ import {basename, dirname, isAbsolute, join, resolve, sep} from 'node:path'
 import {fold} from './fold.js'
 
 const MAX_LINKS = 40
+/** Lookups in one folder answered by lstat before its listing is read (a listing of /usr/bin costs 1 ms). */
+const LIST_AFTER = 16
 
 type Entry = {kind: 'missing'} | {kind: 'plain'} | {kind: 'link'; target: string}
 
@@ -20,6 +22,7 @@ export class RealPathCache {
   private readonly entries = new Map<string, Entry>()
   private readonly bases = new Map<string, {current: string; rest: string[] | null; links: number}>()
   private readonly listings = new Map<string, {names: Map<string, boolean>; folded: Set<string>} | null>()
+  private readonly asked = new Map<string, number>()
 
   /** A folder's entries (name → is a symlink), or null when it cannot be listed. */
   private listing(dir: string): {names: Map<string, boolean>; folded: Set<string>} | null {
@@ -44,7 +47,11 @@ export class RealPathCache {
   private stat(p: string): Entry {
     let e = this.entries.get(p)
     if (e) return e
-    const l = p === sep ? null : this.listing(dirname(p))
+    // A folder asked about a few times gets an lstat each; past that, one listing answers the rest.
+    const dir = dirname(p)
+    const asked = (this.asked.get(dir) ?? 0) + 1
+    this.asked.set(dir, asked)
+    const l = p === sep || asked <= LIST_AFTER ? null : this.listing(dir)
     const name = basename(p)
     if (l && l.names.has(name)) {
       e = l.names.get(name) ? {kind: 'link', target: readlinkSync(p)} : {kind: 'plain'}
