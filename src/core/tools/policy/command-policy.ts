@@ -647,7 +647,7 @@ class CommandChecker implements Walker {
         const hit = this.unanchoredHit(text, this.unanchored().read)
         if (hit) throw new Blocked('names-protected-path', `${shown(text)} is relative to a folder only known at run time, and may name ${hit.label}, which the tools never touch.`)
       }
-      const d = this.deny.check('read', paths, displayWord(text))
+      const d = this.deny.check('read', paths, () => displayWord(text))
       if (!d.allowed) throw new Blocked('names-protected-path', d.reason)
     }
     if (this.namedOk.size > 50_000) this.namedOk.clear()
@@ -673,7 +673,7 @@ class CommandChecker implements Walker {
       const hit = this.unanchoredHit(w.text, this.unanchored().write)
       if (hit) throw new Blocked('unresolved-write', `${what} writes to ${shown(w)} in a folder only known at run time, and it may be ${hit.label}.`)
     }
-    const d = this.deny.check('write', paths, displayWord(w))
+    const d = this.deny.check('write', paths, () => displayWord(w))
     if (!d.allowed) throw new Blocked(d.rule, `${what} would write to ${shown(w)}. ${d.reason}`)
   }
 
@@ -715,7 +715,7 @@ class CommandChecker implements Walker {
       const inside = this.protectedInside(p)
       if (inside) throw new Blocked('recursive-delete', `${what} ${sw} would delete ${inside}, which the tools never touch.`)
     }
-    const d = this.deny.check('write', paths, displayWord(w))
+    const d = this.deny.check('write', paths, () => displayWord(w))
     if (!d.allowed) throw new Blocked(d.rule, `${what} ${sw}: ${d.reason}`)
   }
 

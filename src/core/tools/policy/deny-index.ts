@@ -24,12 +24,58 @@ interface Folded {
 
 const split = (p: string) => p.split(sep).filter((s) => s.length > 0)
 
+/** Entries by their segments, so a path meets only the entries that share its first segments. */
+interface Trie {
+  literal: Map<string, Trie>
+  starred: Array<[string, Trie]>
+  /** Indexes (in list order) of the entries whose segments end here. */
+  ends: number[]
+}
+
+const newTrie = (): Trie => ({literal: new Map(), starred: [], ends: []})
+
+function buildTrie(list: Folded[]): Trie {
+  const root = newTrie()
+  for (const [i, e] of list.entries()) {
+    let node = root
+    for (const seg of e.segs) {
+      let next: Trie | undefined
+      if (seg.includes('*')) {
+        next = node.starred.find(([p]) => p === seg)?.[1]
+        if (!next) node.starred.push([seg, (next = newTrie())])
+      } else {
+        next = node.literal.get(seg)
+        if (!next) node.literal.set(seg, (next = newTrie()))
+      }
+      node = next
+    }
+    node.ends.push(i)
+  }
+  return root
+}
+
+/** The first entry (in list order) whose segments are a prefix of `p`'s, as `Array.find` would give. */
+function firstPrefix(root: Trie, p: string[]): number {
+  let best = Infinity
+  const stack: Array<[Trie, number]> = [[root, 0]]
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!
+    for (const i of node.ends) if (i < best) best = i
+    if (depth === p.length) continue
+    const lit = node.literal.get(p[depth]!)
+    if (lit) stack.push([lit, depth + 1])
+    for (const [pattern, next] of node.starred) if (segmentMatches(pattern, p[depth]!)) stack.push([next, depth + 1])
+  }
+  return best
+}
+
 export class DenyIndex {
   /** Never read nor written (keys, credentials, cto's config, `deny_read`). */
   readonly readable: Folded[]
   /** Never written, on top of the readable ones (system paths, start-up files, `deny_write`). */
   readonly writable: Folded[]
   private readonly both: Folded[]
+  private readonly tries: Record<PathMode, Trie>
   private readonly folded = new Map<string, string[]>()
 
   constructor(private readonly ctx: PolicyContext) {
@@ -37,6 +83,7 @@ export class DenyIndex {
     this.readable = neverReadableEntries(ctx).map(prepare)
     this.writable = neverWritableEntries(ctx).map(prepare)
     this.both = [...this.readable, ...this.writable]
+    this.tries = {read: buildTrie(this.readable), write: buildTrie(this.both)}
   }
 
   /** The folded segments of an absolute path (remembered: commands repeat their paths). */
@@ -56,15 +103,16 @@ export class DenyIndex {
 
   /** The first entry naming `absPath` or one of its parents, as `findDenyEntry` finds it. */
   hit(mode: PathMode, absPath: string): DenyEntry | undefined {
-    const p = this.segments(absPath)
-    return this.entries(mode).find((e) => e.segs.length <= p.length && e.segs.every((s, i) => segmentMatches(s, p[i]!)))?.entry
+    const i = firstPrefix(this.tries[mode], this.segments(absPath))
+    return i === Infinity ? undefined : this.entries(mode)[i]!.entry
   }
 
-  /** `checkDenyLists(mode, absPaths, input, ctx)`, with the lists prepared once. */
-  check(mode: PathMode, absPaths: string[], input: string): PolicyDecision {
+  /** `checkDenyLists(mode, absPaths, input, ctx)`, with the lists prepared once; `input` is only shown on a refusal. */
+  check(mode: PathMode, absPaths: string[], shownInput: string | (() => string)): PolicyDecision {
     for (const p of absPaths) {
       const entry = this.hit(mode, p)
       if (entry || (mode === 'write' && isGitInternal(p))) {
+        const input = typeof shownInput === 'string' ? shownInput : shownInput()
         const decision = checkDenyLists(mode, absPaths, input, this.ctx)
         if (!decision.allowed) return decision
         // The path policy changed under us: refuse anyway, in its words as near as we can.

@@ -238,6 +238,14 @@ function toWord(chars: Ch[]): ShWord {
 
 /** Evaluates one word into the argument(s) bash would pass (several after brace expansion). */
 export function expandWord(word: ShNode, env: WordEnv): ShWord[] {
+  // Most words are one plain literal or one single-quoted string: nothing to expand.
+  const parts = nodes(word, 'Parts')
+  if (parts.length === 1) {
+    const type = nodeType(parts[0])
+    const value = String(parts[0]!.Value ?? '')
+    if (type === 'Lit' && !/[\\{~*?[]/.test(value)) return [literalWord(value)]
+    if (type === 'SglQuoted' && !parts[0]!.Dollar && value !== '') return [literalWord(value)]
+  }
   const chars = wordChars(word, env)
   // Brace alternatives that leave nothing are dropped, as bash drops them: `{,} rm -rf ~` runs rm.
   return braceExpand(chars, env.braces)
