@@ -4,8 +4,8 @@
  * walker: it visits every statement, pipeline, list, subshell, brace group, function body, `$(…)`,
  * backquote and `<(…)`; evaluates words statically (shell-words.ts, brace-expansion.ts); follows
  * the working directory through `cd`; checks every word that may be a path against the protected
- * paths; and hands each simple command to the first rule of the table that applies
- * (command-rules.ts). Environment assignments go to env-rules.ts.
+ * paths (path-checks.ts); and hands each simple command to the first rule of the table that
+ * applies (command-rules.ts). Environment assignments go to env-rules.ts.
  *
  * It is a filter, not a sandbox: it cannot see inside scripts a command runs, and shell text can be
  * bent in ways no filter foresees. The operating-system sandbox is the boundary; this layer is a
@@ -20,42 +20,23 @@
  *   run-time value, a relative path after `cd "$(…)"`) is judged by whether it could name a
  *   protected path wherever it lands (unanchored-path.ts).
  */
-import {basename, isAbsolute, normalize, resolve} from 'node:path'
+import {basename} from 'node:path'
 
+import {Blocked, shown} from './blocked.js'
 import {braceGroupsAtLeast, BraceLimitError, createBraceBudget, MAX_BRACE_WORDS} from './brace-expansion.js'
 import {commandRules, ruleFor, type CommandCall, type Stdin, type Walker} from './command-rules.js'
-import {DenyIndex} from './deny-index.js'
 import {checkEnv} from './env-rules.js'
-import {contextCwd, contextHome, contextRoot, type PolicyContext, type PolicyDecision} from './policy-context.js'
 import {fold} from './fold.js'
-import {isGitInternal, isHarmlessDevice} from './protected-paths.js'
-import {isInside} from './path-resolve.js'
-import {RealPathCache} from './real-path-cache.js'
+import {PathChecks} from './path-checks.js'
+import {contextCwd, contextHome, contextRoot, type PolicyContext, type PolicyDecision} from './policy-context.js'
 import {child, forEachNode, litValue, nodes, nodesOfType, nodeType, parseShell, shellOps, ShellParseError, type ShNode} from './shell-syntax.js'
-import {bodyText, displayWord, DYN, expandWord, GLOB_CLASS, GLOB_QMARK, GLOB_STAR, hasGlobMarker, type ShWord, type WordEnv} from './shell-words.js'
-import {anchorOf, relativeSegments, UnanchoredMatcher, type UnanchoredTarget} from './unanchored-path.js'
+import {bodyText, expandWord, type ShWord, type WordEnv} from './shell-words.js'
 
 export type CommandDecision = PolicyDecision
 export type {Stdin} from './command-rules.js'
 
 const MAX_COMMAND_BYTES = 64 * 1024
 const MAX_DEPTH = 8
-const globMarkers = {star: GLOB_STAR, qmark: GLOB_QMARK, klass: GLOB_CLASS}
-
-class Blocked extends Error {
-  constructor(
-    readonly rule: string,
-    readonly reason: string,
-  ) {
-    super(reason)
-  }
-}
-
-/** A word for a message: as a person would read it, cut to a readable length. */
-function shown(w: ShWord | string): string {
-  const d = displayWord(w)
-  return JSON.stringify(d.length > 120 ? `${d.slice(0, 120)}…` : d)
-}
 
 function decision(run: () => void): CommandDecision {
   try {
@@ -118,20 +99,16 @@ class CommandChecker implements Walker {
   private depth = 0
   /** Where the last plain `cd` went (for `cd DIR && …`). */
   private lastCd: Array<string | null> | undefined
-  private readonly deny: DenyIndex
-  private readonly real = new RealPathCache()
+  private readonly paths: PathChecks
   private readonly braces = createBraceBudget()
-  /** Static words already found harmless to name, by working directories. */
-  private readonly namedOk = new Set<string>()
   /** Wrapped command lines already checked (a tail of the same words, see wrapper-rule.ts). */
   private readonly checkedTails = new WeakMap<ShWord, Set<string>>()
-  private matchers?: {read: UnanchoredMatcher; write: UnanchoredMatcher; remove: UnanchoredMatcher}
 
-  constructor(private readonly ctx: PolicyContext) {
+  constructor(ctx: PolicyContext) {
     this.home = contextHome(ctx)
     this.root = contextRoot(ctx)
     this.setCwds([contextCwd(ctx)])
-    this.deny = new DenyIndex(ctx)
+    this.paths = new PathChecks(ctx, this.home, this.root, {cwds: () => this.cwds, cwdsKey: () => this.cwdsKey, homeKnown: () => this.homeKnown})
   }
 
   block(rule: string, reason: string): never {
@@ -529,222 +506,37 @@ class CommandChecker implements Walker {
     if (this.inRepeat === 0) this.setCwds([...this.cwds, null])
   }
 
-  // ---- paths ------------------------------------------------------------------------------
+  // ---- paths (path-checks.ts) ---------------------------------------------------------------
 
   resolveAll(text: string): Array<string | null> {
-    if (isAbsolute(text)) return [resolve(text)]
-    return this.cwds.map((c) => (c === null ? null : resolve(c, text)))
+    return this.paths.resolveAll(text)
   }
 
   pathsOf(text: string): {paths: string[]; unknown: boolean} {
-    const paths: string[] = []
-    let unknown = false
-    const add = (p: string) => {
-      if (!paths.includes(p)) paths.push(p)
-    }
-    const bases: Array<string | null> = isAbsolute(text) ? ['/'] : this.cwds
-    for (const base of bases) {
-      if (base === null) {
-        unknown = true
-        continue
-      }
-      add(resolve(base, text))
-      try {
-        add(isAbsolute(text) ? this.real.resolve(text) : this.real.resolveIn(base, text))
-      } catch {
-        unknown = true
-      }
-    }
-    return {paths, unknown}
+    return this.paths.pathsOf(text)
   }
 
   isRootLike(p: string): boolean {
-    return p === '/' || isInside(p, this.home) || isInside(p, this.root)
+    return this.paths.isRootLike(p)
   }
 
   isSystem(p: string): boolean {
-    return this.deny.isSystem(p)
+    return this.paths.isSystem(p)
   }
 
-  /** Matchers for words whose place is unknown: what they could name, wherever they land. */
-  private unanchored(): {read: UnanchoredMatcher; write: UnanchoredMatcher; remove: UnanchoredMatcher} {
-    if (!this.matchers) {
-      const homes = [this.deny.segments(this.home)]
-      try {
-        homes.push(this.deny.segments(this.real.resolve(this.home)))
-      } catch {
-        // a symlink loop above the home: the lexical home alone
-      }
-      const entry = (e: {entry: {pattern: string; label: string}; segs: string[]}): UnanchoredTarget => ({
-        segs: e.segs,
-        anchor: anchorOf(e.segs, homes) ?? e.segs.length - 1,
-        label: `${e.entry.pattern} (${e.entry.label})`,
-      })
-      const read = this.deny.readable.map(entry)
-      const write = [...read, ...this.deny.writable.filter((e) => e.entry.rule !== 'system-path').map(entry)]
-      const places: UnanchoredTarget[] = [
-        {segs: this.deny.segments(this.home), label: `${this.home}, the home directory, or a folder above it`},
-        {segs: this.deny.segments(this.root), label: `${this.root}, the workspace, or a folder above it`},
-      ]
-      this.matchers = {read: new UnanchoredMatcher(read), write: new UnanchoredMatcher(write), remove: new UnanchoredMatcher([...write, ...places])}
-    }
-    return this.matchers
-  }
-
-  /**
-   * A word whose place is unknown: a relative path after a `cd` to a run-time folder, or a word
-   * with run-time parts (only its literal stretches are known). Could it name a protected path?
-   */
-  private unanchoredHit(text: string, matcher: UnanchoredMatcher): UnanchoredTarget | undefined {
-    const chunks = fold(text).split(DYN)
-    for (const [i, chunk] of chunks.entries()) {
-      if (chunk === '' || (i === 0 && chunks.length > 1 && chunk.startsWith('/'))) continue
-      const partialFirst = i > 0 && !chunk.startsWith('/')
-      const partialLast = i < chunks.length - 1 && !chunk.endsWith('/')
-      const segs = chunks.length === 1 ? relativeSegments(chunk) : chunk.split('/').filter((s) => s !== '' && s !== '.' && s !== '..')
-      const hit = matcher.match(segs, partialFirst, partialLast)
-      if (hit) return hit
-    }
-    return undefined
-  }
-
-  /** Every word of a command (and test operands, `<` inputs): may it name a never-readable path? */
   checkNamedPath(w: ShWord, isText = false): void {
-    if (w.dynamic) {
-      if (!isText) {
-        const hit = this.unanchoredHit(w.text, this.unanchored().read)
-        if (hit) throw new Blocked('names-protected-path', `${shown(w)} is partly only known at run time, and may name ${hit.label}, which the tools never touch.`)
-      }
-      // A known start before the run-time part: `~/.ssh/$KEY` lands inside ~/.ssh, `~/.ss$Z` may be it.
-      const known = w.text.slice(0, w.text.indexOf(DYN))
-      if (isAbsolute(known)) {
-        const entry = this.deny.prefixHit(known)
-        if (entry) throw new Blocked('names-protected-path', `${shown(w)} starts with ${shown(known)} and may name ${entry.pattern} (${entry.label}), which the tools never touch.`)
-      }
-      return
-    }
-    const key = `${this.cwdsKey}\u0001${isText ? 't' : 'p'}${w.glob ? 'g' : ''}${this.homeKnown ? 'h' : ''}\u0001${w.text}`
-    if (this.namedOk.has(key)) return
-    const texts = [w.text]
-    const eq = w.text.indexOf('=')
-    if (eq > 0) {
-      // bash expands `~` after `=` in words shaped like assignments (`if=~/.ssh/id_rsa` for dd).
-      const value = w.text.slice(eq + 1)
-      texts.push(this.homeKnown && (value === '~' || value.startsWith('~/')) ? this.home + value.slice(1) : value)
-    }
-    for (const text of texts) {
-      if (text === '') continue
-      if (w.glob || hasGlobMarker(text)) {
-        for (const lexical of this.resolveAll(text)) {
-          if (lexical === null) continue
-          const hit = this.deny.globHit('read', lexical, globMarkers)
-          if (hit) throw new Blocked('names-protected-path', `the pattern ${shown(text)} may match ${hit.pattern} (${hit.label}), which the tools never touch.`)
-        }
-        continue
-      }
-      const {paths, unknown} = this.pathsOf(text)
-      if (unknown && !isAbsolute(text) && !isText) {
-        const hit = this.unanchoredHit(text, this.unanchored().read)
-        if (hit) throw new Blocked('names-protected-path', `${shown(text)} is relative to a folder only known at run time, and may name ${hit.label}, which the tools never touch.`)
-      }
-      const d = this.deny.check('read', paths, () => displayWord(text))
-      if (!d.allowed) throw new Blocked('names-protected-path', d.reason)
-    }
-    if (this.namedOk.size > 50_000) this.namedOk.clear()
-    this.namedOk.add(key)
+    this.paths.checkNamedPath(w, isText)
   }
 
   checkWriteTarget(w: ShWord, what: string): void {
-    if (w.dynamic) return
-    if (w.glob) {
-      for (const lexical of this.resolveAll(w.text)) {
-        if (lexical === null) continue
-        const hit = this.deny.globHit('write', lexical, globMarkers)
-        if (hit) throw new Blocked(hit.rule, `${what} writes to ${shown(w)}, which may match ${hit.pattern} (${hit.label}).`)
-      }
-      return
-    }
-    const {paths, unknown} = this.pathsOf(w.text)
-    for (const p of paths) {
-      if (isHarmlessDevice(p)) return
-      if (p === '/dev' || p.startsWith('/dev/')) throw new Blocked('device-write', `${what} writes to the device ${p}; writing to devices (disks, network sockets) is never allowed.`)
-    }
-    if (unknown && !isAbsolute(w.text)) {
-      const hit = this.unanchoredHit(w.text, this.unanchored().write)
-      if (hit) throw new Blocked('unresolved-write', `${what} writes to ${shown(w)} in a folder only known at run time, and it may be ${hit.label}.`)
-    }
-    const d = this.deny.check('write', paths, () => displayWord(w))
-    if (!d.allowed) throw new Blocked(d.rule, `${what} would write to ${shown(w)}. ${d.reason}`)
-  }
-
-  private protectedInside(p: string): string | undefined {
-    return this.deny.protectedInside(p)
+    this.paths.checkWriteTarget(w, what)
   }
 
   checkDeleteTarget(w: ShWord, recursive: boolean, what: string): void {
-    const sw = shown(w)
-    if (w.splittable) {
-      throw new Blocked('unresolved-delete', `${what} ${sw}: an unquoted expansion may split into several paths or options; write the path literally.`)
-    }
-    if (w.dynamic) {
-      if (recursive) throw new Blocked('unresolved-delete', `${what} ${sw}: the path is only known at run time, and recursive deletes must name their target literally.`)
-      return
-    }
-    if (w.glob) {
-      const cut = w.text.split('/')
-      const firstGlob = cut.findIndex((s) => hasGlobMarker(s))
-      const dirText = cut.slice(0, firstGlob).join('/') || (w.text.startsWith('/') ? '/' : '.')
-      for (const dir of this.resolveAll(dirText)) {
-        if (dir === null) {
-          if (recursive) throw new Blocked('unresolved-delete', `${what} ${sw}: the working directory is unknown after a dynamic cd.`)
-          continue
-        }
-        this.checkContainerDelete(dir, recursive && !w.filtered, `${what} ${sw}`)
-        const hit = this.deny.globHit('write', resolve(dir, cut.slice(firstGlob).join('/')), globMarkers)
-        if (hit) throw new Blocked('recursive-delete', `${what} ${sw} may match ${hit.pattern} (${hit.label}).`)
-      }
-      return
-    }
-    const {paths, unknown} = this.pathsOf(w.text)
-    if (unknown && !isAbsolute(w.text)) this.checkUnanchoredDelete(w, recursive, what)
-    for (const p of paths) {
-      if (this.isRootLike(p)) {
-        throw new Blocked('recursive-delete', `${what} ${sw} would delete ${p}, which is /, the home directory, the workspace or one of their parents.`)
-      }
-      if (recursive && this.isSystem(p)) throw new Blocked('recursive-delete', `${what} ${sw} would delete the system path ${p}.`)
-      const inside = this.protectedInside(p)
-      if (inside) throw new Blocked('recursive-delete', `${what} ${sw} would delete ${inside}, which the tools never touch.`)
-    }
-    const d = this.deny.check('write', paths, () => displayWord(w))
-    if (!d.allowed) throw new Blocked(d.rule, `${what} ${sw}: ${d.reason}`)
-  }
-
-  /**
-   * `cd "$(git rev-parse --show-toplevel)" && rm -rf dist`: the folder is unknown, so the target
-   * is refused only when it could be the home, the workspace, a parent of them or a protected
-   * path wherever the cd went (`.`, `..`, `proj`, `.ssh`), never for a plain build folder.
-   */
-  private checkUnanchoredDelete(w: ShWord, recursive: boolean, what: string): void {
-    const segs = relativeSegments(fold(normalize(w.text)))
-    if (segs.length === 0 || normalize(w.text).split('/')[0] === '..') {
-      if (!recursive) return // rm of a folder without -r fails
-      throw new Blocked('unresolved-delete', `${what} ${shown(w)} deletes the folder a run-time cd went to, or one above it; use an absolute path.`)
-    }
-    if (isGitInternal(`/${segs.join('/')}`)) {
-      throw new Blocked('git-internals', `${what} ${shown(w)}: .git and its hooks and config are never written or deleted, wherever the cd went.`)
-    }
-    const hit = this.unanchored().remove.match(segs)
-    if (hit) throw new Blocked('unresolved-delete', `${what} ${shown(w)} follows a cd to a folder only known at run time, and may delete ${hit.label}; use an absolute path.`)
+    this.paths.checkDeleteTarget(w, recursive, what)
   }
 
   checkContainerDelete(dir: string, recursive: boolean, what: string): void {
-    if (dir === '/' || isInside(dir, this.home) || (recursive && isInside(dir, this.root))) {
-      throw new Blocked('recursive-delete', `${what} would delete the contents of ${dir}, which is /, the home directory, the workspace or one of their parents.`)
-    }
-    if (this.isSystem(dir)) throw new Blocked('recursive-delete', `${what} would delete inside the system path ${dir}.`)
-    const inside = this.protectedInside(dir)
-    if (inside) throw new Blocked('recursive-delete', `${what} would delete ${inside}, which the tools never touch.`)
-    const d = this.deny.check('write', [dir], dir)
-    if (!d.allowed) throw new Blocked(d.rule, `${what}: ${d.reason}`)
+    this.paths.checkContainerDelete(dir, recursive, what)
   }
 }
