@@ -184,6 +184,11 @@ const cases: Case[] = [
   cmd('mapfile callback', "mapfile -C 'rm -rf ~' -c 1 <<< x", 'recursive-delete'),
   cmd('script from a file descriptor', "bash /dev/fd/3 3<<<'rm -rf ~'", 'dynamic-shell-code'),
   cmd('hash -p', 'hash -p /bin/rm ls; ls -rf ~', 'dynamic-command'),
+  cmd('recursive read of the home', 'grep -rh KEY ~', 'names-protected-path'),
+  cmd('recursive read of the home', 'rg -uu KEY ~', 'names-protected-path'),
+  cmd('recursive read of the home', 'tar czf home.tgz ~', 'names-protected-path'),
+  cmd('recursive read of the home', 'cp -r ~ ./copy', 'names-protected-path'),
+  cmd('recursive read of the home', 'cd ~ && grep -r PRIVATE .', 'names-protected-path'),
   // runaway output and a sleeping grandchild: they run, and are stopped
   {category: 'runaway output', world: 'small', tool: 'run_command', args: {command: 'yes'}, stopped: 'output'},
   {category: 'sleeping grandchild', world: 'ws', tool: 'run_command', args: {command: '(sleep 2; echo late > grandchild-was-here.txt) & sleep 60', timeout_seconds: 1}, stopped: 'timeout', settleMs: 3000},

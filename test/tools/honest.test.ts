@@ -234,6 +234,9 @@ describe('honest work the filter used to refuse (issue 10)', () => {
       'grep -rn credentials src | head -5',
       'cd "$(git rev-parse --show-toplevel)" && grep -rn credentials src',
       'git log --grep=credentials --oneline',
+      'grep -rn TODO src test',
+      'rg -n "password" --type ts',
+      'tar czf dist.tgz dist && cp -r src backup',
     ],
     'commit messages that mention protected paths': [
       'git commit -m "fix: stop reading ~/.aws/credentials"',

@@ -12,6 +12,7 @@
 import {readAwkCommand, awkRunsCommands} from './awk-program.js'
 import type {CommandCall, CommandRule, Stdin, Walker} from './command-rules.js'
 import {interpreterPattern, shells, shellValueOptions, stdinShells} from './command-names.js'
+import {archivedFiles} from './file-rules.js'
 import {scanInlineCode} from './inline-code-scan.js'
 import {readSedCommand, sedEffects} from './sed-script.js'
 import {displayWord, type ShWord} from './shell-words.js'
@@ -219,6 +220,10 @@ export const tarRule: CommandRule = {
   id: 'tar',
   applies: ({name}) => name === 'tar' || name === 'bsdtar',
   decide({name, args}, w) {
+    // Creating an archive reads whole trees: `tar czf h.tgz ~` carries ~/.ssh along.
+    if (/^-?[A-Za-z]*c/.test(args[0]?.text ?? '') || args.some((a) => a.text === '--create')) {
+      for (const f of archivedFiles(name, args)) w.checkRecursiveRead(f, `${name} (archiving)`)
+    }
     for (let i = 0; i < args.length; i++) {
       const t = args[i]!.text
       const eq = t.indexOf('=')

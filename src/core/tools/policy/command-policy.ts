@@ -539,4 +539,8 @@ class CommandChecker implements Walker {
   checkContainerDelete(dir: string, recursive: boolean, what: string): void {
     this.paths.checkContainerDelete(dir, recursive, what)
   }
+
+  checkRecursiveRead(w: ShWord, what: string): void {
+    this.paths.checkRecursiveRead(w, what)
+  }
 }

@@ -12,9 +12,9 @@
  */
 import {fdScript, interpreterRule, mapfileRule, sedRule, shellRule, stdinShellRule, tarRule} from './code-rules.js'
 import {diskTools, powerTools, powerVerbs} from './command-names.js'
-import {copyRule, ddRule, deleteRule, findRule, modifyRule, moveRule} from './file-rules.js'
+import {copyRule, ddRule, deleteRule, findRule, modifyRule, moveRule, zipRule} from './file-rules.js'
 import {gitRule} from './git-rules.js'
-import {displayWord, type ShWord} from './shell-words.js'
+import {displayWord, literalWord, type ShWord} from './shell-words.js'
 import {wrapperRule} from './wrapper-rule.js'
 
 /** What a command reads on its standard input, as far as the walker knows. */
@@ -51,6 +51,8 @@ export interface Walker {
   checkDeleteTarget(w: ShWord, recursive: boolean, what: string): void
   /** Deleting what lies inside `dir` (a glob, `find -delete`). */
   checkContainerDelete(dir: string, recursive: boolean, what: string): void
+  /** Reading everything under `w` (`grep -r`, `cp -r`): refused when a never-readable path lies inside. */
+  checkRecursiveRead(w: ShWord, what: string): void
   /** `NAME=value` for the environment of later programs (env-rules.ts). */
   checkEnvAssignment(name: string, value: ShWord | undefined): void
   /** Lexical absolute paths of a static path text, one per possible working directory (null: unknown). */
@@ -77,6 +79,52 @@ export interface CommandRule {
    * they are still checked where their place is known, but not guessed at where it is not.
    */
   textArgs?(call: CommandCall): ShWord[]
+}
+
+const searchTools = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'zgrep'])
+
+/** The pattern words of a grep-like command: -e values, or the first operand. */
+function searchPattern(args: ShWord[]): ShWord[] {
+  const text: ShWord[] = []
+  let pattern = true
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!.text
+    if (t === '--') {
+      if (pattern && args[i + 1]) text.push(args[i + 1]!)
+      break
+    }
+    if (t === '-e' || t === '--regexp') {
+      if (args[i + 1]) text.push(args[i + 1]!)
+      pattern = false
+      i++
+    } else if (t.startsWith('--regexp=') || /^-e./.test(t)) {
+      text.push(args[i]!)
+      pattern = false
+    } else if (t === '-f' || t.startsWith('--file')) {
+      pattern = false
+      if (t === '-f') i++
+    } else if (searchValueOptions.has(t)) i++
+    else if (!t.startsWith('-') && pattern) {
+      text.push(args[i]!)
+      break
+    }
+  }
+  return text
+}
+
+/** The operands of a grep-like command (pattern included), skipping options and their values. */
+function searchOperands(args: ShWord[]): ShWord[] {
+  const out: ShWord[] = []
+  for (let i = 0; i < args.length; i++) {
+    const t = args[i]!.text
+    if (t === '--') {
+      out.push(...args.slice(i + 1))
+      break
+    }
+    if (searchValueOptions.has(t)) i++
+    else if (!t.startsWith('-') || t === '-') out.push(args[i]!)
+  }
+  return out
 }
 
 /** Options before the first operand of grep-like tools that take a value. */
@@ -181,6 +229,7 @@ const rules: CommandRule[] = [
   copyRule,
   sedRule,
   tarRule,
+  zipRule,
   mapfileRule,
   {
     id: 'crontab',
@@ -190,35 +239,16 @@ const rules: CommandRule[] = [
   wrapperRule,
   {
     id: 'text-search',
-    applies: ({name}) => ['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'zgrep'].includes(name),
-    decide: () => undefined,
-    textArgs({args}) {
-      const text: ShWord[] = []
-      let pattern = true
-      for (let i = 0; i < args.length; i++) {
-        const t = args[i]!.text
-        if (t === '--') {
-          if (pattern && args[i + 1]) text.push(args[i + 1]!)
-          break
-        }
-        if (t === '-e' || t === '--regexp') {
-          if (args[i + 1]) text.push(args[i + 1]!)
-          pattern = false
-          i++
-        } else if (t.startsWith('--regexp=') || /^-e./.test(t)) {
-          text.push(args[i]!)
-          pattern = false
-        } else if (t === '-f' || t.startsWith('--file')) {
-          pattern = false
-          if (t === '-f') i++
-        } else if (searchValueOptions.has(t)) i++
-        else if (!t.startsWith('-') && pattern) {
-          text.push(args[i]!)
-          break
-        }
-      }
-      return text
+    applies: ({name}) => searchTools.has(name),
+    decide({name, args}, w) {
+      // rg, ag and ack always search folders; grep only with -r (then with no file, `.`).
+      const recursive = name === 'rg' || name === 'ag' || name === 'ack' || args.some((a) => /^-[A-Za-z]*[rR]/.test(a.text) || a.text === '--recursive' || a.text === '--dereference-recursive')
+      if (!recursive) return
+      const pattern = new Set(searchPattern(args))
+      const paths = searchOperands(args).filter((a) => !pattern.has(a))
+      for (const p of paths.length > 0 ? paths : [literalWord('.')]) w.checkRecursiveRead(p, `${name} (recursive)`)
     },
+    textArgs: ({args}) => searchPattern(args),
   },
   {
     id: 'print',

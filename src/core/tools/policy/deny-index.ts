@@ -155,6 +155,12 @@ export class DenyIndex {
     return this.both.find((e) => e.entry.rule !== 'system-path' && contains(p, e.segs))?.entry.pattern
   }
 
+  /** A never-readable entry lying inside `absPath` (or equal to it): reading all of `absPath` reads it. */
+  readableInside(absPath: string): DenyEntry | undefined {
+    const p = this.segments(absPath)
+    return this.readable.find((e) => contains(p, e.segs))?.entry
+  }
+
   /** A system path, something inside one, or a parent of one. */
   isSystem(absPath: string): boolean {
     const p = this.segments(absPath)

@@ -98,6 +98,9 @@ export const copyRule: CommandRule = {
     else dest = operands.at(-1)
     if (!dest) return
     w.checkWriteTarget(dest, name)
+    // A recursive copy reads whole trees: `cp -r ~ /tmp/x` carries ~/.ssh along.
+    const recursive = name === 'rsync' ? options.some((o) => /^-[A-Za-z]*[ra]/.test(o.text) || o.text === '--recursive' || o.text === '--archive') : options.some((o) => /^-[A-Za-z]*[rRa]/.test(o.text) || o.text === '--recursive' || o.text === '--archive')
+    if (recursive) for (const source of operands.filter((o) => o !== dest)) w.checkRecursiveRead(source, `${name} -r`)
     if (name === 'rsync' && options.some((o) => o.text.startsWith('--delete') || o.text.startsWith('--remove-source-files'))) {
       w.checkDeleteTarget(dest, true, 'rsync --delete')
     }
@@ -144,5 +147,27 @@ export const findRule: CommandRule = {
         w.checkWriteTarget(expr[k + 1]!, `find ${t}`)
       }
     }
+  },
+}
+
+/** The files `tar c…` or `zip -r` read (whole trees): not the archive it writes, not option values. */
+export function archivedFiles(name: string, args: ShWord[]): ShWord[] {
+  const files: ShWord[] = []
+  for (let i = name === 'zip' ? 0 : 1; i < args.length; i++) {
+    const t = args[i]!.text
+    if (/^-[A-Za-z]*[fCT]$/.test(t) || /^--(file|directory|files-from|exclude)$/.test(t) || (name === 'zip' && /^-[A-Za-z]*[bnxit]$/.test(t))) i++
+    else if (!t.startsWith('-')) files.push(args[i]!)
+  }
+  if (name === 'zip') return files.slice(1)
+  const archiveFirst = /f/.test(args[0]?.text ?? '') && !args.slice(1).some((a) => /^-[A-Za-z]*f$|^--file/.test(a.text))
+  return archiveFirst ? files.slice(1) : files
+}
+
+/** `zip -r` reads whole trees. */
+export const zipRule: CommandRule = {
+  id: 'zip',
+  applies: ({name, args}) => name === 'zip' && args.some((a) => /^-[A-Za-z]*r/.test(a.text)),
+  decide({name, args}, w) {
+    for (const f of archivedFiles(name, args)) w.checkRecursiveRead(f, `${name} -r`)
   },
 }

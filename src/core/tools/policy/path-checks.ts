@@ -193,6 +193,19 @@ export class PathChecks {
     if (!d.allowed) throw new Blocked(d.rule, `${what} would write to ${shown(w)}. ${d.reason}`)
   }
 
+  /**
+   * A command reading everything under `w` (`grep -r`, `rg`, `cp -r`, `tar c`): refused when a
+   * never-readable path lies inside (`grep -rh KEY ~` reads ~/.ssh). Run-time paths are left to
+   * the sandbox; a glob is checked by `checkNamedPath` already.
+   */
+  checkRecursiveRead(w: ShWord, what: string): void {
+    if (w.dynamic || w.glob) return
+    for (const p of this.pathsOf(w.text).paths) {
+      const entry = this.deny.readableInside(p)
+      if (entry) throw new Blocked('names-protected-path', `${what} ${shown(w)} reads everything under ${p}, including ${entry.pattern} (${entry.label}), which the tools never touch; name the folders to read instead.`)
+    }
+  }
+
   private protectedInside(p: string): string | undefined {
     return this.deny.protectedInside(p)
   }
