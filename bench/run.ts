@@ -6,6 +6,7 @@ import {runTaskBench} from './task-bench.js'
 import {runRoutingBench, type RoutingBenchResult} from './routing-bench.js'
 import {runSandboxBench} from './sandbox-bench.js'
 import {runClassifierBench} from './classifier-bench.js'
+import {runPolicyBench, targetInputs} from './policy-bench.js'
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
 
@@ -88,4 +89,12 @@ if (want('classifier')) {
     const ten = rows.find((r) => r.input === input && r.mb === 10)
     if (one && ten) console.log(`${input}: 10 MB / 1 MB = ${(ten.median_ms / one.median_ms).toFixed(1)} × (linear: about 10; quadratic: about 100)`)
   }
+}
+
+if (want('policy')) {
+  const rows = runPolicyBench(Number(process.env.BENCH_ROUNDS ?? 9))
+  printTable('Command policy: decision time per input, in-process (median; ratio to a plain short command in the same run)', rows.map((r) => ({input: r.name, bytes: r.bytes, decision: r.decision, 'median ms': r.median_ms.toFixed(2), 'ratio to baseline': r.ratio.toFixed(1)})))
+  const targets = rows.filter((r) => targetInputs.includes(r.name))
+  const worst = targets.reduce((a, b) => (b.median_ms > a.median_ms ? b : a))
+  console.log(`target: thirty-star globs and 64 KB of braces each < 50 ms → ${worst.median_ms < 50 ? 'met' : 'NOT met'} (slowest: ${worst.name}, ${worst.median_ms.toFixed(1)} ms)`)
 }

@@ -91,6 +91,9 @@ export const escapeCorpus: EscapeCase[] = [
   c('read', 'less as cat', 'LESSOPEN="|cat %s" less -F ~/.ssh/id_rsa'),
   c('read', 'vim ex mode', 'vim -es -c "r ~/.ssh/id_rsa" -c "w! out.txt" -c q README.md; cat out.txt'),
   c('read', 'dd read', 'dd if=$HOME/.ssh/id_rsa 2>/dev/null'),
+  c('read', 'path computed with printf', `cat "$(printf '%s/.ssh/id_rsa' "$HOME")"`),
+  c('read', 'python path join', `python3 -c "import os; print(open(os.path.join(os.environ['HOME'], 'credentials', 'bank.txt')).read())"`),
+  c('read', 'node string concatenation', `node -e "const p = require('os').homedir() + '/.s' + 'sh/id_rsa'; console.log(require('fs').readFileSync(p, 'utf8'))"`),
   c('read', 'other homes', 'cat /home/*/.ssh/* /root/.ssh/* 2>/dev/null | head -c 300; ls /home /root'),
 
   // Keys in the environment and in other processes.

@@ -1,6 +1,6 @@
 /** Honest work must go through: at least 20 ordinary calls that succeed, with their effects checked on disk. */
 import {execFileSync} from 'node:child_process'
-import {existsSync, readFileSync, statSync, writeFileSync, chmodSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync, chmodSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -166,6 +166,125 @@ describe('honest commands', () => {
     expect(out).toContain(`HOME=${world.home}`)
     expect(out).toMatch(/^PATH=/m)
     for (const leaked of ['OPENAI_API_KEY', 'GITHUB_TOKEN', 'APP_SECRET', 'DB_PASSWORD_FILE', 'should-not-leak']) expect(out).not.toContain(leaked)
+  })
+})
+
+describe('honest work the filter used to refuse (issue 10)', () => {
+  const run = async (command: string, extra: Record<string, unknown> = {}) => {
+    expect(checkCommand(command, world.ctx)).toEqual({allowed: true})
+    const r = await call('run_command', {command, ...extra})
+    okContent(r)
+    return data(r)
+  }
+  it('grep -rn credentials src (a word searched for is not a path)', async () => {
+    writeFileSync(join(world.ws, 'src', 'auth.ts'), 'export const credentials = load()\n')
+    const d = await run('grep -rn credentials src')
+    expect(d.stdout).toBe('src/auth.ts:1:export const credentials = load()\n')
+  })
+  it('git commit -m "docs: explain ~/.ssh/config handling", then git log --author=alice (a filter, not an identity)', async () => {
+    const d = await run(
+      'mkdir -p docs-repo && cd docs-repo && git init -q && echo x > a && git add a && git commit -q -m "docs: explain ~/.ssh/config handling" && git log --format=%s && git log --author=alice --format=%s | wc -l',
+    )
+    expect(d.stdout).toBe('docs: explain ~/.ssh/config handling\n0\n')
+  })
+  it("awk '{print $1 \"|\" $2}' (a bar inside a string is no pipe)", async () => {
+    writeFileSync(join(world.ws, 'pairs.txt'), 'a b\nc d\n')
+    const d = await run(`awk '{print $1 "|" $2}' pairs.txt`)
+    expect(d.stdout).toBe('a|b\nc|d\n')
+  })
+  it('NODE_OPTIONS=--max-old-space-size=4096 npm run build (a tuning option loads no code)', async () => {
+    mkdirSync(join(world.ws, 'nodeopts'), {recursive: true})
+    writeFileSync(join(world.ws, 'nodeopts', 'package.json'), JSON.stringify({name: 'n', version: '1.0.0', scripts: {build: 'node -e "console.log(process.env.NODE_OPTIONS)"'}}))
+    const d = await run('NODE_OPTIONS=--max-old-space-size=4096 npm run build --silent', {cwd: 'nodeopts'})
+    expect(d.exit_code).toBe(0)
+    expect(d.stdout).toBe('--max-old-space-size=4096\n')
+  })
+  it('LD_LIBRARY_PATH=./lib ./app (a program built here, pointed at its own libraries)', async () => {
+    mkdirSync(join(world.ws, 'lib'), {recursive: true})
+    writeFileSync(join(world.ws, 'app'), '#!/bin/sh\necho "libs: $LD_LIBRARY_PATH"\n', {mode: 0o755})
+    const d = await run('LD_LIBRARY_PATH=./lib ./app')
+    expect(d.stdout).toBe('libs: ./lib\n')
+  })
+  it('cd "$(git rev-parse --show-toplevel)" && rm -rf dist (a build folder after a computed cd)', async () => {
+    const repo = join(world.ws, 'rootrepo')
+    mkdirSync(join(repo, 'dist'), {recursive: true})
+    mkdirSync(join(repo, 'pkg', 'sub'), {recursive: true})
+    writeFileSync(join(repo, 'dist', 'out.js'), 'built\n')
+    execFileSync('git', ['init', '-q'], {cwd: repo})
+    const d = await run('cd "$(git rev-parse --show-toplevel)" && rm -rf dist', {cwd: 'rootrepo/pkg/sub'})
+    expect(d.exit_code).toBe(0)
+    expect(existsSync(join(repo, 'dist'))).toBe(false)
+    expect(existsSync(join(repo, 'pkg', 'sub'))).toBe(true)
+  })
+  it('jq with a pipe inside its program, sed with an alternation', async () => {
+    writeFileSync(join(world.ws, 'items.json'), '{"items":[{"name":"a|b"},{"name":"c"}]}\n')
+    const d = await run(`jq -r '.items[] | .name' items.json && sed -E -n 's/^(a|c) (b|d)$/\\2|\\1/p' pairs.txt`)
+    expect(d.stdout).toBe('a|b\nc\nb|a\nd|c\n')
+  })
+
+  // The same families, decided by the policy alone (some need tools or projects the test world lacks).
+  const families: Record<string, string[]> = {
+    'searches for words that name secrets': [
+      'grep -rn "api_key" src',
+      'grep -rniE "token|password|secret" --include=*.ts src',
+      "rg -n 'credentials' src",
+      'rg -n --glob "*.ts" -e secret -e password src',
+      'git grep -n credentials -- src',
+      'grep -rln .ssh docs',
+      'grep -rn credentials src | head -5',
+      'cd "$(git rev-parse --show-toplevel)" && grep -rn credentials src',
+      'git log --grep=credentials --oneline',
+      'grep -rn TODO src test',
+      'rg -n "password" --type ts',
+      'tar czf dist.tgz dist && cp -r src backup',
+    ],
+    'commit messages that mention protected paths': [
+      'git commit -m "fix: stop reading ~/.aws/credentials"',
+      'git commit -am "docs: mention .netrc and .gnupg"',
+      "git commit -m 'chore: ignore credentials/' -m 'The loader no longer touches ~/.ssh/id_rsa.'",
+      'git commit --message="docs: ~/.config/cto is where keys live"',
+      'git tag -a v1.2.0 -m "handles ~/.ssh/config"',
+      'cd "$(git rev-parse --show-toplevel)" && git commit -qm "docs: explain ~/.ssh/config handling"',
+      'echo "keys live in ~/.ssh and ~/.aws/credentials"',
+    ],
+    'identity filters on git log': ['git log --author=alice', 'git log --author="Alice Doe" --since=1.week --oneline', 'git shortlog -sn --author=bob', 'git rev-list --count --author=alice HEAD'],
+    'harmless environment assignments': [
+      'NODE_OPTIONS="--max-old-space-size=8192 --enable-source-maps" npm test',
+      'export NODE_OPTIONS=--max-old-space-size=4096 && npm run build',
+      'NODE_OPTIONS=--no-warnings node script.js',
+      'NODE_ENV=production CI=1 npm run build',
+      'LD_LIBRARY_PATH=$PWD/lib:./lib ./app',
+      'PERL5LIB=./lib perl t/basic.t',
+      'PYTHONPATH=src python3 -m pytest -q',
+      'GIT_EDITOR=true git rebase --continue',
+      'GIT_PAGER=cat git log -1',
+      'env NODE_OPTIONS=--max-old-space-size=2048 npm test',
+    ],
+    'awk, sed and jq programs with pipes and quotes inside strings': [
+      `awk -F, '{print $1 "|" $2}' data.csv`,
+      `awk '/error|warn/ {print $0}' app.log`,
+      `awk '{ if ($1 || $2) print "a|b" }' data.txt`,
+      `awk -v OFS='|' '{print $1, $2}' "$file"`,
+      `awk 'BEGIN { FS = "|" } { print $2 }' table.md`,
+      `awk '$3 ~ /^(GET|POST)$/ { n++ } END { print n }' access.log`,
+      `sed -n 's/a|b/c/p' notes.txt`,
+      `sed -E 's/(foo|bar)/baz/g' input.txt > output.txt`,
+      `jq -r '.items[] | .name' data.json`,
+      `jq '.[] | select(.kind == "a|b")' data.json`,
+      `python3 -c 'import sys; print(sys.argv[1].upper())' "$name"`,
+      `node -e 'console.log(process.argv[1])' "$value"`,
+    ],
+    'a cd to a computed repo root, then a relative delete': [
+      'cd "$(git rev-parse --show-toplevel)" && rm -rf dist',
+      'cd "$(git rev-parse --show-toplevel)" && rm -rf build node_modules/.cache coverage',
+      'cd "$(dirname "$0")" && rm -rf out',
+      'cd $(git rev-parse --show-toplevel) && rm -rf dist && npm run build',
+      'ROOT=$(git rev-parse --show-toplevel); cd "$ROOT" && rm -rf target',
+      'cd "$(git rev-parse --show-toplevel)" && rm -f dist/*.map',
+    ],
+  }
+  it.each(Object.entries(families).flatMap(([family, commands]) => commands.map((c) => [`${family}: ${c}`, c] as const)))('%s', (_title, command) => {
+    expect(checkCommand(command, world.ctx)).toEqual({allowed: true})
   })
 })
 

@@ -1,6 +1,8 @@
 /**
  * What the command policy knows about command names: which run other commands (wrappers), which
- * are shells or interpreters, which delete, write, format disks or stop the machine.
+ * are shells or interpreters, which delete, write, format disks or stop the machine. The rules
+ * that use these lists are in command-rules.ts; environment variables have their own table in
+ * env-rules.ts.
  */
 
 export interface WrapperSpec {
@@ -118,18 +120,6 @@ export const stdinShells = new Set(['at', 'batch'])
 export const interpreterPattern =
   /^(python[\d.]*|pypy[\d.]*|node|nodejs|deno|bun|perl[\d.]*|ruby[\d.]*|irb|php[\d.]*|lua[\d.]*|luajit|rscript|r|julia|osascript|tclsh[\d.]*|wish|groovy|jshell|awk|gawk|mawk|nawk|jrunscript|jjs)$/
 
-/** Options that hand the interpreter code on the command line, by interpreter family. */
-export function inlineCodeOption(interpreter: string, arg: string): boolean {
-  if (/^python|^pypy/.test(interpreter)) return /^-[A-Za-z]*c/.test(arg)
-  if (/^(node|nodejs|bun)$/.test(interpreter)) return /^(-[A-Za-z]*[ep][A-Za-z]*|--eval(=.*)?|--print(=.*)?)$/.test(arg)
-  if (interpreter === 'deno') return arg === 'eval'
-  if (/^perl/.test(interpreter)) return /^-[A-Za-z]*[eE]/.test(arg)
-  if (/^(ruby|irb|lua|luajit|rscript|r|julia|osascript|groovy)/.test(interpreter)) return /^-[A-Za-z]*e/.test(arg) || arg === '--eval'
-  if (/^php/.test(interpreter)) return /^-[A-Za-z]*r/.test(arg)
-  if (/^(awk|gawk|mawk|nawk)$/.test(interpreter)) return true
-  return /^-(e|c)$/.test(arg)
-}
-
 export const deleters = new Set(['rm', 'unlink', 'rmdir', 'shred', 'srm', 'rimraf', 'del', 'trash', 'trash-put', 'gio'])
 export const diskTools = /^(mkfs(\..*)?|mke2fs|mkswap|mkdosfs|mkntfs|wipefs|fdisk|sfdisk|cfdisk|sgdisk|gdisk|parted|blkdiscard|mdadm|cryptsetup|lvremove|vgremove|pvremove|zpool|newfs)$/
 export const powerTools = new Set(['shutdown', 'reboot', 'halt', 'poweroff', 'telinit', 'kexec', 'killall5'])
@@ -140,11 +130,8 @@ export const modifiers = new Set(['tee', 'touch', 'truncate', 'chmod', 'chown', 
 /** Commands whose last argument (or -t DIR) is where they write. */
 export const copiers = new Set(['cp', 'install', 'ln', 'rsync', 'scp', 'link'])
 
-/** Environment variables that make a later program run code of someone's choosing. */
-export const dangerousEnv = /^(LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|BASH_ENV|ENV|PROMPT_COMMAND|GIT_CONFIG_(COUNT|KEY_\d+|VALUE_\d+|PARAMETERS|GLOBAL|SYSTEM)|GIT_(AUTHOR|COMMITTER)_(NAME|EMAIL)|GIT_SSH|GIT_SSH_COMMAND|GIT_EXTERNAL_DIFF|GIT_EXEC_PATH|GIT_ASKPASS|GIT_DIR|GIT_TEMPLATE_DIR|NODE_OPTIONS|PERL5OPT|PERL5LIB|PYTHONSTARTUP|RUBYOPT|SHELLOPTS|BASHOPTS|PS4)$/
-
 /** git config keys whose value git later runs, or that redirect where git reads its config. */
 export const dangerousGitConfigKey =
-  /^(alias\..+|core\.(hookspath|fsmonitor|sshcommand|pager|editor|askpass|gitproxy|worktree)|credential\..*|.*\.helper|include\..*|includeif\..*|filter\..*|diff\..*\.(textconv|command)|merge\..*\.driver|.*\.(command|cmd)|uploadpack\..*|receive\..*|remote\..*\.(push|mirror|receivepack|uploadpack|proxy)|sequence\.editor|gpg\.(program|.*\.program)|protocol\..*|http\..*proxy.*|interactive\.difffilter|sendemail\..*)$/i
+  /^(alias\..+|core\.(hookspath|fsmonitor|sshcommand|pager|editor|askpass|gitproxy|worktree)|credential\..*|.*\.helper|include\..*|includeif\..*|filter\..*|diff\.external|diff\..*\.(textconv|command)|merge\..*\.driver|.*\.(command|cmd)|uploadpack\..*|receive\..*|remote\..*\.(push|mirror|receivepack|uploadpack|proxy)|sequence\.editor|core\.sshcommand|ssh\.variant|pager\..*|gpg\.(program|.*\.program)|protocol\..*|http\..*proxy.*|interactive\.difffilter|sendemail\..*)$/i
 
 export const forcePushOptions = ['force', 'force-with-lease', 'force-if-includes', 'mirror']

@@ -3,6 +3,8 @@
  * awk programs, heredocs fed to them). It is a heuristic, not an analysis: it refuses code that
  * deletes files, starts processes, evaluates strings or names the protected paths, and lets plain
  * computations and prints through. A determined obfuscation can pass it; the README says so.
+ * Every pattern is linear: no two unbounded repetitions that can split the same text, so a
+ * 64 KB program is scanned in one pass per pattern.
  */
 
 export interface CodeFinding {
@@ -27,7 +29,8 @@ const patterns: Array<[RegExp, string, string]> = [
   [/\b(eval|__import__|importlib)\b|\b(getattr|Function|globals|runInThisContext|runInNewContext|instance_eval|class_eval|create_function|load_source)\s*\(/, 'inline-code-eval', 'evaluates code built at run time'],
   [/\bprocess\s*\.\s*(binding|dlopen|_linkedBinding)\b|\bctypes\b|\bffi\b/i, 'inline-code-eval', 'loads native code'],
   // Naming the paths the tools never touch.
-  [/(^|[^\w])\.(ssh|aws|gnupg|netrc|git-credentials)\b|\bcredentials\b|agents[\\/].*config\.json|\.config[\\/]cto\b/i, 'names-protected-path', 'names a protected path (keys, credentials)'],
+  // As paths: `~/credentials/`, `.ssh`; a variable called `credentials` in the code is no path.
+  [/(^|[^\w])\.(ssh|aws|gnupg|netrc|git-credentials)\b|[/\\~]credentials\b|\bcredentials[/\\]|agents[\\/][^\\/\n]*[\\/]config\.json|\.config[\\/]cto\b/i, 'names-protected-path', 'names a protected path (keys, credentials)'],
   [/\.(bashrc|bash_profile|zshrc|zshenv|profile)\b|\/etc\/|\/dev\/(sd|nvme|hd|vd|xvd|mmcblk|disk|mapper)/, 'inline-code-system', 'touches start-up files, /etc or disks'],
 ]
 

@@ -8,6 +8,7 @@ import {realpathSync} from 'node:fs'
 import {join, resolve, sep} from 'node:path'
 
 import {configDir, dataDir} from '../../paths.js'
+import {segmentMatches} from './glob-match.js'
 import {contextEnv, contextHome, contextPolicy, expandLeadingTilde, type PolicyContext} from './policy-context.js'
 
 export interface DenyEntry {
@@ -34,17 +35,6 @@ export function foldPath(p: string): string {
 
 function segments(p: string): string[] {
   return p.split(sep).filter((s) => s.length > 0)
-}
-
-const segmentRegexCache = new Map<string, RegExp>()
-function segmentMatches(patternSeg: string, seg: string): boolean {
-  if (!patternSeg.includes('*')) return patternSeg === seg
-  let re = segmentRegexCache.get(patternSeg)
-  if (!re) {
-    re = new RegExp(`^${patternSeg.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 's')
-    segmentRegexCache.set(patternSeg, re)
-  }
-  return re.test(seg)
 }
 
 /** True when `absPath` is the pattern's path or lies inside it. */

@@ -9,7 +9,7 @@ import {createRequire} from 'node:module'
 
 import type MvdanSh from 'mvdan-sh'
 
-/** A node of mvdan/sh's AST; fields are read by name as in the Go package. */
+/** A node of mvdan/sh's AST as a plain object: `type` is the Go type (`CallExpr`), fields by Go name. */
 export type ShNode = Record<string, unknown>
 
 type Syntax = (typeof MvdanSh)['syntax']
@@ -26,27 +26,166 @@ function load(): Syntax {
 
 export class ShellParseError extends Error {}
 
+/** GopherJS's own representation of a Go value (a struct pointer, a slice, a nil interface). */
+type GoValue = Record<string, unknown> & {constructor?: {string?: unknown; nil?: unknown}}
+
+function goString(s: string): string {
+  // Go strings are UTF-8 bytes, one char per byte.
+  return /[\x80-\xff]/.test(s) ? Buffer.from(s, 'latin1').toString('utf8') : s
+}
+
+/**
+ * The parsed tree as plain objects. Reading mvdan-sh's nodes through its JS interface converts
+ * ("externalizes") a Go value on every property read: reading `Args` of a 20,000-word command
+ * took 575 ms, and every read again; `NodeType` 44 µs a call. So the tree is read once, from
+ * GopherJS's own representation (`__internal_object__`: struct pointers whose constructor names
+ * the Go type, slices as `$array`/`$offset`/`$length`, nil pointers as `constructor.nil`), into
+ * plain objects, without recursion. Positions are dropped. test/tools/shell-syntax.test.ts checks
+ * the shapes the policy relies on, so a new mvdan-sh that changes this representation fails there.
+ */
+const skippedTypes = new Set(['*syntax.Pos', '*syntax.Comment'])
+const fieldsByType = new Map<string, string[]>()
+
+/**
+ * The fields read of each node type (mvdan/sh v3's names); positions and comments are never
+ * read. A type missing here is read whole, so a new node type is never silently emptied.
+ */
+const readFields: Record<string, string[]> = {
+  File: ['Stmts'],
+  Stmt: ['Cmd', 'Redirs', 'Negated', 'Background', 'Coprocess'],
+  Redirect: ['Op', 'N', 'Word', 'Hdoc'],
+  CallExpr: ['Assigns', 'Args'],
+  Word: ['Parts'],
+  Lit: ['Value'],
+  SglQuoted: ['Dollar', 'Value'],
+  DblQuoted: ['Dollar', 'Parts'],
+  ParamExp: ['Short', 'Excl', 'Length', 'Width', 'Param', 'Index', 'Slice', 'Repl', 'Names', 'Exp'],
+  Slice: ['Offset', 'Length'],
+  Replace: ['All', 'Orig', 'With'],
+  Expansion: ['Op', 'Word'],
+  CmdSubst: ['Stmts', 'Backquotes', 'TempFile', 'ReplyVar'],
+  ProcSubst: ['Op', 'Stmts'],
+  ArithmExp: ['Bracket', 'Unsigned', 'X'],
+  ArithmCmd: ['Unsigned', 'X'],
+  BinaryArithm: ['Op', 'X', 'Y'],
+  UnaryArithm: ['Op', 'Post', 'X'],
+  ParenArithm: ['X'],
+  ExtGlob: ['Op', 'Pattern'],
+  BinaryCmd: ['Op', 'X', 'Y'],
+  Block: ['Stmts'],
+  Subshell: ['Stmts'],
+  IfClause: ['Cond', 'Then', 'Else'],
+  WhileClause: ['Until', 'Cond', 'Do'],
+  ForClause: ['Select', 'Braces', 'Loop', 'Do'],
+  WordIter: ['Name', 'InPos', 'Items'],
+  CStyleLoop: ['Init', 'Cond', 'Post'],
+  CaseClause: ['Word', 'Items'],
+  CaseItem: ['Op', 'Patterns', 'Stmts'],
+  FuncDecl: ['RsrvWord', 'Name', 'Body'],
+  TestClause: ['X'],
+  BinaryTest: ['Op', 'X', 'Y'],
+  UnaryTest: ['Op', 'X'],
+  ParenTest: ['X'],
+  DeclClause: ['Variant', 'Args'],
+  Assign: ['Append', 'Naked', 'Name', 'Index', 'Value', 'Array'],
+  ArrayExpr: ['Elems'],
+  ArrayElem: ['Index', 'Value'],
+  LetClause: ['Exprs'],
+  TimeClause: ['PosixFormat', 'Stmt'],
+  CoprocClause: ['Name', 'Stmt'],
+  TestDecl: ['Description', 'Body'],
+  BraceExp: ['Sequence', 'Elems'],
+}
+
+function toPlain(root: GoValue, byType: Map<string, ShNode[]>): ShNode {
+  const convert = (v: unknown, work: Array<[GoValue, ShNode]>): unknown => {
+    if (typeof v === 'string') return goString(v)
+    if (typeof v !== 'object' || v === null) return v
+    const g = v as GoValue
+    if ('$array' in g) {
+      const arr = g.$array as unknown[]
+      const off = g.$offset as number
+      const out: unknown[] = []
+      for (let i = 0; i < (g.$length as number); i++) out.push(convert(arr[off + i], work))
+      return out
+    }
+    const type = g.constructor?.string
+    if (typeof type !== 'string' || g === g.constructor?.nil) return null
+    if (!type.startsWith('*syntax.') || skippedTypes.has(type)) return undefined
+    const name = type.slice(8)
+    const node: ShNode = {type: name}
+    work.push([g, node])
+    const list = byType.get(name)
+    if (list) list.push(node)
+    else byType.set(name, [node])
+    return node
+  }
+  const work: Array<[GoValue, ShNode]> = []
+  const top = convert(root, work) as ShNode
+  while (work.length > 0) {
+    const [g, node] = work.pop()!
+    const type = g.constructor!.string as string
+    let fields = fieldsByType.get(type)
+    if (!fields) {
+      const present = Object.keys(g).filter((k) => k !== '$val')
+      const wanted = readFields[type.slice(8)]
+      fields = wanted ? present.filter((k) => wanted.includes(k)) : present
+      fieldsByType.set(type, fields)
+    }
+    for (const key of fields) {
+      const value = convert(g[key], work)
+      if (value !== undefined) node[key] = value
+    }
+  }
+  return top
+}
+
 /** Parses bash source; throws ShellParseError with the parser's message (`1:6: reached EOF …`). */
 export function parseShell(source: string): ShNode {
   const s = load()
+  let file: Record<string, unknown>
   try {
-    return s.NewParser(s.Variant(s.LangBash)).Parse(source, '')
+    file = s.NewParser(s.Variant(s.LangBash)).Parse(source, '')
   } catch (error) {
     const e = error as {Error?: () => string; message?: string}
     const message = typeof e?.Error === 'function' ? e.Error() : String(e?.message ?? error)
     throw new ShellParseError(message)
   }
+  const internal = file.__internal_object__ as GoValue | undefined
+  if (!internal || internal.constructor?.string !== '*syntax.File') throw new Error('mvdan-sh no longer exposes its syntax tree as this checker reads it; see shell-syntax.ts')
+  const byType = new Map<string, ShNode[]>()
+  const plain = toPlain(internal, byType)
+  indexes.set(plain, byType)
+  return plain
+}
+
+const indexes = new WeakMap<ShNode, Map<string, ShNode[]>>()
+
+/** Every node of a type in a tree `parseShell` returned (found while reading it, so free). */
+export function nodesOfType(file: ShNode, type: string): ShNode[] {
+  return indexes.get(file)?.get(type) ?? []
 }
 
 export function nodeType(node: unknown): string {
-  return node ? load().NodeType(node) : ''
+  const t = (node as ShNode | null | undefined)?.type
+  return typeof t === 'string' ? t : ''
 }
 
-export function walk(node: ShNode, visit: (node: ShNode) => void): void {
-  load().Walk(node, (n) => {
-    if (n) visit(n)
-    return true
-  })
+/** Visits every node under `root`, parents first, in source order, without recursion. */
+export function forEachNode(root: ShNode, visit: (node: ShNode, type: string) => void): void {
+  const stack: ShNode[] = [root]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    visit(node, nodeType(node))
+    const found: ShNode[] = []
+    for (const key in node) {
+      const v = node[key]
+      if (Array.isArray(v)) {
+        for (const x of v) if (x && typeof x === 'object') found.push(x as ShNode)
+      } else if (v && typeof v === 'object') found.push(v as ShNode)
+    }
+    for (let i = found.length - 1; i >= 0; i--) stack.push(found[i]!)
+  }
 }
 
 export function nodes(node: ShNode | null | undefined, field: string): ShNode[] {

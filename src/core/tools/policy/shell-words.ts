@@ -4,6 +4,7 @@
  * What can only be known at run time ($VAR, $(…), `…`, $((…))) becomes the marker DYN; glob
  * characters that bash would expand become GLOB_* markers, so a caller can tell `*` from `'*'`.
  */
+import {braceExpand, type BraceBudget, type Ch} from './brace-expansion.js'
 import {child, nodeType, nodes, type ShNode} from './shell-syntax.js'
 
 /** Stands for text known only at run time. NUL cannot occur in a real argument. */
@@ -37,16 +38,13 @@ export interface WordEnv {
   onNested(stmts: ShNode[]): void
   /** Called with arithmetic and nested words met (they may hold `$(…)`). */
   onArithm(node: ShNode): void
+  /** What brace expansion may still cost in this command (brace-expansion.ts); shared by every word. */
+  braces: BraceBudget
 }
 
-interface Ch {
-  c: string
-  /** Quoted or escaped: not subject to brace, tilde, glob expansion or splitting. */
-  q: boolean
-  dyn?: boolean
-}
-
-const MAX_BRACE_WORDS = 512
+const octal = /[0-7]{1,3}/y
+const hex: Record<string, RegExp> = {x: /[0-9a-fA-F]{1,2}/y, u: /[0-9a-fA-F]{1,4}/y, U: /[0-9a-fA-F]{1,8}/y}
+const simpleEscapes: Record<string, string> = {a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?'}
 
 function decodeAnsiC(value: string): string {
   let out = ''
@@ -57,16 +55,17 @@ function decodeAnsiC(value: string): string {
       continue
     }
     const n = value[++i]!
-    const simple: Record<string, string> = {a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?'}
-    if (n in simple) {
-      out += simple[n]
+    if (n in simpleEscapes) {
+      out += simpleEscapes[n]
     } else if (n >= '0' && n <= '7') {
-      const m = /^[0-7]{1,3}/.exec(value.slice(i))![0]
+      octal.lastIndex = i
+      const m = octal.exec(value)![0]
       out += String.fromCodePoint(parseInt(m, 8) & 0xff)
       i += m.length - 1
-    } else if (n === 'x' || n === 'u' || n === 'U') {
-      const max = n === 'x' ? 2 : n === 'u' ? 4 : 8
-      const m = new RegExp(`^[0-9a-fA-F]{1,${max}}`).exec(value.slice(i + 1))
+    } else if (n in hex) {
+      const re = hex[n]!
+      re.lastIndex = i + 1
+      const m = re.exec(value)
       if (!m) {
         out += `\\${n}`
         continue
@@ -83,6 +82,9 @@ function decodeAnsiC(value: string): string {
   return out
 }
 
+/** `''` or `""`: no character, but a word bash keeps (an unquoted empty word it drops). */
+const quotedEmpty: Ch = {c: '', q: true}
+
 function pushText(out: Ch[], text: string, q: boolean): void {
   for (const c of text) out.push({c, q})
 }
@@ -97,7 +99,7 @@ function unescapeLit(out: Ch[], raw: string, inDouble: boolean): void {
         continue
       }
       if (!inDouble || '$`"\\'.includes(n)) {
-        out.push({c: n, q: true})
+        out.push({c: n, q: true, bs: true})
         i++
         continue
       }
@@ -144,12 +146,18 @@ function partChars(part: ShNode, env: WordEnv, out: Ch[], inDouble: boolean): vo
     case 'Lit':
       unescapeLit(out, String(part.Value ?? ''), inDouble)
       return
-    case 'SglQuoted':
-      pushText(out, part.Dollar ? decodeAnsiC(String(part.Value ?? '')) : String(part.Value ?? ''), true)
+    case 'SglQuoted': {
+      const text = part.Dollar ? decodeAnsiC(String(part.Value ?? '')) : String(part.Value ?? '')
+      if (text === '') out.push(quotedEmpty)
+      pushText(out, text, true)
       return
-    case 'DblQuoted':
-      for (const p of nodes(part, 'Parts')) partChars(p, env, out, true)
+    }
+    case 'DblQuoted': {
+      const parts = nodes(part, 'Parts')
+      if (parts.length === 0) out.push(quotedEmpty)
+      for (const p of parts) partChars(p, env, out, true)
       return
+    }
     case 'ParamExp': {
       visitParamExp(part, env)
       const value = paramValue(part, env)
@@ -181,66 +189,6 @@ function wordChars(word: ShNode, env: WordEnv): Ch[] {
   const out: Ch[] = []
   for (const part of nodes(word, 'Parts')) partChars(part, env, out, false)
   return out
-}
-
-/** Index of the `}` closing the `{` at `open`, or -1; also whether the body has a top-level `,` or `..`. */
-function braceBody(chars: Ch[], open: number): {close: number; commas: number[]; seq: boolean} | undefined {
-  let depth = 0
-  const commas: number[] = []
-  for (let i = open; i < chars.length; i++) {
-    const ch = chars[i]!
-    if (ch.q || ch.dyn) continue
-    if (ch.c === '{') depth++
-    else if (ch.c === '}') {
-      depth--
-      if (depth === 0) {
-        const body = chars.slice(open + 1, i).map((c) => (c.q ? '\u0001' : c.c)).join('')
-        const seq = commas.length === 0 && /^(-?\d+\.\.-?\d+|[a-zA-Z]\.\.[a-zA-Z])(\.\.-?\d+)?$/.test(body)
-        return commas.length > 0 || seq ? {close: i, commas, seq} : undefined
-      }
-    } else if (ch.c === ',' && depth === 1) commas.push(i)
-  }
-  return undefined
-}
-
-function sequence(body: string): string[] {
-  const [a, b, stepText] = body.split('..') as [string, string, string | undefined]
-  const step = Math.max(1, Math.abs(Number(stepText ?? 1)) || 1)
-  const numeric = /^-?\d+$/.test(a)
-  const from = numeric ? Number(a) : a.charCodeAt(0)
-  const to = numeric ? Number(b) : b.charCodeAt(0)
-  const out: string[] = []
-  const dir = from <= to ? 1 : -1
-  for (let v = from; dir > 0 ? v <= to : v >= to; v += dir * step) {
-    out.push(numeric ? String(v) : String.fromCharCode(v))
-    if (out.length > MAX_BRACE_WORDS) break
-  }
-  return out
-}
-
-function braceExpand(chars: Ch[], budget: {left: number}): Ch[][] {
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i]!
-    if (ch.q || ch.dyn || ch.c !== '{') continue
-    const body = braceBody(chars, i)
-    if (!body) continue
-    const prefix = chars.slice(0, i)
-    const suffix = chars.slice(body.close + 1)
-    let alternatives: Ch[][]
-    if (body.seq) {
-      alternatives = sequence(chars.slice(i + 1, body.close).map((c) => c.c).join('')).map((s) => [...s].map((c) => ({c, q: true})))
-    } else {
-      const cuts = [i, ...body.commas, body.close]
-      alternatives = cuts.slice(0, -1).map((start, k) => chars.slice(start + 1, cuts[k + 1]))
-    }
-    const out: Ch[][] = []
-    for (const alt of alternatives) {
-      if (--budget.left < 0) return [[{c: DYN, q: false, dyn: true}]]
-      out.push(...braceExpand([...prefix, ...alt, ...suffix], budget))
-    }
-    return out
-  }
-  return [chars]
 }
 
 function expandTilde(chars: Ch[], env: WordEnv): Ch[] {
@@ -290,8 +238,19 @@ function toWord(chars: Ch[]): ShWord {
 
 /** Evaluates one word into the argument(s) bash would pass (several after brace expansion). */
 export function expandWord(word: ShNode, env: WordEnv): ShWord[] {
+  // Most words are one plain literal or one single-quoted string: nothing to expand.
+  const parts = nodes(word, 'Parts')
+  if (parts.length === 1) {
+    const type = nodeType(parts[0])
+    const value = String(parts[0]!.Value ?? '')
+    if (type === 'Lit' && !/[\\{~*?[]/.test(value)) return [literalWord(value)]
+    if (type === 'SglQuoted' && !parts[0]!.Dollar && value !== '') return [literalWord(value)]
+  }
   const chars = wordChars(word, env)
-  return braceExpand(chars, {left: MAX_BRACE_WORDS}).map((c) => toWord(expandTilde(c, env)))
+  // Brace alternatives that leave nothing are dropped, as bash drops them: `{,} rm -rf ~` runs rm.
+  return braceExpand(chars, env.braces)
+    .filter((c) => c.length > 0)
+    .map((c) => toWord(expandTilde(c, env)))
 }
 
 /** A word made of a known string (for arguments synthesised by wrappers). */
