@@ -83,12 +83,13 @@ describe('cto logs', () => {
       handler: (r) => {
         if (isReview(r)) return jsonReply({approved: true, quality: 9, feedback: 'fine'})
         if (isCto(r)) return jsonReply({complexity: 'simple', type: 'research', model: 'deepseek', reason: 'x'})
-        const q = String(r.body.messages.at(-1)?.content)
+        // The task is the first paragraph of the worker's prompt (a note about its copy of the project follows).
+        const q = String(r.body.messages.at(-1)?.content).split('\n\n')[0]
         return {content: `Answer to: ${q}`}
       },
     })
     const env = await configure()
-    for (const q of ['first question?', 'second question?', 'third question?']) expect((await sb.run(['task', q], {env})).code).toBe(0)
+    for (const q of ['first question?', 'second question?', 'third question?']) expect((await sb.run(['task', q], {env, cwd: join(sb.home, 'work')})).code).toBe(0)
     const two = await sb.json<LogsJson>(['logs', '-n', '2'])
     expect(two.tasks.map((t) => t.task)).toEqual(['second question?', 'third question?'])
     expect(two.tasks[1]).toMatchObject({status: 'completed', model: 'deepseek', answer: 'Answer to: third question?'})

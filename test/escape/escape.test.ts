@@ -99,6 +99,8 @@ async function runCorpus(world: EscapeWorld, cases: EscapeCase[], tools: Record<
     HOME: world.home,
     XDG_CONFIG_HOME: configHome,
     XDG_DATA_HOME: join(world.home, '.local', 'share'),
+    // cto's own cache (config validation) lives outside the snapshot: the snapshot watches the model.
+    XDG_CACHE_HOME: join(world.base, 'cache'),
     NO_COLOR: '1',
     ...world.env,
   }

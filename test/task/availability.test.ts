@@ -118,7 +118,7 @@ describe('availability is not quality', () => {
       fallback_chain: {minimax: ['gpt-4']},
       engines: {max_retries: 0},
     })
-    const first = await sb.run(['task', '--json', 'compare the two pricing pages'], {env: keys})
+    const first = await sb.run(['task', '--json', 'compare the two pricing pages'], {env: keys, cwd: join(sb.home, 'work')})
     expect(first.code, first.stderr).toBe(0)
     const t = JSON.parse(first.stdout) as TaskJson
     expect(t.status).toBe('completed')
@@ -137,7 +137,7 @@ describe('availability is not quality', () => {
     expect(human.stderr).toMatch(/minimax can't be used: minimax: nothing answers at .* \(connection refused\)/)
 
     const before = server.requests.length
-    const second = await sb.run(['task', '--json', 'compare the two pricing pages again'], {env: keys})
+    const second = await sb.run(['task', '--json', 'compare the two pricing pages again'], {env: keys, cwd: join(sb.home, 'work')})
     expect(second.code, second.stderr).toBe(0)
     expect((JSON.parse(second.stdout) as TaskJson).attempts.map((a) => a.model)).not.toContain('minimax')
     expect(offered(server.requests.slice(before).find(isClassification) as ChatRequest)).not.toContain('minimax')

@@ -1,3 +1,5 @@
+import {join} from 'node:path'
+import {mkdir} from 'node:fs/promises'
 /**
  * Budgets count every token cto spends: the CTO's classification and reviews, a dry run's
  * classification included; and a dry run says when it asked the CTO and what that cost.
@@ -21,6 +23,8 @@ let sb: Sandbox
 let server: OpenAIServer
 beforeEach(async () => {
   sb = await makeSandbox()
+  // Tasks whose worker can change files run in a copy of a project: not of the home folder.
+  await mkdir(join(sb.home, 'work'), {recursive: true})
   server = await startOpenAIServer({
     handler: (r) => {
       if (isReview(r)) return jsonReply({approved: true, quality: 8, feedback: 'ok'}, {prompt_tokens: 300, completion_tokens: 40})
@@ -57,7 +61,7 @@ describe('budgets count the CTO', () => {
 
   it("a task's tokens today are the worker's and the CTO's (classification and review)", async () => {
     const env = await configure()
-    const t = await sb.json<TaskJson>(['task', 'what is a monad?'], {env})
+    const t = await sb.json<TaskJson>(['task', 'what is a monad?'], {env, cwd: join(sb.home, 'work')})
     expect(t.status).toBe('completed')
     expect(t.cto.calls).toBe(2)
     const total = t.usage.input_tokens + t.usage.output_tokens

@@ -48,7 +48,8 @@ async function holdingServer(onHeld: () => void): Promise<void> {
 async function interruptMidAttempt(args: string[]): Promise<{run: Spawned; code: number}> {
   const holder: {run?: Spawned} = {}
   await holdingServer(() => setTimeout(() => holder.run?.child.kill('SIGINT'), 100))
-  const run = spawnCli(sb, ['task', '--workspace', workspace, ...args, 'write the release notes to notes.txt'], {env: {DEEPSEEK_API_KEY: KEY}})
+  // In place: the write the model made before Ctrl-C is in the workspace, whole (with a copy, it would go with the copy).
+  const run = spawnCli(sb, ['task', '--in-place', '--workspace', workspace, ...args, 'write the release notes to notes.txt'], {env: {DEEPSEEK_API_KEY: KEY}})
   holder.run = run
   const r = await run.done
   return {run, code: r.code}

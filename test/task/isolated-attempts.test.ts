@@ -186,6 +186,20 @@ describe('cto task in copies, verified by the fixture\'s tests', () => {
     const rows = (JSON.parse(perf.stdout) as {models: Array<{model: string; verify_pass_rate: number | null}>}).models
     expect(Object.fromEntries(rows.map((r) => [r.model, r.verify_pass_rate]))).toEqual({deepseek: 0, minimax: 1})
     expect((await sb.run(['perf'])).stdout).toMatch(/TESTS PASS\n.*deepseek.* 0%\n.*minimax.* 100%\n/)
+
+    // cto logs --task ID --diff reads both attempts back: the rejected change too.
+    const logged = await sb.run(['logs', '--task', t.id.slice(0, 8), '--diff'])
+    expect(logged.code, logged.stderr).toBe(0)
+    expect(logged.stdout).toMatch(/── attempt 1 · deepseek · rejected · tests failed · 1 file \+1 −1\n[^]*\+ {2}return a \* b/)
+    expect(logged.stdout).toMatch(/── attempt 2 · minimax · approved · tests passed · 1 file \+1 −1\n[^]*\+ {2}return a \+ b/)
+    expect(logged.stdout).toContain(`patch: ${wrong.change!.patch}`)
+    const loggedJson = JSON.parse((await sb.run(['logs', '--task', t.id, '--diff', '--json'])).stdout) as {diffs: {task_id: string; attempts: Array<{model: string; patch: string; verify_log: string}>}}
+    expect(loggedJson.diffs.task_id).toBe(t.id)
+    expect(loggedJson.diffs.attempts.map((a) => [a.model, a.patch])).toEqual([
+      ['deepseek', wrong.change!.patch],
+      ['minimax', right.change!.patch],
+    ])
+    expect((await sb.run(['logs', '--diff'])).code).toBe(64)
   })
 
   it('a blocked task leaves the workspace byte-identical, .git included, and git status clean', async () => {

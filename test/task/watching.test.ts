@@ -48,7 +48,7 @@ describe('watching cto task', () => {
       },
     })
     const env = await configure()
-    const run = spawnCli(sb, ['task', '--model', 'deepseek', 'tell me about streams'], {env})
+    const run = spawnCli(sb, ['task', '--model', 'deepseek', '--workspace', workspace, 'tell me about streams'], {env})
     // Opened when the first words show on stdout; after 20 s anyway (and then the test fails).
     const fallback = setTimeout(() => {
       releasedByTimeout = true
@@ -83,7 +83,7 @@ describe('watching cto task', () => {
       },
     })
     const env = await configure()
-    const human = await sb.run(['task', '--workspace', workspace, 'create hello.txt containing hi, and a copy outside'], {env})
+    const human = await sb.run(['task', '--in-place', '--workspace', workspace, 'create hello.txt containing hi, and a copy outside'], {env})
     expect(human.code, human.stderr).toBe(0)
     // Progress: each call once, readable; never "write_file write_file {…".
     expect(human.stderr.split(`→ write_file ${join(workspace, 'hello.txt')} (2 bytes)`)).toHaveLength(2)
@@ -96,7 +96,7 @@ describe('watching cto task', () => {
     const review = server.requests.filter(isReview).at(-1)
     expect(lastUser(review as never)).toMatch(/1 tool call was REFUSED and did not happen:\n- write_file .*outside-the-workspace\.txt/)
 
-    const json = await sb.run(['task', '--json', '--workspace', workspace, 'create hello.txt containing hi, and a copy outside'], {env})
+    const json = await sb.run(['task', '--json', '--in-place', '--workspace', workspace, 'create hello.txt containing hi, and a copy outside'], {env})
     const t = JSON.parse(json.stdout) as {attempts: Array<{refused_tool_calls: Array<{name: string; summary: string; rule?: string}>}>}
     expect(t.attempts[0].refused_tool_calls).toEqual([expect.objectContaining({name: 'write_file', rule: expect.any(String), summary: expect.stringContaining('outside-the-workspace.txt')})])
   })
@@ -110,7 +110,7 @@ describe('watching cto task', () => {
       },
     })
     const env = await configure()
-    const r = await sb.run(['task', 'what is a monad?'], {env})
+    const r = await sb.run(['task', 'what is a monad?'], {env, cwd: workspace})
     expect(r.code, r.stderr).toBe(0)
     const lines = r.stderr.split('\n')
     const first = lines.filter((l) => l.includes('Attempt 1 · deepseek') && l.includes('rejected'))

@@ -7,7 +7,7 @@
 import {realpathSync} from 'node:fs'
 import {join, resolve, sep} from 'node:path'
 
-import {configDir, dataDir} from '../../paths.js'
+import {cacheDir, configDir, dataDir} from '../../paths.js'
 import {segmentMatches} from './glob-match.js'
 import {contextEnv, contextHome, contextPolicy, expandLeadingTilde, type PolicyContext} from './policy-context.js'
 
@@ -117,6 +117,9 @@ export function neverReadableEntries(ctx: PolicyContext): DenyEntry[] {
     [resolve(configDir(env)), "cto's own config and keys"],
     [resolve(dataDir(env), 'perf'), "cto's performance store"],
     [resolve(dataDir(env), 'logs'), "cto's task log"],
+    [resolve(cacheDir(env)), "cto's cache"],
+    [resolve(dataDir(env), 'spend'), "cto's spend ledger (budgets)"],
+    [resolve(dataDir(env), 'availability.jsonl'), "cto's model availability log"],
   ]
   for (const [p, label] of own) {
     out.push({pattern: p, rule: 'never-readable', label})
