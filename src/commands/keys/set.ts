@@ -45,7 +45,7 @@ export default class KeysSet extends CtoCommand {
     if (!this.jsonEnabled()) {
       const users = target.scope === 'provider' ? ` (provider ${target.name}: ${target.models.map((m) => m.name).join(', ')})` : ''
       this.log(`Key for ${target.name}${users} ${written.created ? 'saved in' : 'updated in'} ${target.path} (mode 0600).`)
-      for (const s of shadowed) this.log(`Note: ${s.model} uses ${s.by.includes('/') ? `its own key in ${s.by}` : `${s.by}, set in your environment,`} which takes precedence over this key.`)
+      for (const s of shadowed) this.log(`Note: ${s.model} uses ${s.by.includes('/') ? `its own key in ${s.by},` : `${s.by}, set in your environment,`} which takes precedence over this key.`)
     }
     return {scope: target.scope, name: target.name, models: target.models.map((m) => m.name), path: target.path, created: written.created, shadowed, shadowed_by: envShadow}
   }
