@@ -1,6 +1,6 @@
 /**
  * npm uninstall leaves a scope's folder behind when it removed the scope's last package
- * (`node_modules/@cto-cli/`, empty): `cto plugins uninstall` removes such empty folders, so an
+ * (`node_modules/@cto-cli/`, empty): the root's plugins:postuninstall hook (src/hooks/plugins-postuninstall.ts) removes such empty folders, so an
  * uninstalled plugin leaves nothing. Only empty folders go: rmdir refuses anything else.
  */
 import {readdir, rmdir} from 'node:fs/promises'
