@@ -11,5 +11,7 @@ const {installJsonErrorRendering} = await import('../dist/core/cli/oclif-json-er
 installJsonErrorRendering(Command)
 await execute({dir: import.meta.url})
 // The command is done (errors exit inside execute): a timer or socket a plugin left behind must not
-// keep cto running (a provider hook's 100 s timer held every command 100 s).
+// keep cto running (a provider hook's 100 s timer held every command 100 s). Output to a pipe may
+// still be queued: exit once it is written.
+await Promise.all([process.stdout, process.stderr].map((s) => new Promise((resolve) => s.write('', resolve))))
 process.exit()
