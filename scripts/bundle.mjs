@@ -50,7 +50,7 @@ await build({
   mainFields: ['module', 'main'],
   // sandbox-runtime finds its vendored binaries (the seccomp filter, the Java proxy agent) next to
   // its own files: bundled, it would look for them under dist/ and fall back to `npm root -g`.
-  external: ['@oclif/core', 'mvdan-sh', '@anthropic-ai/sandbox-runtime'],
+  external: ['@oclif/core', '@oclif/plugin-plugins', 'mvdan-sh', '@anthropic-ai/sandbox-runtime'],
   define: {'process.env.CTO_BUILD_ID': JSON.stringify(buildId)},
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',

@@ -1,22 +1,7 @@
 /**
- * What plugins may import: types and factories, nothing else. Provider plugins normally need only
- * the types: the factories reach them in the `cto:providers` hook options.
+ * The CLI package's own exports. Plugins import `@cto-cli/provider-spec` instead (types, the
+ * factories' signatures, the error marker): this re-exports it for code that still imports `cto-cli`.
  */
-export type {
-  ClaudeCodeSettings,
-  CtoHooks,
-  EngineKind,
-  ModelGroup,
-  ModelPricing,
-  ModelSpec,
-  OpenAICompatibleSettings,
-  ProviderDefinition,
-  ProviderFactories,
-  ProvidersHook,
-  ProvidersHookOptions,
-  ProvidersHookResult,
-  TaskType,
-} from './core/providers/spec.js'
-export {SPECIFICATION_VERSION} from './core/providers/spec.js'
+export * from '@cto-cli/provider-spec'
 export {createClaudeCode, createOpenAICompatible} from './core/providers/factories.js'
 export {CtoError} from './core/errors.js'

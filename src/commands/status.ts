@@ -1,5 +1,5 @@
 import {CtoCommand} from '../core/cli/base-command.js'
-import {hasUsableKey} from '../core/providers/models.js'
+import {hasUsableKey} from '../core/models/resolve-models.js'
 import {dataDir} from '../core/paths.js'
 import {taskLogPath} from '../core/task/task-log.js'
 import {formatInt} from '../core/cli/format.js'

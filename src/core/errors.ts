@@ -2,11 +2,11 @@
  * One small errors module. Every error cto raises on purpose is a CtoError: it says what happened
  * and what to do next, carries a stable `code` and an exit code. An installed plugin may bring its
  * own copy of this file, so identity is checked with a global symbol, not `instanceof`
- * (the pattern of vercel/ai's AISDKError).
+ * (the pattern of vercel/ai's AISDKError): the marker of `@cto-cli/provider-spec`, which a
+ * plugin's own errors (`ProviderPluginError`) carry too.
  */
+import {CTO_ERROR_MARKER as marker} from '@cto-cli/provider-spec'
 import {EXIT} from './exit-codes.js'
-
-const marker = Symbol.for('cto.error')
 
 export interface CtoErrorOptions {
   code: string
@@ -92,20 +92,33 @@ export class ConfigError extends CtoError {
 
 export class NoSuchModelError extends CtoError {
   readonly model: string
-  constructor(model: string, opts: {suggestion?: string; plugin?: string; known?: string[]} = {}) {
+  constructor(model: string, opts: {suggestion?: string} = {}) {
     const hint = opts.suggestion ? ` Did you mean "${opts.suggestion}"?` : ''
     super({
       code: 'NO_SUCH_MODEL',
-      message: opts.plugin
-        ? `Model "${model}" needs the plugin ${opts.plugin}, which is not installed.`
-        : `Unknown model "${model}".${hint}`,
-      actions: opts.plugin
-        ? [`Install it with "cto plugins install ${opts.plugin}".`]
-        : ['See the known models with "cto models list".'],
-      // A name typed wrong is a usage error; a model whose plugin is missing is a setup problem.
-      exitCode: opts.plugin ? EXIT.error : EXIT.usage,
+      message: `Unknown model "${model}".${hint}`,
+      actions: ['See the known models with "cto models list", and the installed plugins with "cto plugins".'],
+      exitCode: EXIT.usage,
     })
     this.name = 'NoSuchModelError'
+    this.model = model
+  }
+}
+
+/** The config names a model no installed plugin provides (its plugin was uninstalled): a setup problem, exit 1. */
+export class PluginMissingError extends CtoError {
+  readonly model: string
+  constructor(model: string, opts: {group: string; source: string | null}) {
+    super({
+      code: 'PLUGIN_MISSING',
+      message: `Model "${model}" is in your config${opts.source ? ` (${opts.source})` : ''}, but no installed plugin provides it (plugin missing).`,
+      actions: [
+        'Install the plugin that provides it: cto plugins install <plugin>',
+        `Or remove it from your config: cto config unset worker_models.${opts.group}.${model}`,
+      ],
+      exitCode: EXIT.error,
+    })
+    this.name = 'PluginMissingError'
     this.model = model
   }
 }

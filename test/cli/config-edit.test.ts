@@ -85,15 +85,18 @@ describe('cto config set / get / unset', () => {
   it('the fix an error names works: "cto config set provider_endpoints.<model>.api_url"', async () => {
     const server = await startOpenAIServer({script: [{content: 'pong'}]})
     try {
-      await sb.writeUserConfig({worker_models: {external: {mistral: {}}}, engines: {max_retries: 0}})
-      const env = {MISTRAL_API_KEY: 'sk-test-mistral-0123456789'}
-      const before = await sb.run(['run', '-m', 'mistral', 'ping'], {env})
+      // Where nothing listens: connection refused, and the error names the setting.
+      const closed = await startOpenAIServer()
+      await closed.close()
+      await sb.writeUserConfig({provider_endpoints: {deepseek: {api_url: closed.baseURL}}, engines: {max_retries: 0}})
+      const env = {DEEPSEEK_API_KEY: 'sk-test-deepseek-0123456789'}
+      const before = await sb.run(['run', '-m', 'deepseek', 'ping'], {env})
       expect(before.code).toBe(1)
       const fix = /(cto config set \S+) <url>/.exec(before.stderr)
-      expect(fix?.[1], before.stderr).toBe('cto config set provider_endpoints.mistral.api_url')
+      expect(fix?.[1], before.stderr).toBe('cto config set provider_endpoints.deepseek.api_url')
       const set = await sb.run([...(fix?.[1] ?? '').split(' ').slice(1), server.baseURL], {env})
       expect(set.code, set.stderr).toBe(0)
-      const after = await sb.run(['run', '-m', 'mistral', 'ping'], {env})
+      const after = await sb.run(['run', '-m', 'deepseek', 'ping'], {env})
       expect(after.code, after.stderr).toBe(0)
       expect(after.stdout).toContain('pong')
     } finally {

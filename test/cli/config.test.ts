@@ -92,15 +92,18 @@ describe('configuration', () => {
     expect(v.stdout).toMatch(/legacy model name "deepseek-chat" is read as "deepseek"/)
   })
 
-  it('keeps a model no plugin provides, assumed enabled, with a warning', async () => {
+  it('keeps a model no plugin provides in the config, but as "plugin missing": never a model, with a warning', async () => {
     await writeUser({worker_models: {external: {mistral: {has_tools: true}}}})
     const shown = await sb.json<Shown>(['config', 'show'])
     expect(shown.config.models.mistral).toMatchObject({enabled: true, known: false})
     const v = await sb.run(['config', 'validate'])
     expect(v.code).toBe(0)
     expect(v.stdout).toMatch(/mistral.*no installed plugin/)
-    const list = await sb.json<{models: Array<{name: string; plugin: string}>}>(['models', 'list'])
-    expect(list.models.find((m) => m.name === 'mistral')?.plugin).toBe('(config)')
+    const list = await sb.json<{models: Array<{name: string}>; missing_models: Array<{name: string; status: string; source: string}>}>(['models', 'list'])
+    expect(list.models.some((m) => m.name === 'mistral')).toBe(false)
+    expect(list.missing_models).toEqual([{name: 'mistral', group: 'external', enabled: true, status: 'plugin missing', source: sb.userConfigFile}])
+    const text = await sb.run(['models', 'list'])
+    expect(text.stdout).toMatch(/^mistral\s+plugin missing\s+-\s+yes\s+-\s+-\s+no\s+unknown$/m)
   })
 
   it('lists every schema problem with its path and line:column, exit 1', async () => {

@@ -3,8 +3,12 @@ import {MemoryPerfStore} from '../../src/core/replay/memory-perf-store.js'
 import {nextEscalation, type EscalationOptions} from '../../src/core/router/escalation.js'
 import {FLEET, model, recordMany} from './helpers.js'
 
+// The chains the CLI passes in: the defaults the claude plugin's escalatesTo declarations give (test/core/catalog-policy.test.ts).
+const CHAINS = {haiku: ['sonnet', 'opus'], sonnet: ['opus'], external: ['sonnet', 'opus']}
+
 const base = (over: Partial<EscalationOptions>): EscalationOptions => ({
   failedModel: 'haiku',
+  fallbackChains: CHAINS,
   tried: ['haiku'],
   failedAttempts: 1,
   type: 'coding',
@@ -14,7 +18,7 @@ const base = (over: Partial<EscalationOptions>): EscalationOptions => ({
 })
 
 describe('nextEscalation: fallback chains', () => {
-  it('follows the default chains: haiku → sonnet → opus, sonnet → opus, external → sonnet → opus', () => {
+  it('follows the chains it is given: haiku → sonnet → opus, sonnet → opus, external → sonnet → opus', () => {
     expect(nextEscalation(base({}))).toMatchObject({kind: 'escalate', model: 'sonnet', source: 'chain'})
     expect(nextEscalation(base({failedModel: 'sonnet', tried: ['haiku', 'sonnet'], failedAttempts: 2}))).toMatchObject({model: 'opus', source: 'chain'})
     expect(nextEscalation(base({failedModel: 'deepseek', tried: ['deepseek']}))).toMatchObject({model: 'sonnet', source: 'chain'})

@@ -59,7 +59,8 @@ describe('selectRoute: phase 2 rules', () => {
   })
 
   it('never overrides complex tasks on opus', () => {
-    const d = selectRoute(base({ctoChoice: 'opus', classification: {complexity: 'complex', type: 'research'}}))
+    // The CLI passes the models that declare `protected` (the claude plugin's opus).
+    const d = selectRoute(base({ctoChoice: 'opus', classification: {complexity: 'complex', type: 'research'}, protectedModels: ['opus']}))
     expect(d).toMatchObject({selected: 'opus', overridden: false, rule: 'complex_on_protected', candidates: []})
   })
 

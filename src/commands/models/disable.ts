@@ -9,7 +9,8 @@ export default class ModelsDisable extends CtoCommand {
 
   async run(): Promise<ModelToggleResult> {
     const {args} = await this.parse(ModelsDisable)
-    const result = await setModelEnabled(await this.loadCtx(), args.name, false)
+    const {collectProviders} = await import('../../core/providers/registry.js')
+    const result = await setModelEnabled(await this.loadCtx(), args.name, false, {collect: (settings) => collectProviders(this.config, {settings})})
     if (!this.jsonEnabled()) this.log(result.message)
     return result
   }

@@ -9,7 +9,8 @@ export default class ModelsEnable extends CtoCommand {
 
   async run(): Promise<ModelToggleResult> {
     const {args} = await this.parse(ModelsEnable)
-    const result = await setModelEnabled(await this.loadCtx(), args.name, true)
+    const {collectProviders} = await import('../../core/providers/registry.js')
+    const result = await setModelEnabled(await this.loadCtx(), args.name, true, {collect: (settings) => collectProviders(this.config, {settings})})
     if (!this.jsonEnabled()) this.log(result.message)
     return result
   }

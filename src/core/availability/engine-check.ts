@@ -8,6 +8,7 @@ import {access} from 'node:fs/promises'
 import {delimiter, isAbsolute, join} from 'node:path'
 import type {ResolvedModel} from '../providers/resolve.js'
 import type {SetupProblem} from './setup-failure.js'
+import {noEndpointFix} from '../models/endpoint-setting.js'
 
 async function executable(file: string): Promise<boolean> {
   try {
@@ -43,8 +44,9 @@ export async function engineStartProblems(models: readonly ResolvedModel[], env:
         })
       }
     } else if (!m.baseURL) {
-      problems.set(m.name, {code: 'no_endpoint', reason: 'no endpoint is configured', fix: `cto config set provider_endpoints.${m.name}.api_url <url>`})
+      problems.set(m.name, {code: 'no_endpoint', reason: 'no endpoint is configured', fix: noEndpointFix(m)})
     }
   }
   return problems
 }
+

@@ -1,9 +1,11 @@
 /**
  * Merging the layers into the effective config, and remembering where every value came from
  * (`cto config show`). Defaults depend on the installed plugins: every model they declare, enabled
- * unless the plugin says otherwise (gemini), with the spec's fallback chains.
+ * unless the plugin says otherwise, with the fallback chains, legacy names and default CTO their
+ * declarations give (src/core/providers/catalog-policy.ts). This file names no model.
  */
 import type {Catalog} from '../providers/registry.js'
+import {aliasTable as catalogAliases, ctoModelForProvider, defaultCtoModel, derivedFallbackChains} from '../providers/catalog-policy.js'
 import type {ModelGroup} from '../providers/spec.js'
 import {normaliseSandboxInput} from '../tools/policy/policy-defaults.js'
 import type {ConfigLayer} from './layers.js'
@@ -16,7 +18,7 @@ export interface EffectiveModel {
   group: ModelGroup
   has_tools?: boolean
   description?: string
-  /** False when no installed plugin provides it (kept, assumed enabled, warned about). */
+  /** False when no installed plugin provides it: "plugin missing", never routed to, warned about. */
   known: boolean
 }
 
@@ -54,30 +56,11 @@ export interface ResolvedConfig {
   warnings: string[]
 }
 
-export const DEFAULT_CTO_MODEL = 'deepseek'
 export const DEFAULT_BUDGETS = {claude: 100_000, external: 1_000_000}
 
-/** Legacy names the core maps even when no plugin declares them as aliases. */
-const BUILTIN_ALIASES: Record<string, string> = {
-  'claude-3-haiku': 'haiku',
-  'claude-haiku': 'haiku',
-  'claude-3-sonnet': 'sonnet',
-  'claude-sonnet': 'sonnet',
-  'claude-3-opus': 'opus',
-  'claude-opus': 'opus',
-  'deepseek-chat': 'deepseek',
-  moonshot: 'kimi',
-  zhipu: 'glm',
-  chatglm: 'glm',
-  gpt4: 'gpt-4',
-  'gpt-4-turbo': 'gpt-4',
-}
-
+/** Legacy name (lower case) → model, as the installed plugins declare them. */
 export function aliasTable(catalog: Catalog): Map<string, string> {
-  const table = new Map(Object.entries(BUILTIN_ALIASES))
-  for (const m of catalog.models) for (const a of m.aliases ?? []) table.set(a.toLowerCase(), m.name)
-  for (const m of catalog.models) table.delete(m.name)
-  return table
+  return catalogAliases(catalog.models)
 }
 
 /** Maps a legacy model name to its current one (case-insensitive); other names unchanged. */
@@ -150,19 +133,14 @@ function unflatten(flat: Flat): {data: Record<string, unknown>; sources: Record<
 export function defaultsFor(catalog: Catalog): ConfigFile {
   const claude = catalog.models.filter((m) => m.group === 'claude')
   const external = catalog.models.filter((m) => m.group === 'external')
-  const chain: Record<string, string[]> = {}
-  const has = (n: string) => catalog.models.some((m) => m.name === n)
-  if (has('haiku')) chain.haiku = ['sonnet', 'opus'].filter(has)
-  if (has('sonnet')) chain.sonnet = ['opus'].filter(has)
-  for (const m of external) chain[m.name] = ['sonnet', 'opus'].filter(has)
   return {
-    cto_model: DEFAULT_CTO_MODEL,
+    cto_model: defaultCtoModel(catalog.models),
     model_selection_strategy: 'cost_aware',
     worker_models: {
       claude: Object.fromEntries(claude.map((m) => [m.name, {enabled: m.enabledByDefault}])),
       external: Object.fromEntries(external.map((m) => [m.name, {enabled: m.enabledByDefault}])),
     },
-    fallback_chain: chain,
+    fallback_chain: derivedFallbackChains(catalog.models),
     cost_optimization: {
       enabled: true,
       prefer_external_for_routine: true,
@@ -180,15 +158,6 @@ export function defaultsFor(catalog: Catalog): ConfigFile {
   }
 }
 
-/** Provider names users give `MODEL_PROVIDER`, mapped to the CTO model that provider offers. */
-function ctoFromProvider(provider: string, catalog: Catalog): string | undefined {
-  const p = provider.toLowerCase()
-  const preferred: Record<string, string> = {claude: 'sonnet', anthropic: 'sonnet', openai: 'gpt-4'}
-  if (preferred[p] && catalog.models.some((m) => m.name === preferred[p])) return preferred[p]
-  const match = catalog.models.find((m) => m.provider.toLowerCase() === p || m.plugin.toLowerCase().endsWith(`provider-${p}`) || m.name === p)
-  return match?.name
-}
-
 export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: NodeJS.ProcessEnv): ResolvedConfig {
   const notices: string[] = []
   const warnings: string[] = []
@@ -204,7 +173,7 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
   for (const layer of layers) flatten(canonicalLayer(layer, aliases, notices), layer.source, [], flat)
   // MODEL_PROVIDER sits with the environment: above files, below CTO_MODEL and flags.
   if (env.MODEL_PROVIDER && !ctoChosen) {
-    const picked = ctoFromProvider(env.MODEL_PROVIDER, catalog)
+    const picked = ctoModelForProvider(catalog.models, env.MODEL_PROVIDER)
     if (picked) flat.set(JSON.stringify(['cto_model']), {value: picked, source: 'MODEL_PROVIDER'})
     else warnings.push(`MODEL_PROVIDER=${env.MODEL_PROVIDER} names no installed provider; ignored.`)
   }
@@ -218,7 +187,10 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
     for (const [name, entry] of Object.entries(raw.worker_models?.[group] ?? {})) {
       const spec = known.get(name)
       if (!spec) {
-        warnings.push(`Model "${name}" in worker_models.${group} is provided by no installed plugin; kept and assumed enabled.`)
+        const from = Object.entries(sources).find(([k]) => k.startsWith(`worker_models.${group}.${name}.`) || k === `worker_models.${group}.${name}`)?.[1]
+        warnings.push(
+          `Model "${name}" in worker_models.${group}${from ? ` (${from})` : ''} is provided by no installed plugin: its plugin is missing, so it is never routed to. Install the plugin that provides it, or remove it: cto config unset worker_models.${group}.${name}`,
+        )
       }
       models[name] = {
         enabled: entry.enabled ?? spec?.enabledByDefault ?? true,
@@ -235,8 +207,9 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
       if (!names.has(n) && !known.has(n)) warnings.push(`fallback_chain.${from} names "${n}", which is no known model.`)
     }
   }
-  const cto = raw.cto_model as string
-  if (!names.has(cto) && !known.has(cto)) warnings.push(`cto_model "${cto}" is no known model.`)
+  const cto = raw.cto_model ?? ''
+  if (cto === '') warnings.push('No installed plugin offers a model that can be the CTO: set one with "cto config set cto_model <model>".')
+  else if (!known.has(cto)) warnings.push(`cto_model "${cto}" is ${names.has(cto) ? 'a model whose plugin is missing' : 'no known model'}.`)
 
   const co = raw.cost_optimization ?? {}
   const eng = raw.engines ?? {}

@@ -7,6 +7,7 @@ import type OpenAI from 'openai'
 import type {ChatCompletionCreateParamsBase, ChatCompletionMessageParam, ChatCompletionTool} from 'openai/resources/chat/completions'
 
 import type {ResolvedModel} from '../providers/resolve.js'
+import {noEndpointFix} from '../models/endpoint-setting.js'
 import type {OpenAIToolDefinition} from '../tools/types.js'
 import {EngineFailureError, failureFromStatus} from './engine-failure.js'
 import {withRetry, parseRetryAfter, type RetryPolicy, type SleepFn, type TryFailure} from './retry.js'
@@ -56,7 +57,7 @@ export async function openChatSession(model: ResolvedModel, requestTimeoutMs: nu
   if (!model.baseURL) {
     throw new EngineFailureError({
       code: 'no_endpoint',
-      message: `${model.name} has no endpoint: set one with "cto config set provider_endpoints.${model.name}.api_url <url>" (its OpenAI-compatible base URL).`,
+      message: `${model.name} has no endpoint: set its OpenAI-compatible base URL with ${noEndpointFix(model)}.`,
       retryable: false,
     })
   }

@@ -1,7 +1,8 @@
 /** How a model is shown to users and scripts (`cto models list|show`, `cto status`). Never the key. */
 import type {ResolvedModel} from '../providers/resolve.js'
-import {hasUsableKey} from '../providers/models.js'
+import {hasUsableKey} from './resolve-models.js'
 import type {Unavailable} from '../availability/availability-log.js'
+import type {MissingModel} from './resolve-models.js'
 
 export interface ModelView {
   name: string
@@ -32,7 +33,7 @@ export function describeKeySource(m: ResolvedModel): string | null {
     case 'env':
       return `env ${m.keySource.name}`
     case 'agent-config':
-      return m.keySource.path
+      return m.keySource.scope === 'provider' ? `${m.keySource.path} (provider ${m.providerName})` : m.keySource.path
     default:
       return null
   }
@@ -77,4 +78,19 @@ export function unavailableLines(views: readonly ModelView[]): string[] {
     groups.set(key, g)
   }
   return [...groups.values()].map(({names, u}) => `${names.join(', ')} can't be used: ${u.reason}${u.since ? ` (since ${u.since.slice(0, 16).replace('T', ' ')})` : ''}. ${u.fix}`)
+}
+
+/** A model the config names whose plugin is not installed: never routed to, no price known. */
+export interface MissingModelView {
+  name: string
+  group: string
+  /** What the config says; it can't run either way. */
+  enabled: boolean
+  status: 'plugin missing'
+  /** The config file that names it. */
+  source: string | null
+}
+
+export function viewMissingModel(m: MissingModel): MissingModelView {
+  return {name: m.name, group: m.group, enabled: m.enabled, status: 'plugin missing', source: m.source}
 }

@@ -3,8 +3,9 @@
  *
  * 1. After `maxAttempts` (3) failed attempts the task is blocked.
  * 2. The fallback chain of the failed model: `fallback_chain[model]`, else `fallback_chain[group]`
- *    (defaults: haiku → sonnet → opus, sonnet → opus, external → sonnet → opus). Its first step
- *    that is untried and fits (enabled, key, tools if needed, group under budget) is next.
+ *    (the caller passes them: the config's, whose defaults the plugins' `escalatesTo` declarations
+ *    give, see src/core/providers/catalog-policy.ts). Its first step that is untried and fits
+ *    (enabled, key, tools if needed, group under budget) is next.
  * 3. Where no chain is configured, or no step of it fits: the store decides ("fallback chain
  *    optimisation"): the untried fitting model with the best recorded success for the task type
  *    (Laplace-smoothed, (s + 1) / (n + 2)), cheaper first at equal success. Success rates within
@@ -19,11 +20,8 @@ import {estimateCallCost, smoothedSuccess} from './cost-estimate.js'
 import type {GroupBudgets, RouteModel} from './route-model.js'
 import {budgetStates, unfitReason} from './weighted-selection.js'
 
-export const DEFAULT_FALLBACK_CHAINS: Readonly<Record<string, readonly string[]>> = {
-  haiku: ['sonnet', 'opus'],
-  sonnet: ['opus'],
-  external: ['sonnet', 'opus'],
-}
+/** None: the router names no model; chains come from the caller. */
+export const DEFAULT_FALLBACK_CHAINS: Readonly<Record<string, readonly string[]>> = {}
 
 export const DEFAULT_MAX_ATTEMPTS = 3
 export const DEFAULT_SUCCESS_TOLERANCE = 0.1

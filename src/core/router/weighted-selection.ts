@@ -109,7 +109,7 @@ export interface SelectRouteOptions {
   preferExternalForRoutine?: boolean
   /** This pick is an escalation: never overridden. */
   escalation?: boolean
-  /** Complex tasks on these models are never overridden (default ['opus']). */
+  /** Complex tasks on these models are never overridden (the models that declare `protected`; default none). */
   protectedModels?: readonly string[]
   weights?: Partial<WeightParams>
 }
@@ -188,7 +188,7 @@ export function selectRoute(options: SelectRouteOptions): RouteDecision {
   const cto = models.find((m) => m.name === ctoChoice)
   const ctoUnfit = cto ? unfitReason(cto, type, budgets) : `${ctoChoice} is not a known model`
   const costAware = (options.costOptimization ?? true) && (options.strategy ?? 'cost_aware') === 'cost_aware'
-  const protectedModels = options.protectedModels ?? ['opus']
+  const protectedModels = options.protectedModels ?? []
 
   const base = {cto_choice: ctoChoice, budgets}
   const keep = (rule: OverrideRule): RouteDecision => ({...base, selected: ctoChoice, overridden: false, rule, candidates: []})

@@ -19,6 +19,7 @@ import {ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
 import {suggest} from '../cli/did-you-mean.js'
 import type {Complexity, TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
+import {nominalCallCost, protectedModelNames, workerForComplexity} from '../providers/catalog-policy.js'
 import {classifyTask} from '../router/heuristic-classifier.js'
 import {nextEscalation} from '../router/escalation.js'
 import {routeModelFromResolved, type RouteModel} from '../router/route-model.js'
@@ -176,9 +177,9 @@ export interface TaskRunOptions {
 const ZERO: Usage = {input_tokens: 0, output_tokens: 0}
 const add = (a: Usage, b: Usage): Usage => ({input_tokens: a.input_tokens + b.input_tokens, output_tokens: a.output_tokens + b.output_tokens})
 
-/** The heuristic's pick of a worker, as a CTO would: Claude by complexity (the override then saves cost). */
-export function heuristicWorker(complexity: Complexity): string {
-  return complexity === 'complex' ? 'opus' : complexity === 'simple' ? 'haiku' : 'sonnet'
+/** The heuristic's pick of a worker, as a CTO would: by complexity along the plugins' escalation ladder (the override then saves cost). */
+export function heuristicWorker(complexity: Complexity, models: readonly ResolvedModel[], ctoModel: string): string {
+  return workerForComplexity(models, complexity, ctoModel)
 }
 
 export class TaskRun {
@@ -276,14 +277,14 @@ export class TaskRun {
       const h = classifyTask(this.opts.task)
       const type = f.type ?? h.type
       const complexity = f.complexity ?? h.complexity
-      c = {type, complexity, model: f.model ?? heuristicWorker(complexity), reason: f.model ? `--model ${f.model}` : 'type and complexity from flags', source: 'flags'}
+      c = {type, complexity, model: f.model ?? heuristicWorker(complexity, this.opts.models, this.opts.config.cto_model), reason: f.model ? `--model ${f.model}` : 'type and complexity from flags', source: 'flags'}
     } else {
       const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.opts.perf), 'classification')
       if (reply.ok) {
         c = {...reply.value, source: 'cto'}
       } else {
         const h = classifyTask(this.opts.task)
-        c = {type: h.type, complexity: h.complexity, model: heuristicWorker(h.complexity), reason: h.reason, source: 'heuristic'}
+        c = {type: h.type, complexity: h.complexity, model: heuristicWorker(h.complexity, this.opts.models, this.opts.config.cto_model), reason: h.reason, source: 'heuristic'}
         this.notes.push(`${reply.problem}: the local heuristic classified the task.`)
       }
       if (f.type) c.type = f.type
@@ -319,6 +320,7 @@ export class TaskRun {
           costOptimization: co.enabled,
           strategy: this.opts.config.model_selection_strategy,
           preferExternalForRoutine: co.prefer_external_for_routine,
+          protectedModels: protectedModelNames(this.opts.models),
         })
       try {
         this.decision = select(this.routeModels)
@@ -347,7 +349,7 @@ export class TaskRun {
     if (this.opts.config.model_selection_strategy !== 'cost_aware') return
     const external = this.opts.models.filter((m) => m.group === 'external' && m.enabled)
     if (external.some((m) => !m.needsKey || m.apiKey)) return
-    const hint = external.find((m) => m.name === 'deepseek') ?? external[0]
+    const hint = [...external].sort((a, b) => nominalCallCost(a) - nominalCallCost(b) || a.name.localeCompare(b.name))[0]
     this.notes.push(`No external model has a key, so this ${c.complexity} task stays on ${picked.name}${hint ? `: "cto keys set ${hint.name}" lets cost optimisation send routine work to cheaper models` : ''}.`)
   }
 
@@ -485,7 +487,8 @@ export class TaskRun {
         type: c.type,
         models: this.routeModels,
         perf: this.opts.perf,
-        fallbackChains: {external: ['sonnet', 'opus'], ...this.opts.config.fallback_chain},
+        // The defaults in it come from the plugins' escalatesTo declarations (src/core/providers/catalog-policy.ts).
+        fallbackChains: this.opts.config.fallback_chain,
         budgets: this.opts.config.cost_optimization.enabled ? this.opts.config.cost_optimization.token_budget_per_day : undefined,
         maxAttempts: f.maxAttempts,
       })

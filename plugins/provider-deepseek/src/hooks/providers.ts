@@ -1,4 +1,4 @@
-import type {ProvidersHook} from '../../../../src/index.js'
+import type {ProvidersHook} from '@cto-cli/provider-spec'
 
 const hook: ProvidersHook = async ({factories}) =>
   factories.createOpenAICompatible({
@@ -14,6 +14,8 @@ const hook: ProvidersHook = async ({factories}) =>
         goodFor: ['coding', 'bash_command', 'analysis'],
         description: 'Coding, debugging, system tasks (cheaper than Claude)',
         aliases: ['deepseek-chat', 'deepseek-v3'],
+        // The cheapest CTO-capable model of the first-party plugins: the default CTO, as in the original system.
+        canBeCto: true,
       },
     ],
   })

@@ -1,4 +1,4 @@
-import type {ProvidersHook} from '../../../../src/index.js'
+import type {ProvidersHook} from '@cto-cli/provider-spec'
 
 /** Through Google's OpenAI-compatible endpoint. Disabled by default, as in the original system. */
 const hook: ProvidersHook = async ({factories}) =>

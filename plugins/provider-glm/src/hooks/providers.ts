@@ -1,4 +1,4 @@
-import type {ProvidersHook} from '../../../../src/index.js'
+import type {ProvidersHook} from '@cto-cli/provider-spec'
 
 const hook: ProvidersHook = async ({factories}) =>
   factories.createOpenAICompatible({

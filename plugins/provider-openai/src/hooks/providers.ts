@@ -1,4 +1,4 @@
-import type {ProvidersHook} from '../../../../src/index.js'
+import type {ProvidersHook} from '@cto-cli/provider-spec'
 
 const hook: ProvidersHook = async ({factories}) =>
   factories.createOpenAICompatible({
@@ -14,6 +14,7 @@ const hook: ProvidersHook = async ({factories}) =>
         goodFor: ['coding', 'analysis', 'research'],
         description: 'OpenAI GPT-4 with tool calling',
         aliases: ['gpt4', 'gpt-4-turbo'],
+        canBeCto: true,
       },
     ],
   })
