@@ -2,7 +2,7 @@
  * One `cto task`, phase by phase (spec phases 1–4, plus recording):
  *   classify()  the CTO model answers JSON {complexity, type, model, reason}; a reply that doesn't
  *               validate is retried once; unreachable or still invalid → the local heuristic.
- *   route()     the cost-aware override (src/core/router/weighted-selection.ts).
+ *   route()     the cost-aware override and the learned cascade plan (src/core/router/select-route.ts).
  *   attempt()   runs the worker on its engine — in its own copy of the workspace when it can change
  *               files (attempt-place.ts) —, collects its change, runs the project's tests on it
  *               (verification.ts), has the CTO review the evidence (review-evidence.ts), applies an
@@ -22,7 +22,11 @@ import {classifyTask} from '../router/heuristic-classifier.js'
 import {nextEscalation} from '../router/escalation.js'
 import {routeModelFromResolved, type RouteModel} from '../router/route-model.js'
 import type {RandomSource} from '../router/seeded-random.js'
-import {selectRoute, type RouteDecision} from '../router/weighted-selection.js'
+import {selectRoute, type LearnedRouting, type RouteDecision} from '../router/select-route.js'
+import {MemoryCascadeStats, observationFromAttempt, type CascadeStatsReader, type CascadeStatsWriter} from '../router/cascade-stats.js'
+import type {CascadePlan, PlanCandidate} from '../router/cascade-plan.js'
+import {taskFeatures} from '../router/task-features.js'
+import {reviewCallCost} from '../router/cost-estimate.js'
 import type {AttemptRecord, PerfReader} from '../store/types.js'
 import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt, type EarlierAttempt} from './cto-prompts.js'
 import {parseJsonReply} from './json-reply.js'
@@ -100,7 +104,7 @@ export interface TaskResult {
   /** conflict: a change was approved but no longer applies to your files (they changed meanwhile); nothing was written. */
   status: 'completed' | 'blocked' | 'planned' | 'conflict'
   classification: Classification
-  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; weight: number; probability: number}>}
+  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: PlanCandidate[]; plan: CascadePlan | null}
   attempts: AttemptView[]
   output: string
   usage: Usage
@@ -133,6 +137,8 @@ export interface TaskRunOptions {
   taskDir?: string
   /** Records an attempt; undefined for a dry run. */
   record?: (attempt: AttemptRecord) => Promise<void>
+  /** What the router learned about cascades; it observes every recorded attempt. Default: a fresh in-memory state (phase B: the store's). */
+  learned?: CascadeStatsReader & CascadeStatsWriter
   random: RandomSource
   now?: () => number
   workspace: string
@@ -169,12 +175,16 @@ export class TaskRun {
   private ctoCalls = 0
   private readonly routeModels: RouteModel[]
   private readonly now: () => number
+  private readonly learned: LearnedRouting & {stats: CascadeStatsReader & CascadeStatsWriter}
 
   constructor(private readonly opts: TaskRunOptions) {
     this.id = opts.id ?? randomUUID()
     this.now = opts.now ?? Date.now
     this.started = this.now()
     this.routeModels = opts.models.map((m) => routeModelFromResolved(m))
+    const cto = opts.models.find((m) => m.name === opts.config.cto_model)
+    const reviewed = opts.flags?.review !== false && cto !== undefined
+    this.learned = {stats: opts.learned ?? new MemoryCascadeStats(), features: taskFeatures(opts.task), reviewCostUsd: reviewed ? reviewCallCost(cto) : 0}
   }
 
   private trace(event: string, data: Record<string, unknown>): void {
@@ -264,6 +274,8 @@ export class TaskRun {
         costOptimization: co.enabled,
         strategy: this.opts.config.model_selection_strategy,
         preferExternalForRoutine: co.prefer_external_for_routine,
+        learned: this.learned,
+        maxAttempts: f.maxAttempts,
       })
     }
     this.noteUnusedOverride(c)
@@ -401,6 +413,8 @@ export class TaskRun {
         fallbackChains: {external: ['sonnet', 'opus'], ...this.opts.config.fallback_chain},
         budgets: this.opts.config.cost_optimization.enabled ? this.opts.config.cost_optimization.token_budget_per_day : undefined,
         maxAttempts: f.maxAttempts,
+        learned: this.learned,
+        random: this.opts.random,
       })
       this.trace('escalation', {...decision})
       if (decision.kind === 'blocked') {
@@ -469,6 +483,8 @@ export class TaskRun {
     } catch (error) {
       this.notes.push(`Could not record the attempt in the performance store: ${(error as Error).message}`)
     }
+    const failedBefore = this.attempts.slice(0, view.escalation_step).map((a) => a.model)
+    this.learned.stats.observe(observationFromAttempt(record, {failed_before: failedBefore, features: [...(this.learned.features ?? [])]}))
   }
 
   result(): TaskResult {
@@ -484,7 +500,8 @@ export class TaskRun {
         cto_choice: d?.cto_choice ?? c.model,
         selected: d?.selected ?? c.model,
         override_reason: d?.override_reason ?? null,
-        candidates: (d?.candidates ?? []).map((x) => ({model: x.model, weight: x.weight, probability: x.probability})),
+        candidates: d?.candidates ?? [],
+        plan: d?.plan ?? null,
       },
       attempts: this.attempts,
       output: this.output,
