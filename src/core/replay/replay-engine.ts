@@ -110,7 +110,7 @@ export function defaultCtoModel(models: readonly ReplayModel[], rows: readonly B
     return scored.length > 0 ? scored.filter((r) => r.scores[m] === 1).length / scored.length : 0
   }
   const byAcc = models.map((m) => ({m, a: acc(m.name)})).sort((x, y) => y.a - x.a)
-  const median = byAcc[Math.floor((byAcc.length - 1) / 2)]?.a ?? 0
+  const median = byAcc[Math.floor(byAcc.length / 2)]?.a ?? 0
   const able = byAcc.filter((x) => x.a >= median).map((x) => x.m)
   return ([...able].sort((x, y) => x.call_cost_usd - y.call_cost_usd)[0] ?? models[0])?.name ?? ''
 }

@@ -13,7 +13,7 @@ export function renderExplain(r: TaskResult, detailed: boolean): string {
   if (!plan) return 'Plan: none (--model skipped routing).'
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`
   lines.push(`Plan (learned cascade; cost weight ${plan.cost_weight}, reference ${money(plan.reference_cost_usd)}/call):`)
-  lines.push(`  ${plan.steps.join(' → ') || '(nothing can run)'}: expected accuracy ${pct(plan.expected_accuracy)}, expected cost ${money(plan.expected_cost_usd)}`)
+  lines.push(`  ${plan.steps.join(' → ') || '(nothing can run)'}: expected accuracy ${pct(plan.expected_accuracy)}, expected cost ${money(plan.expected_cost_usd)}${plan.expected_review_cost_usd > 0 ? ` (+ ${money(plan.expected_review_cost_usd)} of CTO reviews)` : ''}`)
   lines.push(`  evidence: ${plan.evidence.first} first attempts and ${plan.evidence.after} attempts after a failure recorded for ${r.classification.type}`)
   const shown = r.route.candidates.length > 0 ? r.route.candidates : plan.candidates
   lines.push(r.route.candidates.length > 0 ? `Candidates for the first attempt (predicted success, ${plan.sampled ? 'Thompson draw, ' : ''}cost per call, attempts as a first try):` : "The CTO's choice stood (predicted success, cost per call, attempts as a first try):")
