@@ -5,6 +5,7 @@ import {formatStoreBench, runStoreBench} from './store-bench.js'
 import {runTaskBench} from './task-bench.js'
 import {runRoutingBench, type RoutingBenchResult} from './routing-bench.js'
 import {runSandboxBench} from './sandbox-bench.js'
+import {replayMarkdown, runReplayBench, writeReplayReadme} from './replay-report.js'
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
 
@@ -70,6 +71,18 @@ if (want('task')) {
   const t = timings[1]
   console.log(`target: cto task --json ≤ 1.50 × plain script → ${t.ratio <= 1.5 ? 'met' : 'NOT met'} (${t.ratio.toFixed(2)})`)
   console.log(`the attempt's copy of the project (clone, snapshot, diff, removal): ${(timings[1].median_ms - timings[2].median_ms).toFixed(0)} ms of it (vs --in-place)`)
+}
+
+if (want('replay')) {
+  const data = process.env.ROUTERBENCH_DATA ?? join(import.meta.dirname, '..', '..', 'shared', 'data', 'routerbench')
+  const r = await runReplayBench({data, seeds: [1, 2, 3]})
+  console.log('\nRouterBench replay: the router vs the fixed cascade and the reference (README, "The router on RouterBench")')
+  for (const c of r.commands) console.log(`  ${c}`)
+  console.log(replayMarkdown(r))
+  for (const c of r.cells.filter((x) => x.section === 'all')) console.log(`target: ${c.mode} ${c.review} → ${c.met ? 'met' : 'NOT met'} (${c.acc_ratio.toFixed(3)} × at ${(c.cost_ratio * 100).toFixed(1)} %)`)
+  const root = resolve(import.meta.dirname, '..')
+  const written = await writeReplayReadme(r, join(root, 'README.md'), join(root, 'docs'))
+  console.log(`wrote ${written.map((f) => f.slice(root.length + 1)).join(', ')}`)
 }
 
 if (want('sandbox')) {
