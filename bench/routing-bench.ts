@@ -11,7 +11,7 @@
 import {openStore} from '../src/core/store/perf-store.js'
 import {selectRoute} from '../src/core/router/select-route.js'
 import {nextEscalation} from '../src/core/router/escalation.js'
-import {MemoryCascadeStats, cascadeStateToJson} from '../src/core/router/cascade-stats.js'
+import {MemoryCascadeStats, cascadeStateFromJson, cascadeStateToJson} from '../src/core/router/cascade-stats.js'
 import {createSeededRandom} from '../src/core/router/seeded-random.js'
 import {taskFeatures} from '../src/core/router/task-features.js'
 import type {RouteModel} from '../src/core/router/route-model.js'
@@ -61,6 +61,8 @@ export interface RoutingBenchResult {
   observations: number
   fold_ms: number
   state_kb: number
+  /** Parse the learned state's JSON and load it (what a process would pay once, phase B). */
+  load_state_ms: number
 }
 
 /** Folds `count` task-like observations: first attempts, and escalations after one and two failures. */
@@ -118,7 +120,14 @@ export async function runRoutingBench(dataDir: string, runs = 2000): Promise<Rou
   const t = performance.now()
   const stats = learnedState(MODELS, observations)
   const foldMs = performance.now() - t
-  const stateKb = Buffer.byteLength(JSON.stringify(cascadeStateToJson(stats.state))) / 1024
+  const stateText = JSON.stringify(cascadeStateToJson(stats.state))
+  const stateKb = Buffer.byteLength(stateText) / 1024
+  const loads: number[] = []
+  for (let i = 0; i < 9; i++) {
+    const t0 = performance.now()
+    new MemoryCascadeStats({state: cascadeStateFromJson(JSON.parse(stateText))})
+    loads.push(performance.now() - t0)
+  }
   const eight = timeDecisions(MODELS, stats, store, runs)
   const eleven = timeDecisions(ELEVEN, learnedState(ELEVEN, observations), store, Math.floor(runs / 2))
   return {
@@ -131,5 +140,6 @@ export async function runRoutingBench(dataDir: string, runs = 2000): Promise<Rou
     observations,
     fold_ms: foldMs,
     state_kb: stateKb,
+    load_state_ms: median(loads),
   }
 }

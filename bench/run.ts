@@ -53,6 +53,7 @@ if (want('store')) {
   if (routing) {
     printTable(`Routing decision with ${routing.records.toLocaleString('en-US')} records in the store and as many observations learned (median)`, [
       {step: 'open the store (once per process)', ms: routing.open_ms.toFixed(2)},
+      {step: 'load the learned state from its JSON (once per process, phase B)', ms: routing.load_state_ms.toFixed(2)},
       {step: 'selectRoute (rules + learned cascade plan, 8 models)', ms: routing.select_ms.toFixed(3)},
       {step: 'nextEscalation (learned plan, 8 models)', ms: routing.escalate_ms.toFixed(3)},
       {step: 'selectRoute, 11 models', ms: routing.select_11_ms.toFixed(3)},
@@ -60,8 +61,8 @@ if (want('store')) {
       {step: `fold ${routing.observations.toLocaleString('en-US')} observations (rebuild the learned state)`, ms: routing.fold_ms.toFixed(0)},
     ])
     console.log(`learned state as JSON: ${routing.state_kb.toFixed(0)} KiB`)
-    const decision = routing.select_ms + routing.open_ms
-    console.log(`target: routing decision < 5 ms → ${decision < 5 ? 'met' : 'NOT met'} (open + select ${decision.toFixed(2)} ms; with 11 models ${(routing.open_ms + routing.select_11_ms).toFixed(2)} ms)`)
+    const decision = routing.select_ms + routing.open_ms + routing.load_state_ms
+    console.log(`target: routing decision < 5 ms → ${decision < 5 ? 'met' : 'NOT met'} (open + load learned state + select ${decision.toFixed(2)} ms; with 11 models ${(routing.open_ms + routing.load_state_ms + routing.select_11_ms).toFixed(2)} ms)`)
   }
 }
 

@@ -16,8 +16,9 @@
  * weights are a small dense array (2^12 numbers) indexed by hash(feature, model).
  *
  * `foldCascade` is a pure fold over observations in order, and the state converts to and from a
- * plain JSON document (cascadeStateToJson / cascadeStateFromJson), so a store can keep it beside
- * its totals and rebuild it from its raw attempts (phase B: docs/router-learning.md).
+ * plain JSON document (cascadeStateToJson / cascadeStateFromJson: type → model → tallies), so a
+ * store can keep it beside its totals and rebuild it from its raw attempts (phase B:
+ * docs/router-learning.md).
  * MemoryCascadeStats is the in-memory implementation the replay and, until the store keeps the
  * state, `cto task` use.
  */
@@ -108,10 +109,20 @@ export interface CascadeState {
   observations: number
 }
 
+/** One model's tallies in the JSON document: [attempts, successes, cost USD] each. */
+export interface ModelTalliesJson {
+  first?: Tally
+  after?: Tally
+  /** failed model → tally. */
+  after_model?: Record<string, Tally>
+  /** failed set (names sorted, joined by `+`) → tally. */
+  after_set?: Record<string, Tally>
+}
+
 export interface CascadeStateJson {
   version: typeof CASCADE_STATE_VERSION
-  /** `type|model|context` → [attempts, successes, cost USD]; context `first`, `after`, `after:<model>`, `set:<a>+<b>…`. */
-  counts: Record<string, Tally>
+  /** type (or `*`) → model (or `*`) → tallies. */
+  counts: Record<string, Record<string, ModelTalliesJson>>
   text: {bits: number; weights: number[]}
   observations: number
 }
@@ -207,37 +218,50 @@ export function foldCascade(state: CascadeState, o: CascadeObservation, params: 
   state.observations += 1
 }
 
+const roundTally = (t: Tally): Tally => [t[0], t[1], Math.round(t[2] * 1e9) / 1e9]
+
 /** The state as a plain JSON document (for a store to keep beside its totals). */
 export function cascadeStateToJson(state: CascadeState): CascadeStateJson {
-  const counts: Record<string, Tally> = {}
+  const counts: CascadeStateJson['counts'] = {}
   for (const [type, byModel] of state.table) {
+    const out: Record<string, ModelTalliesJson> = {}
     for (const [model, t] of byModel) {
-      if (t.first) counts[`${type}|${model}|first`] = [...t.first]
-      if (t.after) counts[`${type}|${model}|after`] = [...t.after]
-      for (const [f, tally] of t.pair) counts[`${type}|${model}|after:${f}`] = [...tally]
-      for (const [k, tally] of t.set) counts[`${type}|${model}|set:${k}`] = [...tally]
+      const m: ModelTalliesJson = {}
+      if (t.first) m.first = roundTally(t.first)
+      if (t.after) m.after = roundTally(t.after)
+      if (t.pair.size > 0) m.after_model = Object.fromEntries([...t.pair].map(([k, v]) => [k, roundTally(v)]))
+      if (t.set.size > 0) m.after_set = Object.fromEntries([...t.set].map(([k, v]) => [k, roundTally(v)]))
+      out[model] = m
     }
+    counts[type] = out
   }
-  return {version: state.version, counts, text: {bits: state.text.bits, weights: [...state.text.weights]}, observations: state.observations}
+  // Weights to a millionth: far below what one update moves them.
+  return {version: state.version, counts, text: {bits: state.text.bits, weights: state.text.weights.map((w) => Math.round(w * 1e6) / 1e6)}, observations: state.observations}
+}
+
+function tallyOf(value: unknown, where: string): Tally {
+  if (!Array.isArray(value) || value.length !== 3 || !value.every((x) => typeof x === 'number' && Number.isFinite(x))) throw new RangeError(`Cascade state: bad tally at ${where}`)
+  return [value[0], value[1], value[2]]
 }
 
 /** Reads a document written by cascadeStateToJson; throws on anything else (never resets silently). */
 export function cascadeStateFromJson(json: CascadeStateJson): CascadeState {
   if (json?.version !== CASCADE_STATE_VERSION) throw new RangeError(`Unknown cascade state version ${String(json?.version)}`)
   const bits = json.text?.bits
-  if (!Number.isInteger(bits) || json.text.weights.length !== 2 ** bits) throw new RangeError('Cascade state: text weights do not match their size')
-  const state = emptyCascadeState(bits)
-  state.text.weights = [...json.text.weights]
-  state.observations = json.observations
-  for (const [key, tally] of Object.entries(json.counts)) {
-    const [type, model, context] = key.split('|') as [string, string, string]
-    if (context === undefined || !Array.isArray(tally) || tally.length !== 3) throw new RangeError(`Cascade state: bad entry ${key}`)
-    const t = talliesIn(state, type, model)
-    const value: Tally = [tally[0], tally[1], tally[2]]
-    if (context === 'first' || context === 'after') t[context] = value
-    else if (context.startsWith('after:')) t.pair.set(context.slice('after:'.length), value)
-    else if (context.startsWith('set:')) t.set.set(context.slice('set:'.length), value)
-    else throw new RangeError(`Cascade state: bad entry ${key}`)
+  if (!Number.isInteger(bits) || !Array.isArray(json.text.weights) || json.text.weights.length !== 2 ** bits) throw new RangeError('Cascade state: text weights do not match their size')
+  const state: CascadeState = {version: CASCADE_STATE_VERSION, table: new Map(), text: {bits, weights: json.text.weights.slice()}, observations: json.observations}
+  for (const [type, byModel] of Object.entries(json.counts ?? {})) {
+    const models = new Map<string, ModelTallies>()
+    for (const [model, m] of Object.entries(byModel)) {
+      const where = `${type}/${model}`
+      const t: ModelTallies = {pair: new Map(), set: new Map()}
+      if (m.first !== undefined) t.first = tallyOf(m.first, `${where}/first`)
+      if (m.after !== undefined) t.after = tallyOf(m.after, `${where}/after`)
+      for (const [f, v] of Object.entries(m.after_model ?? {})) t.pair.set(f, tallyOf(v, `${where}/after_model/${f}`))
+      for (const [k, v] of Object.entries(m.after_set ?? {})) t.set.set(k, tallyOf(v, `${where}/after_set/${k}`))
+      models.set(model, t)
+    }
+    state.table.set(type, models)
   }
   return state
 }
