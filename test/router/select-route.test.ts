@@ -172,6 +172,20 @@ describe('the learned plan', () => {
     expect(after['bad-cheap'] ?? 0).toBeLessThan(5)
   })
 
+  it('stops drawing for models with 100 attempts in the situation: the same evidence gives the same pick', () => {
+    const stats = new MemoryCascadeStats()
+    observeMany(stats, 'deepseek', 'coding', 150, 120)
+    observeMany(stats, 'minimax', 'coding', 150, 117)
+    const picks = new Set(Array.from({length: 20}, (_, seed) => selectRoute(base({learned: {stats}, random: createSeededRandom(seed)})).selected))
+    expect(picks.size).toBe(1)
+    // With fewer, the near-tie is explored both ways.
+    const few = new MemoryCascadeStats()
+    observeMany(few, 'deepseek', 'coding', 15, 12)
+    observeMany(few, 'minimax', 'coding', 15, 12)
+    const explored = new Set(Array.from({length: 20}, (_, seed) => selectRoute(base({learned: {stats: few}, random: createSeededRandom(seed)})).selected))
+    expect(explored.size).toBe(2)
+  })
+
   it('plans past the first attempt with every fitting model, Claude-group ones included', () => {
     const stats = new MemoryCascadeStats()
     observeMany(stats, 'deepseek', 'coding', 40, 20)
