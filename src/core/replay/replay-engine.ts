@@ -9,12 +9,16 @@
  *   first 20 rows of the files.
  * - the CTO: no model is called. The task type comes from `eval_name` (or the heuristic classifier),
  *   the complexity from the heuristic classifier, and the CTO's pick is a fixed model (default the
- *   dearest Claude-group model, a cautious CTO). Phase 2 (selectRoute) then overrides it exactly as
- *   in `cto task`; no budgets are set.
- * - a worker's answer is the model's score on the row (empty score = engine failure); review is
- *   perfect (approve a 1) or noisy:p (the verdict flips with probability p); a rejection escalates
- *   with nextEscalation, blocked after 3 failed attempts (the row then counts as wrong); every
- *   attempt is recorded in the store the router reads, and every call's cost counts.
+ *   dearest Claude-group model, a cautious CTO). Phase 2 (selectRoute, with the learned cascade
+ *   plan) then decides exactly as in `cto task`; no budgets are set. The CTO's calls are priced
+ *   apart (cto-pricing.ts) at the rate of `ctoModel`.
+ * - one row is one task (replay-task.ts): a worker's answer is the model's score on the row (empty
+ *   score = engine failure); review is perfect (approve a 1) or noisy:p (the verdict flips with
+ *   probability p); a rejection escalates with nextEscalation, blocked after 3 failed attempts (the
+ *   row then counts as wrong); every attempt is recorded in the store and observed by the learned
+ *   state the router reads, and every call's cost counts.
+ * - warm-up rows (`warmupFiles`, and the rows before `score.from`) are replayed first when `warmup`
+ *   (not scored), and choose the best fixed cascade either way (fixed-cascade.ts).
  * - `always:<model>`, `random` and `oracle` are reference policies: one call, its answer final.
  */
 import type {Complexity, TaskType} from '../providers/spec.js'
