@@ -1,93 +1,235 @@
 /**
- * RouterBench replay report (issue 7): runs the router over the three training files and prints
- * the numbers table. Tuning was done on the first 70 % of each file; the rows that count are the
- * last 30 %, in three settings:
- *   cold     a fresh store, replaying only the held-out 30 % (pays for all its exploration there)
- *   warm     the store first learns on the first 70 % (not counted), then the held-out 30 % is scored
- *   shuffle  each file shuffled with the seed, then split 70/30, warm (rows of the tuning part can
- *            land in the scored part: a robustness check, not a clean hold-out)
- * Each cell is the mean over seeds 1..N (default 5), with the worst seed in brackets.
- * Targets vs always-gpt-4-1106-preview: perfect review acc ≥ 1.00× at ≤ 25 % cost;
- * noisy p=0.1 acc ≥ 0.95× at ≤ 30 % cost.
+ * RouterBench replay report (issue 14): the router against the best fixed cascade and the
+ * reference model, warm and cold, perfect and noisy review, mean of seeds 1–3, all files together
+ * and per file, with the CTO's share of the cost.
  *
- * Usage: npx tsx bench/replay-report.ts [--data DIR] [--seeds N] [--plot DIR] [--json]
+ * The split: each training file's first 70 % of rows are the warm-up ("tune") file, the last 30 %
+ * the scored ("held-out") file, written to a temp folder; each setting then runs what
+ *   cto bench replay <held-out files> --warmup <tune files> [--cold] --review … --seed …
+ * runs (runReplay). Warm: the tune rows are replayed into the store first. Cold: the store starts
+ * empty; the tune rows only choose the fixed cascade. The reference is the model most accurate on
+ * the tune rows (no model name is written here). The router was tuned on the same split with
+ * other seeds (11–16); seeds 1–3 are reported.
+ *
+ * Targets (issue 14), all files together, workers' cost against the reference on the same rows:
+ *   warm: perfect ≥ 1.07 × its accuracy at ≤ 10 % of its cost; noisy:0.1 ≥ 1.01 × at ≤ 10 %
+ *   cold: perfect ≥ 1.05 × at ≤ 15 %;                         noisy:0.1 ≥ 1.00 × at ≤ 15 %
+ *
+ * Standalone: npx tsx bench/replay-report.ts [--data DIR] [--seeds 1,2,3] [--readme FILE] [--json]
+ * From bench/run.ts (`npm run bench -- replay`) it also rewrites the README's block between
+ * <!-- replay:begin --> and <!-- replay:end --> and the charts in docs/.
  */
-import {mkdir, writeFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {basename, join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
-import {compareWith} from '../src/core/replay/replay-compare.js'
+import {readBenchFile} from '../src/core/replay/routerbench-file.js'
 import {runReplay} from '../src/core/replay/replay-engine.js'
 import {renderReplaySvg} from '../src/core/replay/replay-svg.js'
-import type {ReplayOptions, ReplayReport} from '../src/core/replay/replay-types.js'
+import type {ReplayReport, ReplaySection} from '../src/core/replay/replay-types.js'
 
-const {values} = parseArgs({
-  options: {
-    data: {type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'routerbench')},
-    seeds: {type: 'string', default: '5'},
-    plot: {type: 'string'},
-    json: {type: 'boolean', default: false},
-  },
-})
-const REF = 'gpt-4-1106-preview'
-const FILES = ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv']
-const seeds = Array.from({length: Number(values.seeds)}, (_, i) => i + 1)
-const settings: Array<{name: string; options: Partial<ReplayOptions>}> = [
-  {name: 'cold', options: {score: {from: 0.7, to: 1}, warmup: false}},
-  {name: 'warm', options: {score: {from: 0.7, to: 1}, warmup: true}},
-  {name: 'shuffle', options: {score: {from: 0.7, to: 1}, warmup: true, shuffle: true}},
-]
-const targets: Record<string, {acc: number; cost: number}> = {perfect: {acc: 1, cost: 0.25}, 'noisy:0.1': {acc: 0.95, cost: 0.3}}
+export const TUNE_FRACTION = 0.7
+const REVIEWS = ['perfect', 'noisy:0.1'] as const
+const MODES = ['warm', 'cold'] as const
+type Mode = (typeof MODES)[number]
+type Review = (typeof REVIEWS)[number]
 
-interface Cell {setting: string; files: string; review: string; rows: number; acc: number; ref_acc: number; acc_ratio: number; cost_ratio: number; worst_acc_ratio: number; worst_cost_ratio: number; cost: number; ref_cost: number; escalations: number; blocked: number; met: boolean}
-const cells: Cell[] = []
-const pct = (v: number) => `${(v * 100).toFixed(1)}%`
+export const TARGETS: Record<Mode, Record<Review, {acc: number; cost: number}>> = {
+  warm: {perfect: {acc: 1.07, cost: 0.1}, 'noisy:0.1': {acc: 1.01, cost: 0.1}},
+  cold: {perfect: {acc: 1.05, cost: 0.15}, 'noisy:0.1': {acc: 1.0, cost: 0.15}},
+}
 
-for (const setting of settings) {
-  for (const review of Object.keys(targets)) {
-    for (const group of [...FILES.map((f) => [f]), FILES]) {
-      const reports: ReplayReport[] = []
-      for (const seed of seeds) {
-        reports.push(await runReplay({files: group.map((f) => join(values.data, f)), review, seed, ...setting.options}))
-      }
-      const cmp = reports.map((r) => compareWith(r.all, REF)!)
-      const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
-      const t = targets[review]!
-      const cell: Cell = {
-        setting: setting.name,
-        files: group.length > 1 ? 'all' : group[0]!.replace('_train.csv', ''),
-        review,
-        rows: reports[0]!.all.rows,
-        acc: mean(reports.map((r) => r.all.result.accuracy)),
-        ref_acc: mean(cmp.map((c) => c.model_accuracy)),
-        acc_ratio: mean(cmp.map((c) => c.accuracy_ratio)),
-        cost_ratio: mean(cmp.map((c) => c.cost_ratio)),
-        worst_acc_ratio: Math.min(...cmp.map((c) => c.accuracy_ratio)),
-        worst_cost_ratio: Math.max(...cmp.map((c) => c.cost_ratio)),
-        cost: mean(reports.map((r) => r.all.result.cost_usd)),
-        ref_cost: mean(cmp.map((c) => c.model_cost_usd)),
-        escalations: mean(reports.map((r) => r.all.result.escalations)),
-        blocked: mean(reports.map((r) => r.all.result.blocked)),
-        met: false,
-      }
-      cell.met = cell.acc_ratio >= t.acc && cell.cost_ratio <= t.cost
-      cells.push(cell)
-      if (values.plot && seeds[0] === 1) {
-        await mkdir(values.plot, {recursive: true})
-        await writeFile(join(values.plot, `replay-${setting.name}-${review.replace(':', '')}-${cell.files}.svg`), renderReplaySvg(reports[0]!))
+export interface Cell {
+  mode: Mode
+  review: Review
+  section: string
+  rows: number
+  reference: string
+  /** Means over the seeds. */
+  acc_ratio: number
+  cost_ratio: number
+  worst_acc_ratio: number
+  worst_cost_ratio: number
+  cascade_acc_ratio: number
+  cascade_cost_ratio: number
+  cascade: string
+  /** The CTO's cost against the reference's, and its share of what the router's rows cost in all. */
+  cto_ratio: number
+  cto_share: number
+  oracle_acc_ratio: number
+  oracle_cost_ratio: number
+  met?: boolean
+}
+
+export interface ReplayBenchResult {
+  cells: Cell[]
+  seeds: number[]
+  files: string[]
+  cto_model: string
+  reference: string
+  commands: string[]
+  /** Seed 1's reports per setting, for the charts. */
+  charts: Array<{mode: Mode; review: Review; report: ReplayReport}>
+}
+
+/** Writes the first TUNE_FRACTION of each file's rows and the rest as two CSV files (records kept byte for byte). */
+async function splitFile(path: string, dir: string): Promise<{tune: string; heldOut: string}> {
+  const bench = await readBenchFile(path)
+  const lines = (await readFile(path, 'utf8')).split('\n')
+  const cut = bench.rows[Math.floor(bench.rows.length * TUNE_FRACTION)]
+  if (!cut) throw new Error(`${path}: too few rows to split`)
+  const header = lines[0] ?? ''
+  const name = basename(path, '.csv').replace(/_train$/, '')
+  const tune = join(dir, `${name}_tune.csv`)
+  const heldOut = join(dir, `${name}_heldout.csv`)
+  await writeFile(tune, `${[header, ...lines.slice(1, cut.line - 1)].join('\n')}\n`)
+  await writeFile(heldOut, `${[header, ...lines.slice(cut.line - 1)].join('\n').replace(/\n*$/, '')}\n`)
+  return {tune, heldOut}
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
+
+export async function runReplayBench(options: {data: string; seeds: number[]; files?: string[]}): Promise<ReplayBenchResult> {
+  const names = options.files ?? ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv']
+  const tmp = await mkdtemp(join(tmpdir(), 'cto-replay-bench-'))
+  try {
+    const split = await Promise.all(names.map((n) => splitFile(join(options.data, n), tmp)))
+    const tune = split.map((s) => s.tune)
+    const heldOut = split.map((s) => s.heldOut)
+    // The reference: the single model most accurate on the tune rows.
+    const tuneRows = (await Promise.all(tune.map((f) => readBenchFile(f)))).flatMap((f) => f.rows)
+    const models = [...new Set(tuneRows.flatMap((r) => Object.keys(r.scores)))]
+    const acc = (m: string) => tuneRows.filter((r) => r.scores[m] === 1).length
+    const ref = [...models].sort((a, b) => acc(b) - acc(a))[0] as string
+    const cells: Cell[] = []
+    const charts: ReplayBenchResult['charts'] = []
+    const commands: string[] = []
+    let ctoModel = ''
+    for (const mode of MODES) {
+      for (const review of REVIEWS) {
+        commands.push(`cto bench replay ${heldOut.map((f) => basename(f)).join(' ')} --review ${review}${mode === 'cold' ? ' --cold' : ''} --seed N --json --warmup ${tune.map((f) => basename(f)).join(' ')}`)
+        const reports: ReplayReport[] = []
+        for (const seed of options.seeds) {
+          reports.push(await runReplay({files: heldOut, warmupFiles: tune, warmup: mode === 'warm', review, seed}))
+        }
+        ctoModel = reports[0]?.cto_model ?? ''
+        if (reports[0]) charts.push({mode, review, report: reports[0]})
+        const sections = ['all', ...(reports[0]?.per_file.map((f) => f.name) ?? [])]
+        for (const name of sections) {
+          const pick = (r: ReplayReport): ReplaySection => (name === 'all' ? r.all : (r.per_file.find((f) => f.name === name) as ReplaySection))
+          const per = reports.map((r) => {
+            const s = pick(r)
+            const g = s.singles.find((x) => x.name === ref)
+            const refAcc = g && g.accuracy > 0 ? g.accuracy : Number.NaN
+            const refCost = g && g.cost_usd > 0 ? g.cost_usd : Number.NaN
+            return {
+              acc: s.result.accuracy / refAcc,
+              cost: s.result.cost_usd / refCost,
+              cascadeAcc: (s.cascade?.accuracy ?? Number.NaN) / refAcc,
+              cascadeCost: (s.cascade?.cost_usd ?? Number.NaN) / refCost,
+              cto: s.result.cto_cost_usd / refCost,
+              share: s.result.cto_cost_usd / (s.result.cto_cost_usd + s.result.cost_usd),
+              oracleAcc: s.oracle.accuracy / refAcc,
+              oracleCost: s.oracle.cost_usd / refCost,
+              rows: s.rows,
+              cascade: s.cascade?.models.map((m) => m.split('/').pop()).join(' → ') ?? '—',
+            }
+          })
+          const cell: Cell = {
+            mode,
+            review,
+            section: name === 'all' ? 'all' : name.replace(/_heldout\.csv$/, ''),
+            rows: per[0]?.rows ?? 0,
+            reference: ref,
+            acc_ratio: mean(per.map((p) => p.acc)),
+            cost_ratio: mean(per.map((p) => p.cost)),
+            worst_acc_ratio: Math.min(...per.map((p) => p.acc)),
+            worst_cost_ratio: Math.max(...per.map((p) => p.cost)),
+            cascade_acc_ratio: mean(per.map((p) => p.cascadeAcc)),
+            cascade_cost_ratio: mean(per.map((p) => p.cascadeCost)),
+            cascade: per[0]?.cascade ?? '—',
+            cto_ratio: mean(per.map((p) => p.cto)),
+            cto_share: mean(per.map((p) => p.share)),
+            oracle_acc_ratio: mean(per.map((p) => p.oracleAcc)),
+            oracle_cost_ratio: mean(per.map((p) => p.oracleCost)),
+          }
+          if (name === 'all') {
+            const t = TARGETS[mode][review]
+            cell.met = cell.acc_ratio >= t.acc && cell.cost_ratio <= t.cost
+          }
+          cells.push(cell)
+        }
       }
     }
+    return {cells, seeds: options.seeds, files: names, cto_model: ctoModel, reference: ref, commands, charts}
+  } finally {
+    await rm(tmp, {recursive: true, force: true})
   }
 }
 
-if (values.json) {
-  console.log(JSON.stringify(cells, null, 2))
-} else {
-  console.log(`RouterBench replay, held-out last 30 % of each file, mean of ${seeds.length} seeds [worst seed]; reference ${REF}`)
-  console.log('| setting | file | review | rows | router acc | gpt-4 acc | acc ratio [worst] | cost ratio [worst] | router $ | gpt-4 $ | esc/row | blocked | target |')
-  console.log('| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
-  for (const c of cells) {
-    console.log(
-      `| ${c.setting} | ${c.files} | ${c.review} | ${c.rows} | ${pct(c.acc)} | ${pct(c.ref_acc)} | ${c.acc_ratio.toFixed(3)} [${c.worst_acc_ratio.toFixed(3)}] | ${pct(c.cost_ratio)} [${pct(c.worst_cost_ratio)}] | ${c.cost.toFixed(3)} | ${c.ref_cost.toFixed(3)} | ${(c.escalations / c.rows).toFixed(2)} | ${c.blocked.toFixed(1)} | ${c.met ? 'met' : 'MISSED'} |`,
-    )
+const pct = (v: number) => `${(v * 100).toFixed(1)} %`
+const ratio = (v: number) => v.toFixed(3)
+
+/** The README block: markdown tables of the result. */
+export function replayMarkdown(r: ReplayBenchResult): string {
+  const lines: string[] = []
+  const all = r.cells.filter((c) => c.section === 'all')
+  lines.push(`Held-out rows: the last 30 % of each training file (${all[0]?.rows ?? 0} rows), after the first 70 % as warm-up; mean of seeds ${r.seeds.join(', ')} [worst seed]; reference: always \`${r.reference}\` (the most accurate model on the warm-up rows), on the same rows. CTO \`${r.cto_model}\` (the default: the cheapest model at least as accurate as the median model).`)
+  lines.push('')
+  lines.push('| setting | review | router accuracy × ref [worst] | router cost × ref [worst] | fixed cascade (accuracy × / cost ×) | CTO cost × ref (share of total) | target | |')
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | --- | --- |')
+  for (const c of all) {
+    const t = TARGETS[c.mode][c.review]
+    lines.push(`| ${c.mode} | ${c.review} | **${ratio(c.acc_ratio)}** [${ratio(c.worst_acc_ratio)}] | **${pct(c.cost_ratio)}** [${pct(c.worst_cost_ratio)}] | ${ratio(c.cascade_acc_ratio)} / ${pct(c.cascade_cost_ratio)} | ${pct(c.cto_ratio)} (${pct(c.cto_share)}) | ≥ ${t.acc.toFixed(2)} at ≤ ${(t.cost * 100).toFixed(0)} % | ${c.met ? 'met' : `missed (${[c.acc_ratio < t.acc ? 'accuracy' : '', c.cost_ratio > t.cost ? 'cost' : ''].filter(Boolean).join(', ')})`} |`)
   }
+  lines.push('')
+  lines.push(`Fixed cascades chosen on the warm-up rows: ${[...new Set(all.map((c) => `${c.review}: ${c.cascade}`))].join('; ')}. Oracle (cheapest right model per row): ${ratio(all[0]?.oracle_acc_ratio ?? 0)} × at ${pct(all[0]?.oracle_cost_ratio ?? 0)}.`)
+  lines.push('')
+  lines.push('Per file (accuracy × / cost × the reference on that file\'s rows; fixed cascade beside):')
+  lines.push('')
+  const files = [...new Set(r.cells.filter((c) => c.section !== 'all').map((c) => c.section))]
+  lines.push(`| file | rows | ${all.map((c) => `${c.mode} ${c.review}`).join(' | ')} |`)
+  lines.push(`| --- | ---: | ${all.map(() => '---:').join(' | ')} |`)
+  for (const f of files) {
+    const cs = r.cells.filter((c) => c.section === f)
+    lines.push(`| ${f} | ${cs[0]?.rows ?? 0} | ${all.map((a) => {
+      const c = cs.find((x) => x.mode === a.mode && x.review === a.review)
+      return c ? `${ratio(c.acc_ratio)} / ${pct(c.cost_ratio)} (cascade ${ratio(c.cascade_acc_ratio)} / ${pct(c.cascade_cost_ratio)})` : '—'
+    }).join(' | ')} |`)
+  }
+  return lines.join('\n')
+}
+
+export async function writeReplayReadme(r: ReplayBenchResult, readme: string, docs: string): Promise<string[]> {
+  const written: string[] = []
+  for (const c of r.charts.filter((x) => x.review === 'perfect')) {
+    const file = join(docs, `replay-${c.mode}.svg`)
+    await writeFile(file, renderReplaySvg(c.report))
+    written.push(file)
+  }
+  const text = await readFile(readme, 'utf8')
+  const begin = '<!-- replay:begin -->'
+  const end = '<!-- replay:end -->'
+  const a = text.indexOf(begin)
+  const b = text.indexOf(end)
+  if (a < 0 || b < a) return written
+  await writeFile(readme, `${text.slice(0, a + begin.length)}\n${replayMarkdown(r)}\n${text.slice(b)}`)
+  written.push(readme)
+  return written
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const {values} = parseArgs({
+    options: {
+      data: {type: 'string', default: join(import.meta.dirname, '..', '..', 'shared', 'data', 'routerbench')},
+      seeds: {type: 'string', default: '1,2,3'},
+      readme: {type: 'string'},
+      json: {type: 'boolean', default: false},
+    },
+  })
+  const r = await runReplayBench({data: values.data, seeds: values.seeds.split(',').map(Number)})
+  if (values.json) console.log(JSON.stringify(r.cells, null, 2))
+  else console.log(replayMarkdown(r))
+  if (values.readme) console.log(`wrote ${(await writeReplayReadme(r, values.readme, join(import.meta.dirname, '..', 'docs'))).join(', ')}`)
 }

@@ -10,7 +10,7 @@ export type TaskCommandResult = TaskResult
 
 export default class Task extends CtoCommand {
   static override summary = 'Carry out a task: the CTO model classifies it, the router picks a worker, the CTO reviews, failures escalate.'
-  static override description = `Phases: 1. classification by the CTO model (or the local heuristic when it can't be reached); 2. the cost-aware override (routine work to cheaper models, daily token budgets, a weighted choice that learns from the performance store); 3. the worker runs on its engine, in its own copy of the project when it can change files; 4. the project's tests run on its change (review.verify, else detected from package.json, Makefile, pytest, Cargo.toml, go.mod); 5. the CTO reviews the diff, the commands and the test result, and a failure escalates along the fallback chain from a clean copy, blocked after 3 attempts. Only an approved change reaches your folder, as a patch; rejected changes are kept in the task's folder (paths in --json). Every attempt is recorded (see "cto perf").
+  static override description = `Phases: 1. classification by the CTO model (or the local heuristic when it can't be reached); 2. the cost-aware override (routine work to cheaper models, daily token budgets) and a learned cascade plan: the first model and what follows a failure, chosen for expected accuracy per expected cost from what succeeded after which failures; 3. the worker runs on its engine, in its own copy of the project when it can change files; 4. the project's tests run on its change (review.verify, else detected from package.json, Makefile, pytest, Cargo.toml, go.mod); 5. the CTO reviews the diff, the commands and the test result, and a failure escalates from a clean copy — along the fallback chain until the store has evidence, then along the learned plan —, blocked after 3 attempts. Only an approved change reaches your folder, as a patch; rejected changes are kept in the task's folder (paths in --json). Every attempt is recorded (see "cto perf").
 
 The task comes from the words given, from standard input ("-", or no words and a pipe, read to its end), or from --file.
 
@@ -39,7 +39,7 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
     type: Flags.string({description: 'Override the task type.', options: [...TASK_TYPES]}),
     complexity: Flags.string({description: 'Override the complexity.', options: [...COMPLEXITIES]}),
     review: Flags.boolean({description: 'Have the CTO review each result (--no-review: success = the engine finished).', default: true, allowNo: true}),
-    explain: Flags.boolean({description: "Show each candidate's weight in the routing choice."}),
+    explain: Flags.boolean({description: "Show the plan: each candidate's predicted success and cost, the chosen cascade's expected accuracy and cost, and the evidence behind them."}),
     seed: Flags.integer({description: 'Seed the weighted choice, so the route is reproducible.'}),
     cto: Flags.string({description: 'The CTO model for this task (default: config cto_model / CTO_MODEL).'}),
     workspace: Flags.directory({description: 'The folder the task is about (default: tools.workspace, else the git repository you are in, else this folder). Each attempt works in a copy of it.', exists: true}),

@@ -19,6 +19,7 @@ function csv(rows: Array<{evalName?: string; scores: Array<number | ''>}>): stri
 let dir: string
 let small: string
 let learn: string
+let learnCoding: string
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cto-replay-'))
   small = join(dir, 'small.csv')
@@ -27,6 +28,9 @@ beforeAll(async () => {
   learn = join(dir, 'learn.csv')
   // cheap is right 90 % of the time, mid 60 %, claude-big always.
   await writeFile(learn, csv(Array.from({length: 300}, (_, i) => ({evalName: 'arc-challenge', scores: [i % 10 === 0 ? 0 : 1, i % 5 < 3 ? 1 : 0, 1]}))))
+  // The same outcomes on coding rows (the type of small.csv's rows).
+  learnCoding = join(dir, 'learn-coding.csv')
+  await writeFile(learnCoding, csv(Array.from({length: 300}, (_, i) => ({evalName: 'mbpp', scores: [i % 10 === 0 ? 0 : 1, i % 5 < 3 ? 1 : 0, 1]}))))
 })
 
 describe('runReplay on a fixture with known answers', () => {
@@ -104,8 +108,12 @@ describe('runReplay on a fixture with known answers', () => {
     expect(r.all.rows).toBe(90)
     expect(r.warmup_rows).toBe(210)
     const cold = await runReplay({files: [learn], score: {from: 0.7, to: 1}})
-    expect(cold.warmup_rows).toBe(0)
+    // Cold: the rows before the range only choose the fixed cascade; the store starts empty.
+    expect(cold.warmup).toBe(false)
+    expect(cold.warmup_rows).toBe(210)
     expect(cold.all.rows).toBe(90)
+    expect(cold.fixed_cascade?.models).toEqual(r.fixed_cascade?.models)
+    expect(cold.all.result).not.toEqual(r.all.result)
   })
 
   it('reports per file and all together', async () => {
@@ -124,6 +132,59 @@ describe('runReplay on a fixture with known answers', () => {
     await expect(runReplay({files: [small], policy: 'always:gpt-9'})).rejects.toThrow(/always:gpt-9: no such model/)
     expect(() => parseReview('noisy:2')).toThrow(/noisy:<p>/)
     await expect(runReplay({files: []})).rejects.toThrow(/No file/)
+  })
+})
+
+describe('warm-up files, the fixed cascade and the CTO\'s cost', () => {
+  it('replays the warm-up files first into the same store and scores only the test files', async () => {
+    const warm = await runReplay({files: [small], warmupFiles: [learnCoding], seed: 4})
+    expect(warm.warmup).toBe(true)
+    expect(warm.warmup_files).toEqual([learnCoding])
+    expect(warm.warmup_rows).toBe(300)
+    expect(warm.all.rows).toBe(6)
+    expect(warm.per_file.map((f) => f.name)).toEqual(['small.csv'])
+    const cold = await runReplay({files: [small], warmupFiles: [learnCoding], seed: 4, warmup: false})
+    expect(cold.warmup).toBe(false)
+    expect(cold.warmup_rows).toBe(300)
+    // The same shape either way.
+    expect(Object.keys(warm.all.result).sort()).toEqual(Object.keys(cold.all.result).sort())
+    // What the store learned on the warm-up rows (cheap is right 90 % of the time there) shows in the first picks.
+    expect(warm.all.result.first_picks.cheap).toBeGreaterThanOrEqual(5)
+    expect(warm.all.result.accuracy).toBe(5 / 6)
+    expect(cold.all.result.first_picks.cheap ?? 0).toBeLessThan(warm.all.result.first_picks.cheap ?? 0)
+  })
+
+  it('chooses the best fixed cascade on the warm-up rows and scores it exactly on the test rows', async () => {
+    const r = await runReplay({files: [small], warmupFiles: [learn]})
+    // On the warm-up rows cheap is wrong only where mid is right: cheap → mid reaches 100 % for little more than cheap.
+    expect(r.fixed_cascade).toMatchObject({models: ['cheap', 'mid'], rows: 300, accuracy: 1})
+    // On small.csv: rows 1, 2, 4, 5 are answered (row 5: cheap has no result, mid is right); cost: cheap on every row, mid where cheap failed.
+    expect(r.all.cascade).toMatchObject({name: 'cascade cheap → mid', correct: 4, rows: 6})
+    expect(r.all.cascade!.cost_usd).toBeCloseTo(6 * 0.001 + 4 * 0.004, 12)
+    // With noisy review a wrong answer may end the row and a right one be passed on: the third step earns its place.
+    const noisy = await runReplay({files: [small], warmupFiles: [learn], review: 'noisy:0.1'})
+    expect(noisy.fixed_cascade?.models).toEqual(['cheap', 'mid', 'claude-big'])
+    // Exact expectations per row: .9·.9·.9 + .9·.9 + .9 + 0 + (.9 + .1·.9 + .01·.9) + (.9 + .1·.9).
+    expect(noisy.all.cascade!.correct).toBeCloseTo(0.729 + 0.81 + 0.9 + 0 + 0.999 + 0.99, 12)
+    const none = await runReplay({files: [small]})
+    expect(none.fixed_cascade).toBeNull()
+    expect(none.all.cascade).toBeNull()
+  })
+
+  it('prices the CTO: one classification per row and one review per answer, apart from the workers\' cost', async () => {
+    const r = await runReplay({files: [learn], seed: 2})
+    const calls = Object.values(r.all.result.calls).reduce((a, b) => a + b, 0)
+    expect(r.all.result.cto_calls).toBe(300 + calls)
+    expect(r.all.result.cto_cost_usd).toBeGreaterThan(0)
+    // The default CTO: the cheapest model at least as accurate as the median one (cheap, here).
+    expect(r.cto_model).toBe('cheap')
+    const dear = await runReplay({files: [learn], seed: 2, ctoModel: 'claude-big'})
+    expect(dear.cto_model).toBe('claude-big')
+    expect(dear.cto_usd_per_mtok / r.cto_usd_per_mtok).toBeCloseTo(20, 5)
+    expect(dear.all.result.cto_cost_usd).toBeGreaterThan(r.all.result.cto_cost_usd * 15)
+    // The workers' cost is reported apart and doesn't include the CTO.
+    expect(dear.all.result.cost_usd).toBeLessThan(dear.all.result.cto_cost_usd)
+    await expect(runReplay({files: [learn], ctoModel: 'gpt-9'})).rejects.toThrow(/--cto gpt-9 is not a model of the files/)
   })
 })
 

@@ -1,7 +1,9 @@
 import {describe, expect, it} from 'vitest'
 import {MemoryPerfStore} from '../../src/core/replay/memory-perf-store.js'
 import {nextEscalation, type EscalationOptions} from '../../src/core/router/escalation.js'
-import {FLEET, model, recordMany} from './helpers.js'
+import {MemoryCascadeStats} from '../../src/core/router/cascade-stats.js'
+import {createSeededRandom} from '../../src/core/router/seeded-random.js'
+import {FLEET, model, observeMany, recordMany} from './helpers.js'
 
 // The chains the CLI passes in: the defaults the claude plugin's escalatesTo declarations give (test/core/catalog-policy.test.ts).
 const CHAINS = {haiku: ['sonnet', 'opus'], sonnet: ['opus'], external: ['sonnet', 'opus']}
@@ -38,7 +40,9 @@ describe('nextEscalation: fallback chains', () => {
     const perf = new MemoryPerfStore()
     recordMany(perf, 'opus', 'coding', 1, 1, {tokens: 500_000, group: 'claude'})
     const d = nextEscalation(base({failedModel: 'deepseek', tried: ['deepseek'], perf, budgets: {claude: 100_000}}))
-    expect(d).toMatchObject({kind: 'escalate', model: 'minimax', source: 'store'})
+    // Neither sonnet nor opus can run: the plan picks among the external models that can.
+    expect(d).toMatchObject({kind: 'escalate', source: 'learned'})
+    expect(d.kind === 'escalate' && ['minimax'].includes(d.model)).toBe(true)
   })
 
   it('blocks after 3 failed attempts', () => {
@@ -53,51 +57,71 @@ describe('nextEscalation: fallback chains', () => {
   })
 })
 
-describe('nextEscalation: store-informed, where no chain is configured', () => {
+describe('nextEscalation: the learned plan, where no chain is configured or the store has evidence', () => {
   const models = [model('a', {callCostUsd: 0.001}), model('b', {callCostUsd: 0.002}), model('c', {callCostUsd: 0.01}), model('d', {callCostUsd: 0.0005})]
 
-  it('picks the untried model with the best recorded success for the task type', () => {
-    const perf = new MemoryPerfStore()
-    recordMany(perf, 'b', 'coding', 40, 20, {cost: 0.002})
-    recordMany(perf, 'c', 'coding', 40, 38, {cost: 0.01})
-    recordMany(perf, 'd', 'coding', 40, 8, {cost: 0.0005})
-    // Other task types don't count.
-    recordMany(perf, 'd', 'analysis', 100, 100, {cost: 0.0005})
-    const d = nextEscalation(base({failedModel: 'a', tried: ['a'], models, perf, fallbackChains: {}}))
-    expect(d).toMatchObject({kind: 'escalate', model: 'c', source: 'store'})
-    expect(d.kind === 'escalate' && d.reason).toMatch(/no fallback chain for a: best recorded success for coding/)
-    expect(d.kind === 'escalate' && d.ranking?.map((r) => r.model)).toEqual(['c', 'b', 'd'])
+  it('picks the model that succeeds after this failure, not the one with the best record overall', () => {
+    const stats = new MemoryCascadeStats()
+    // First attempts: b is good, c mediocre.
+    observeMany(stats, 'b', 'coding', 40, 36, {cost: 0.002})
+    observeMany(stats, 'c', 'coding', 40, 20, {cost: 0.01})
+    // But after a failed, b fails too (same blind spot) and c succeeds.
+    observeMany(stats, 'b', 'coding', 30, 3, {failed: ['a'], cost: 0.002})
+    observeMany(stats, 'c', 'coding', 30, 27, {failed: ['a'], cost: 0.01})
+    // The last attempt (limit 2): it goes to the model most likely to fix it, worth its price.
+    const d = nextEscalation(base({failedModel: 'a', tried: ['a'], models, fallbackChains: {}, learned: {stats}, maxAttempts: 2}))
+    expect(d).toMatchObject({kind: 'escalate', model: 'c', source: 'learned'})
+    expect(d.kind === 'escalate' && d.reason).toMatch(/no fallback chain for a: learned plan c \(/)
+    expect(d.kind === 'escalate' && d.reason).toMatch(/c 8\d% after a failed, over 30 such attempts/)
+    expect(d.kind === 'escalate' && d.plan?.candidates[0]?.model).toBe('c')
   })
 
-  it('takes the cheaper model at equal success (within the tolerance)', () => {
-    const perf = new MemoryPerfStore()
-    recordMany(perf, 'b', 'coding', 50, 40, {cost: 0.002})
-    recordMany(perf, 'c', 'coding', 50, 42, {cost: 0.01})
-    const strict = nextEscalation(base({failedModel: 'a', tried: ['a'], models, perf, fallbackChains: {}, successTolerance: 0}))
-    expect(strict).toMatchObject({model: 'c'})
-    const equal = nextEscalation(base({failedModel: 'a', tried: ['a'], models, perf, fallbackChains: {}, successTolerance: 0.05}))
-    expect(equal).toMatchObject({model: 'b'})
-    // Exactly equal records: cheaper first, even with no tolerance.
-    const tie = new MemoryPerfStore()
-    recordMany(tie, 'b', 'coding', 10, 9, {cost: 0.002})
-    recordMany(tie, 'c', 'coding', 10, 9, {cost: 0.01})
-    recordMany(tie, 'd', 'coding', 10, 1, {cost: 0.0005})
-    expect(nextEscalation(base({failedModel: 'a', tried: ['a'], models, perf: tie, fallbackChains: {}, successTolerance: 0}))).toMatchObject({model: 'b'})
+  it('judges by what failed: after b failed, the answer differs', () => {
+    const stats = new MemoryCascadeStats()
+    observeMany(stats, 'c', 'coding', 30, 3, {failed: ['b']})
+    observeMany(stats, 'd', 'coding', 30, 27, {failed: ['b']})
+    observeMany(stats, 'c', 'coding', 30, 27, {failed: ['a']})
+    observeMany(stats, 'd', 'coding', 30, 3, {failed: ['a']})
+    const afterA = nextEscalation(base({failedModel: 'a', tried: ['a'], models, fallbackChains: {}, learned: {stats}}))
+    const afterB = nextEscalation(base({failedModel: 'b', tried: ['b'], models, fallbackChains: {}, learned: {stats}}))
+    expect(afterA).toMatchObject({model: 'c'})
+    expect(afterB).toMatchObject({model: 'd'})
   })
 
-  it('uses the last-attempt tolerance for the last try', () => {
-    const perf = new MemoryPerfStore()
-    recordMany(perf, 'b', 'coding', 50, 40, {cost: 0.002})
-    recordMany(perf, 'c', 'coding', 50, 45, {cost: 0.01})
-    const opts = {models, perf, fallbackChains: {}, successTolerance: 0.2, lastAttemptTolerance: 0}
-    expect(nextEscalation(base({...opts, failedModel: 'a', tried: ['a'], failedAttempts: 1}))).toMatchObject({model: 'b'})
-    expect(nextEscalation(base({...opts, failedModel: 'd', tried: ['a', 'd'], failedAttempts: 2}))).toMatchObject({model: 'c'})
+  it('keeps a configured chain until the store holds enough escalations of the type, then plans past it', () => {
+    const stats = new MemoryCascadeStats()
+    const chains = {deepseek: ['minimax', 'opus']}
+    // minimax never fixes what deepseek got wrong; sonnet does.
+    observeMany(stats, 'minimax', 'coding', 10, 0, {failed: ['deepseek']})
+    observeMany(stats, 'sonnet', 'coding', 9, 9, {failed: ['deepseek'], cost: 0.003})
+    const few = nextEscalation(base({failedModel: 'deepseek', tried: ['deepseek'], fallbackChains: chains, learned: {stats}}))
+    expect(few).toMatchObject({model: 'minimax', source: 'chain'})
+    expect(few.kind === 'escalate' && few.reason).toMatch(/the store has 19 of the 20 coding escalations it needs/)
+    observeMany(stats, 'sonnet', 'coding', 1, 1, {failed: ['deepseek'], cost: 0.003})
+    const enough = nextEscalation(base({failedModel: 'deepseek', tried: ['deepseek'], fallbackChains: chains, learned: {stats}}))
+    expect(enough).toMatchObject({model: 'sonnet', source: 'learned'})
+    expect(enough.kind === 'escalate' && enough.reason).toMatch(/the store has 20 coding escalations, enough to plan past the chain/)
+    // Other types still follow the chain.
+    expect(nextEscalation(base({failedModel: 'deepseek', tried: ['deepseek'], fallbackChains: chains, learned: {stats}, type: 'analysis'}))).toMatchObject({model: 'minimax', source: 'chain'})
   })
 
-  it('falls back to the store when the default chain names models that do not exist', () => {
-    const perf = new MemoryPerfStore()
-    recordMany(perf, 'b', 'coding', 20, 18)
-    expect(nextEscalation(base({failedModel: 'a', tried: ['a'], models, perf}))).toMatchObject({model: 'b', source: 'store'})
-    expect(nextEscalation(base({failedModel: 'a', tried: ['a'], models, perf})).kind === 'escalate').toBe(true)
+  it('is reproducible with a seed when it draws', () => {
+    const stats = new MemoryCascadeStats()
+    const draw = (seed: number) => {
+      const random = createSeededRandom(seed)
+      return Array.from({length: 20}, () => {
+        const d = nextEscalation(base({failedModel: 'a', tried: ['a'], models, fallbackChains: {}, learned: {stats}, random}))
+        return d.kind === 'escalate' ? d.model : 'blocked'
+      })
+    }
+    expect(draw(4)).toEqual(draw(4))
+    // No evidence at all: the draws explore more than one model.
+    expect(new Set(draw(4)).size).toBeGreaterThan(1)
+  })
+
+  it('falls back to the plan when the default chain names models that do not exist', () => {
+    const d = nextEscalation(base({failedModel: 'a', tried: ['a'], models}))
+    expect(d).toMatchObject({kind: 'escalate', source: 'learned'})
+    expect(d.kind === 'escalate' && d.reason).toMatch(/no step of a's chain \(sonnet → opus\) can run/)
   })
 })

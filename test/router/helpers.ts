@@ -2,6 +2,7 @@ import type {AttemptRecord} from '../../src/core/store/types.js'
 import type {RouteModel} from '../../src/core/router/route-model.js'
 import {MemoryPerfStore} from '../../src/core/replay/memory-perf-store.js'
 import type {TaskType} from '../../src/core/providers/spec.js'
+import type {CascadeStatsWriter} from '../../src/core/router/cascade-stats.js'
 
 export function model(name: string, over: Partial<RouteModel> = {}): RouteModel {
   return {
@@ -51,4 +52,16 @@ export function recordMany(store: MemoryPerfStore, m: string, type: TaskType, n:
     }
     store.record(rec)
   }
+}
+
+/** Feeds `n` observations of a model on a type after `failed` failed, `ok` of them successes. */
+export function observeMany(
+  stats: CascadeStatsWriter,
+  m: string,
+  type: TaskType,
+  n: number,
+  ok: number,
+  opts: {failed?: string[]; cost?: number; features?: number[]} = {},
+): void {
+  for (let i = 0; i < n; i++) stats.observe({type, model: m, failed: opts.failed ?? [], success: i < ok, cost_usd: opts.cost ?? 0.001, features: opts.features ?? []})
 }

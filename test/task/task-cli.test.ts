@@ -14,7 +14,7 @@ interface TaskJson {
   task: string
   status: 'completed' | 'blocked' | 'planned'
   classification: {complexity: string; type: string; model: string; reason: string; source: 'cto' | 'heuristic' | 'flags'}
-  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; weight: number}>}
+  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; predicted_success: number; cost_usd: number}>; plan: {steps: string[]; expected_accuracy: number; evidence: {first: number; after: number}} | null}
   attempts: Array<{model: string; engine: string; ok: boolean; approved: boolean | null; quality: number | null; feedback: string | null; error: {code: string} | null; usage: {input_tokens: number; output_tokens: number}; cost_usd: number; duration_ms: number}>
   output: string
   usage: {input_tokens: number; output_tokens: number}
@@ -222,8 +222,16 @@ describe('cto task --dry-run', () => {
     const b = await sb.json<TaskJson>(['task', '--dry-run', '--seed', '42', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {...env, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}})
     expect(a.route).toEqual(b.route)
     expect(a.route.candidates.map((c) => c.model).sort()).toEqual(['deepseek', 'gpt-4', 'minimax'])
+    expect(a.route.plan?.steps[0]).toBe(a.route.selected)
+    expect(a.route.plan?.steps).toHaveLength(3)
+    expect(a.route.plan?.evidence).toEqual({first: 0, after: 0})
     const explain = await sb.run(['task', '--dry-run', '--explain', '--seed', '42', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {...env, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}})
-    expect(explain.stdout).toMatch(/Candidates \(weight, chance\):/)
+    expect(explain.stdout).toMatch(/Plan \(learned cascade; cost weight 0\.3/)
+    expect(explain.stdout).toMatch(new RegExp(`\\n  ${a.route.selected} → \\S+ → \\S+: expected accuracy \\d+\\.\\d%, expected cost \\$`))
+    expect(explain.stdout).toMatch(/evidence: 0 first attempts and 0 attempts after a failure recorded for coding/)
+    expect(explain.stdout).toMatch(/Candidates for the first attempt \(predicted success, Thompson draw, cost per call/)
+    for (const m of ['deepseek', 'gpt-4', 'minimax']) expect(explain.stdout).toMatch(new RegExp(`\\n  ${m}\\s+50\\.0%  draw`))
+    expect(explain.stdout).toContain(`${a.route.selected}`)
     expect(explain.stdout).toContain('← chosen')
   })
 

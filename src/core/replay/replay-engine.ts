@@ -9,34 +9,30 @@
  *   first 20 rows of the files.
  * - the CTO: no model is called. The task type comes from `eval_name` (or the heuristic classifier),
  *   the complexity from the heuristic classifier, and the CTO's pick is a fixed model (default the
- *   dearest Claude-group model, a cautious CTO). Phase 2 (selectRoute) then overrides it exactly as
- *   in `cto task`; no budgets are set.
- * - a worker's answer is the model's score on the row (empty score = engine failure); review is
- *   perfect (approve a 1) or noisy:p (the verdict flips with probability p); a rejection escalates
- *   with nextEscalation, blocked after 3 failed attempts (the row then counts as wrong); every
- *   attempt is recorded in the store the router reads, and every call's cost counts.
+ *   dearest Claude-group model, a cautious CTO). Phase 2 (selectRoute, with the learned cascade
+ *   plan) then decides exactly as in `cto task`; no budgets are set. The CTO's calls are priced
+ *   apart (cto-pricing.ts) at the rate of `ctoModel`.
+ * - one row is one task (replay-task.ts): a worker's answer is the model's score on the row (empty
+ *   score = engine failure); review is perfect (approve a 1) or noisy:p (the verdict flips with
+ *   probability p); a rejection escalates with nextEscalation, blocked after 3 failed attempts (the
+ *   row then counts as wrong); every attempt is recorded in the store and observed by the learned
+ *   state the router reads, and every call's cost counts.
+ * - warm-up rows (`warmupFiles`, and the rows before `score.from`) are replayed first when `warmup`
+ *   (not scored), and choose the best fixed cascade either way (fixed-cascade.ts).
  * - `always:<model>`, `random` and `oracle` are reference policies: one call, its answer final.
  */
 import type {Complexity, TaskType} from '../providers/spec.js'
-import {nextEscalation} from '../router/escalation.js'
-import {classifyTask} from '../router/heuristic-classifier.js'
-import type {RouteModel} from '../router/route-model.js'
-import {type RandomSource, createSeededRandom, shuffled} from '../router/seeded-random.js'
-import {selectRoute} from '../router/weighted-selection.js'
+import {DEFAULT_PLAN_PARAMS} from '../router/cascade-plan.js'
+import {MemoryCascadeStats} from '../router/cascade-stats.js'
+import {DEFAULT_MAX_ATTEMPTS, type RouteModel} from '../router/route-model.js'
+import {createSeededRandom, shuffled} from '../router/seeded-random.js'
 import {CtoError} from '../errors.js'
+import {blendedRate, type CtoPricing} from './cto-pricing.js'
+import {bestFixedCascade, scoreCascade, type FixedCascadeChoice} from './fixed-cascade.js'
 import {MemoryPerfStore} from './memory-perf-store.js'
 import {type BenchFile, type BenchRow, readBenchFile} from './routerbench-file.js'
-import type {
-  PolicyResult,
-  ReplayModel,
-  ReplayOptions,
-  ReplayPolicy,
-  ReplayReport,
-  ReplaySection,
-  ReviewMode,
-  RouterResult,
-} from './replay-types.js'
-import {taskTypeFor} from './task-type-map.js'
+import type {PolicyResult, ReplayModel, ReplayOptions, ReplayPolicy, ReplayReport, ReplaySection, ReviewMode, RouterResult} from './replay-types.js'
+import {replayTask, type ReplayTaskContext, type RowOutcome} from './replay-task.js'
 
 const PRICE_SAMPLE_ROWS = 20
 
@@ -51,19 +47,8 @@ export function parseReview(review: ReviewMode | string | undefined): ReviewMode
   return {kind: 'noisy', p}
 }
 
-interface RowOutcome {
-  row: BenchRow
-  correct: boolean
-  cost: number
-  calls: string[]
-  blocked: boolean
-  overridden: boolean
-  wrongApproved: number
-  rightRejected: number
-}
-
 function emptyRouterResult(name: string): RouterResult {
-  return {name, rows: 0, correct: 0, accuracy: 0, cost_usd: 0, calls: {}, escalations: 0, blocked: 0, overridden: 0, wrong_approved: 0, right_rejected: 0, first_picks: {}}
+  return {name, rows: 0, correct: 0, accuracy: 0, cost_usd: 0, cto_cost_usd: 0, cto_calls: 0, calls: {}, escalations: 0, blocked: 0, overridden: 0, wrong_approved: 0, right_rejected: 0, first_picks: {}}
 }
 
 function summarise(name: string, outcomes: RowOutcome[]): RouterResult {
@@ -72,6 +57,8 @@ function summarise(name: string, outcomes: RowOutcome[]): RouterResult {
     r.rows += 1
     if (o.correct) r.correct += 1
     r.cost_usd += o.cost
+    r.cto_cost_usd += o.ctoCost
+    r.cto_calls += o.ctoCalls
     for (const m of o.calls) r.calls[m] = (r.calls[m] ?? 0) + 1
     if (o.calls[0]) r.first_picks[o.calls[0]] = (r.first_picks[o.calls[0]] ?? 0) + 1
     r.escalations += Math.max(0, o.calls.length - 1)
@@ -101,7 +88,7 @@ export function oracleModel(row: BenchRow, models: readonly string[]): string {
   return byCost.find((m) => row.scores[m] === 1) ?? (byCost[0] as string)
 }
 
-function section(name: string, outcomes: RowOutcome[], models: readonly string[]): ReplaySection {
+function section(name: string, outcomes: RowOutcome[], models: readonly string[], review: ReviewMode, fixed: FixedCascadeChoice | undefined): ReplaySection {
   const rows = outcomes.map((o) => o.row)
   const singles = models.map((m) => policyResult(m, rows, (row) => ({correct: row.scores[m] === 1 ? 1 : 0, cost: row.costs[m] ?? 0})))
   const random = policyResult('random', rows, (row) => ({
@@ -112,7 +99,24 @@ function section(name: string, outcomes: RowOutcome[], models: readonly string[]
     const m = oracleModel(row, models)
     return {correct: row.scores[m] === 1 ? 1 : 0, cost: row.costs[m] ?? 0}
   })
-  return {name, rows: rows.length, result: summarise(name, outcomes), singles, random, oracle}
+  let cascade: ReplaySection['cascade'] = null
+  if (fixed) {
+    const s = scoreCascade(rows, fixed.models, review)
+    cascade = {name: `cascade ${fixed.models.join(' → ')}`, models: fixed.models, rows: rows.length, correct: s.correct, accuracy: rows.length > 0 ? s.correct / rows.length : 0, cost_usd: s.cost_usd}
+  }
+  return {name, rows: rows.length, result: summarise(name, outcomes), singles, random, oracle, cascade}
+}
+
+/** The default CTO: the cheapest model whose accuracy on the rows is at least the median model's. */
+export function defaultCtoModel(models: readonly ReplayModel[], rows: readonly BenchRow[]): string {
+  const acc = (m: string) => {
+    const scored = rows.filter((r) => r.scores[m] !== undefined)
+    return scored.length > 0 ? scored.filter((r) => r.scores[m] === 1).length / scored.length : 0
+  }
+  const byAcc = models.map((m) => ({m, a: acc(m.name)})).sort((x, y) => y.a - x.a)
+  const median = byAcc[Math.floor(byAcc.length / 2)]?.a ?? 0
+  const able = byAcc.filter((x) => x.a >= median).map((x) => x.m)
+  return ([...able].sort((x, y) => x.call_cost_usd - y.call_cost_usd)[0] ?? models[0])?.name ?? ''
 }
 
 export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
@@ -125,20 +129,24 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
   if (!(score.from >= 0 && score.from < score.to && score.to <= 1)) {
     throw new CtoError({code: 'BAD_FLAG', message: `Scored range ${score.from}–${score.to} is not within 0–1.`, actions: []})
   }
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   const shuffleRandom = createSeededRandom(seed)
   const routeRandom = createSeededRandom(seed + 1_000_003)
   const reviewRandom = createSeededRandom(seed + 2_000_003)
 
+  const warmupFiles: BenchFile[] = []
+  for (const f of options.warmupFiles ?? []) warmupFiles.push(await readBenchFile(f))
   const files: BenchFile[] = []
   for (const f of options.files) files.push(await readBenchFile(f))
-  const modelNames = [...new Set(files.flatMap((f) => f.models))]
+  const modelNames = [...new Set([...warmupFiles, ...files].flatMap((f) => f.models))]
   if (policy.startsWith('always:') && !modelNames.includes(policy.slice('always:'.length))) {
     throw new CtoError({code: 'NO_SUCH_MODEL', message: `Policy ${policy}: no such model in the files.`, actions: [`Models: ${modelNames.join(', ')}`]})
   }
 
   const claudeGroup = options.claudeGroup ?? /^claude/i
+  const allFiles = [...warmupFiles, ...files]
   const models: ReplayModel[] = modelNames.map((name) => {
-    const sample = files.flatMap((f) => f.rows.slice(0, PRICE_SAMPLE_ROWS)).map((r) => r.costs[name] ?? 0).filter((c) => c > 0)
+    const sample = allFiles.flatMap((f) => f.rows.slice(0, PRICE_SAMPLE_ROWS)).map((r) => r.costs[name] ?? 0).filter((c) => c > 0)
     return {name, group: claudeGroup.test(name) ? 'claude' : 'external', call_cost_usd: sample.length > 0 ? sample.reduce((a, b) => a + b, 0) / sample.length : 0}
   })
   const routeModels: RouteModel[] = models.map((m) => ({
@@ -157,111 +165,90 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     throw new CtoError({code: 'NO_SUCH_MODEL', message: `CTO choice ${ctoChoice} is not a model of the files.`, actions: [`Models: ${modelNames.join(', ')}`]})
   }
 
-  const warm: BenchRow[] = []
+  const warm: BenchRow[] = warmupFiles.flatMap((f) => (options.shuffle ? shuffled(f.rows, shuffleRandom) : f.rows))
   const scored: BenchRow[] = []
   for (const f of files) {
     const rows = options.shuffle ? shuffled(f.rows, shuffleRandom) : f.rows
     const from = Math.floor(rows.length * score.from)
     const to = Math.floor(rows.length * score.to)
-    if (options.warmup) warm.push(...rows.slice(0, from))
+    warm.push(...rows.slice(0, from))
     scored.push(...rows.slice(from, to))
   }
+  const replayWarm = options.warmup ?? warmupFiles.length > 0
   const order = (rows: BenchRow[]) => (options.shuffle ? shuffled(rows, shuffleRandom) : rows)
 
-  const store = options.store ?? new MemoryPerfStore()
-  const taskTypes: Partial<Record<TaskType, number>> = {}
-  const complexities: Partial<Record<Complexity, number>> = {}
-  let clockMs = Date.UTC(2024, 0, 1)
-  const verdict = (correct: boolean, random: RandomSource): boolean =>
-    review.kind === 'perfect' ? correct : random() < review.p ? !correct : correct
+  const allRows = allFiles.flatMap((f) => f.rows)
+  const ctoModel = options.ctoModel ?? defaultCtoModel(models, warm.length > 0 ? warm : allRows)
+  if (!modelNames.includes(ctoModel)) {
+    throw new CtoError({code: 'NO_SUCH_MODEL', message: `--cto ${ctoModel} is not a model of the files.`, actions: [`Models: ${modelNames.join(', ')}`]})
+  }
+  const rate = blendedRate(ctoModel, allRows)
+  const cto: CtoPricing = {
+    model: ctoModel,
+    usd_per_token: rate,
+    hints: models.map((m) => {
+      const r = blendedRate(m.name, allRows) * 1e6
+      return {name: m.name, group: m.group, supportsTools: true, pricing: {inputPerMTok: Number(r.toPrecision(2)), outputPerMTok: Number(r.toPrecision(2))}, description: '', goodFor: []}
+    }),
+  }
+  const costWeight = options.plan?.costWeight ?? DEFAULT_PLAN_PARAMS.costWeight
+  const fixed = bestFixedCascade(warm, modelNames, review, {maxAttempts, costWeight})
 
-  const playRouter = async (row: BenchRow, count: boolean): Promise<RowOutcome> => {
-    const type = taskTypeFor(row.evalName, row.prompt, types)
-    const complexity = options.complexity === undefined || options.complexity === 'heuristic' ? classifyTask(row.prompt).complexity : options.complexity
-    if (count) {
-      taskTypes[type] = (taskTypes[type] ?? 0) + 1
-      complexities[complexity] = (complexities[complexity] ?? 0) + 1
-    }
-    const route = selectRoute({classification: {type, complexity}, ctoChoice, models: routeModels, perf: store, random: routeRandom, weights: options.weights})
-    const outcome: RowOutcome = {row, correct: false, cost: 0, calls: [], blocked: false, overridden: route.overridden, wrongApproved: 0, rightRejected: 0}
-    const taskId = `${row.file}:${row.sampleId}:${row.line}`
-    let model = route.selected
-    for (let step = 0; ; step++) {
-      const s = row.scores[model]
-      const ok = s !== undefined
-      const cost = row.costs[model] ?? 0
-      const approved = ok && verdict(s === 1, reviewRandom)
-      if (approved && s !== 1) outcome.wrongApproved += 1
-      if (!approved && s === 1) outcome.rightRejected += 1
-      outcome.calls.push(model)
-      outcome.cost += cost
-      clockMs += 1000
-      const group = routeModels.find((m) => m.name === model)?.group ?? 'external'
-      await store.record({
-        time: new Date(clockMs).toISOString(),
-        task_id: taskId,
-        task_hash: taskId.slice(0, 16),
-        task_excerpt: row.prompt.slice(0, 80),
-        task_type: type,
-        complexity,
-        cto_choice: ctoChoice,
-        model,
-        group,
-        override_reason: step === 0 ? route.override_reason : undefined,
-        engine: 'openai-tools',
-        success: ok,
-        approved: ok ? approved : undefined,
-        escalation_step: step,
-        input_tokens: 0,
-        output_tokens: 0,
-        cost_usd: cost,
-        duration_ms: 0,
-        error_class: ok ? (approved ? undefined : 'rejected') : 'no_result',
-      })
-      if (approved) {
-        outcome.correct = s === 1
-        return outcome
-      }
-      const next = nextEscalation({
-        failedModel: model,
-        tried: outcome.calls,
-        failedAttempts: step + 1,
-        type,
-        models: routeModels,
-        perf: store,
-        fallbackChains: options.fallbackChains,
-        successTolerance: options.successTolerance,
-        lastAttemptTolerance: options.lastAttemptTolerance,
-        maxAttempts: options.maxAttempts,
-      })
-      if (next.kind === 'blocked') {
-        outcome.blocked = true
-        return outcome
-      }
-      model = next.model
-    }
+  const store = options.store ?? new MemoryPerfStore()
+  const learned = options.cascade ?? new MemoryCascadeStats({params: options.learn})
+  let clockMs = Date.UTC(2024, 0, 1)
+  const ctx: ReplayTaskContext = {
+    models: routeModels,
+    ctoChoice,
+    perf: store,
+    learned,
+    plan: options.plan,
+    random: routeRandom,
+    reviewRandom,
+    review,
+    types,
+    complexity: options.complexity,
+    maxAttempts,
+    fallbackChains: options.fallbackChains,
+    chainEvidence: options.chainEvidence,
+    cto,
+    reviewOverhead: options.reviewOverhead,
+    tick: () => (clockMs += 1000),
   }
 
-  const playSingle = (row: BenchRow, model: string): RowOutcome => ({
+  const single = (row: BenchRow, model: string): RowOutcome => ({
     row,
+    type: 'analysis',
+    complexity: 'simple',
     correct: row.scores[model] === 1,
     cost: row.costs[model] ?? 0,
+    ctoCost: 0,
+    ctoCalls: 0,
     calls: [model],
     blocked: false,
     overridden: false,
     wrongApproved: 0,
     rightRejected: 0,
   })
-  const play = async (row: BenchRow, count: boolean): Promise<RowOutcome> => {
-    if (policy === 'cto') return playRouter(row, count)
-    if (policy === 'oracle') return playSingle(row, oracleModel(row, modelNames))
-    if (policy === 'random') return playSingle(row, modelNames[Math.floor(routeRandom() * modelNames.length)] as string)
-    return playSingle(row, policy.slice('always:'.length))
+  const play = async (row: BenchRow): Promise<RowOutcome> => {
+    if (policy === 'cto') return replayTask(row, ctx)
+    if (policy === 'oracle') return single(row, oracleModel(row, modelNames))
+    if (policy === 'random') return single(row, modelNames[Math.floor(routeRandom() * modelNames.length)] as string)
+    return single(row, policy.slice('always:'.length))
   }
 
-  for (const row of order(warm)) await play(row, false)
+  if (replayWarm) for (const row of order(warm)) await play(row)
   const outcomes: RowOutcome[] = []
-  for (const row of order(scored)) outcomes.push(await play(row, true))
+  const taskTypes: Partial<Record<TaskType, number>> = {}
+  const complexities: Partial<Record<Complexity, number>> = {}
+  for (const row of order(scored)) {
+    const o = await play(row)
+    outcomes.push(o)
+    if (policy === 'cto') {
+      taskTypes[o.type] = (taskTypes[o.type] ?? 0) + 1
+      complexities[o.complexity] = (complexities[o.complexity] ?? 0) + 1
+    }
+  }
 
   return {
     files: files.map((f) => f.path),
@@ -271,13 +258,17 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     seed,
     shuffle: options.shuffle ?? false,
     score,
-    warmup: options.warmup ?? false,
+    warmup: replayWarm,
+    warmup_files: warmupFiles.map((f) => f.path),
     warmup_rows: warm.length,
     cto_choice: ctoChoice,
+    cto_model: ctoModel,
+    cto_usd_per_mtok: rate * 1e6,
+    fixed_cascade: fixed ?? null,
     models,
     task_types: taskTypes,
     complexities,
-    all: section('all', outcomes, modelNames),
-    per_file: files.map((f) => section(f.name, outcomes.filter((o) => o.row.file === f.name), modelNames)),
+    all: section('all', outcomes, modelNames, review, fixed),
+    per_file: files.map((f) => section(f.name, outcomes.filter((o) => o.row.file === f.name), modelNames, review, fixed)),
   }
 }

@@ -1,7 +1,9 @@
 /**
  * `--plot FILE`: a cost-vs-accuracy chart of the replay (hand-written SVG, no dependency).
  * x: total cost in USD (log scale, the models span two orders of magnitude), y: accuracy.
- * Grey dots: the single models; blue diamond: random; green square: oracle; red star: the policy.
+ * Grey dots: the single models, joined by their cost–accuracy frontier (dashed: the best accuracy
+ * any single model reaches for its cost); orange triangle: the best fixed cascade chosen on the
+ * warm-up rows; blue diamond: random; green square: oracle; red star: the policy.
  */
 import type {ReplayReport, ReplaySection} from './replay-types.js'
 
@@ -23,6 +25,7 @@ export function renderReplaySvg(report: ReplayReport, sectionName = 'all'): stri
     ...s.singles.map((p) => ({...p, kind: 'single' as const})),
     {...s.random, kind: 'random' as const},
     {...s.oracle, kind: 'oracle' as const},
+    ...(s.cascade ? [{...s.cascade, name: `fixed ${s.cascade.name}`, kind: 'cascade' as const}] : []),
     {...s.result, name: `cto (${report.policy})`, kind: 'policy' as const},
   ].filter((p) => p.cost_usd > 0)
   const costs = points.map((p) => p.cost_usd)
@@ -55,6 +58,15 @@ export function renderReplaySvg(report: ReplayReport, sectionName = 'all'): stri
   out.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#444"/>`)
   out.push(`<text x="${M.left + pw / 2}" y="${H - 18}" text-anchor="middle">total cost (USD, log scale)</text>`)
   out.push(`<text x="18" y="${M.top + ph / 2}" text-anchor="middle" transform="rotate(-90 18 ${M.top + ph / 2})">accuracy</text>`)
+  // The single models' frontier: each model that no cheaper model beats on accuracy.
+  const frontier = points
+    .filter((p) => p.kind === 'single')
+    .sort((a, b) => a.cost_usd - b.cost_usd)
+    .filter((p, i, all) => all.slice(0, i).every((q) => q.accuracy < p.accuracy))
+  if (frontier.length > 1) {
+    const path = frontier.map((p, i) => `${i === 0 ? 'M' : 'L'}${x(p.cost_usd).toFixed(1)} ${y(p.accuracy).toFixed(1)}`).join(' ')
+    out.push(`<path d="${path}" fill="none" stroke="#999" stroke-dasharray="4 3"><title>single-model frontier</title></path>`)
+  }
   // Points.
   const legend: string[] = []
   points.forEach((p, i) => {
@@ -63,9 +75,10 @@ export function renderReplaySvg(report: ReplayReport, sectionName = 'all'): stri
     const label = `${p.name}: ${(p.accuracy * 100).toFixed(1)}%, ${fmtUsd(p.cost_usd)}`
     if (p.kind === 'policy') out.push(`<path d="M${px} ${py - 9} L${px + 3} ${py - 3} L${px + 9} ${py - 3} L${px + 4} ${py + 2} L${px + 6} ${py + 9} L${px} ${py + 5} L${px - 6} ${py + 9} L${px - 4} ${py + 2} L${px - 9} ${py - 3} L${px - 3} ${py - 3} Z" fill="#d62728"><title>${esc(label)}</title></path>`)
     else if (p.kind === 'oracle') out.push(`<rect x="${px - 5}" y="${py - 5}" width="10" height="10" fill="#2ca02c"><title>${esc(label)}</title></rect>`)
+    else if (p.kind === 'cascade') out.push(`<path d="M${px} ${py - 7} L${px + 7} ${py + 5} L${px - 7} ${py + 5} Z" fill="#ff7f0e"><title>${esc(label)}</title></path>`)
     else if (p.kind === 'random') out.push(`<path d="M${px} ${py - 6} L${px + 6} ${py} L${px} ${py + 6} L${px - 6} ${py} Z" fill="#1f77b4"><title>${esc(label)}</title></path>`)
     else out.push(`<circle cx="${px}" cy="${py}" r="4" fill="#888"><title>${esc(label)}</title></circle>`)
-    const short = p.name.split('/').pop() ?? p.name
+    const short = p.kind === 'cascade' ? `cascade ${((p as {models?: string[]}).models ?? []).map((m) => (m.split('/').pop() ?? m).slice(0, 10)).join('→')}` : (p.name.split('/').pop() ?? p.name)
     out.push(`<text x="${px + 7}" y="${py - 5}" font-size="9" fill="#333">${esc(short)}</text>`)
     legend.push(`<text x="${M.left + pw + 12}" y="${M.top + 12 + i * 14}" font-size="10" fill="${p.kind === 'policy' ? '#d62728' : '#333'}">${esc(`${short} ${(p.accuracy * 100).toFixed(1)}% ${fmtUsd(p.cost_usd)}`)}</text>`)
   })

@@ -1,7 +1,9 @@
 /** The replay's options and report shapes (`cto bench replay`). */
 import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {PerfReader} from '../store/types.js'
-import type {WeightParams} from '../router/weighted-selection.js'
+import type {PlanParams} from '../router/cascade-plan.js'
+import type {CascadeStatsReader, CascadeStatsWriter, LearnParams} from '../router/cascade-stats.js'
+import type {FixedCascadeChoice} from './fixed-cascade.js'
 import type {AttemptRecorder} from './memory-perf-store.js'
 import type {TypeSource} from './task-type-map.js'
 
@@ -10,7 +12,13 @@ export type ReplayPolicy = 'cto' | 'random' | 'oracle' | `always:${string}`
 export type ReviewMode = {kind: 'perfect'} | {kind: 'noisy'; p: number}
 
 export interface ReplayOptions {
+  /** The files whose rows are scored. */
   files: string[]
+  /**
+   * Files replayed first into the same store (learning, not scored). The best fixed cascade is
+   * chosen on these rows (and on the rows before `score.from`).
+   */
+  warmupFiles?: string[]
   /** Default `cto`. */
   policy?: ReplayPolicy
   /** Default perfect. Strings as on the command line: `perfect`, `noisy:0.1`. */
@@ -26,7 +34,11 @@ export interface ReplayOptions {
    * `{from: 0.7, to: 1}` scores the last 30 %.
    */
   score?: {from: number; to: number}
-  /** Play the rows before `score.from` first (recorded in the store, not scored). Default false. */
+  /**
+   * Replay the warm-up rows (warm-up files, and the rows before `score.from`) into the store before
+   * the scored rows. Default: true when there are warm-up files, else false. With false they only
+   * choose the fixed cascade (a cold start).
+   */
   warmup?: boolean
   /**
    * The replay's stand-in for the CTO's pick (no CTO model is called). Default: the Claude-group
@@ -38,14 +50,27 @@ export interface ReplayOptions {
   complexity?: 'heuristic' | Complexity
   /** Model-name patterns in the `claude` budget group; the others are `external`. Default /^claude/i. */
   claudeGroup?: RegExp
-  weights?: Partial<WeightParams>
-  successTolerance?: number
-  lastAttemptTolerance?: number
+  /** The planner's parameters (cost weight λ, horizon, estimate and text-model settings). */
+  plan?: Partial<PlanParams>
+  /** How the learned state folds observations (estimate and text-model settings). */
+  learn?: LearnParams
   maxAttempts?: number
   /** Config `fallback_chain`; default the built-in defaults (which name no replay model). */
   fallbackChains?: Record<string, string[]>
+  /** Escalations of a type before the learned plan replaces a chain (default 20). */
+  chainEvidence?: number
   /** The store to learn in; default a fresh in-memory store. */
   store?: PerfReader & AttemptRecorder
+  /** The router's learned state; default a fresh in-memory one. */
+  cascade?: CascadeStatsReader & CascadeStatsWriter
+  /**
+   * The CTO model whose calls are priced (one classification per row, one review per answer).
+   * Default: the cheapest model whose accuracy on the warm-up rows (else all rows) is at least the
+   * median model's, as cto's own default CTO is a cheap model that is good at the work.
+   */
+  ctoModel?: string
+  /** The planner counts the CTO's review of each attempt in its cost, as `cto task` does (default true). */
+  reviewOverhead?: boolean
 }
 
 export interface PolicyResult {
@@ -57,6 +82,9 @@ export interface PolicyResult {
 }
 
 export interface RouterResult extends PolicyResult {
+  /** The CTO's calls (classifications and reviews) on these rows, priced apart from cost_usd. */
+  cto_cost_usd: number
+  cto_calls: number
   calls: Record<string, number>
   /** Attempts after the first. */
   escalations: number
@@ -87,6 +115,8 @@ export interface ReplaySection {
   random: PolicyResult
   /** The cheapest correct model per row (cheapest model when none is correct). */
   oracle: PolicyResult
+  /** The best fixed cascade chosen on the warm-up rows, on these rows (expected values); null without warm-up rows. */
+  cascade: (PolicyResult & {models: string[]}) | null
 }
 
 export interface ReplayReport {
@@ -97,9 +127,16 @@ export interface ReplayReport {
   seed: number
   shuffle: boolean
   score: {from: number; to: number}
+  /** The warm-up rows were replayed into the store (false: a cold start). */
   warmup: boolean
+  warmup_files: string[]
   warmup_rows: number
   cto_choice: string
+  /** The CTO model whose calls are priced, and its estimated rate (USD per million tokens, blended). */
+  cto_model: string
+  cto_usd_per_mtok: number
+  /** The best fixed cascade on the warm-up rows (null without warm-up rows). */
+  fixed_cascade: FixedCascadeChoice | null
   models: ReplayModel[]
   task_types: Partial<Record<TaskType, number>>
   complexities: Partial<Record<Complexity, number>>

@@ -10,6 +10,15 @@ import type {RouteModel} from './route-model.js'
 export const NOMINAL_INPUT_TOKENS = 1500
 export const NOMINAL_OUTPUT_TOKENS = 500
 
+/** A CTO review reads the task, the answer, the diff, the commands and the test output, and answers a short JSON. */
+export const NOMINAL_REVIEW_INPUT_TOKENS = 2000
+export const NOMINAL_REVIEW_OUTPUT_TOKENS = 150
+
+/** What one review by the CTO model costs, at its price list, for the planner to count per attempt. */
+export function reviewCallCost(cto: Pick<RouteModel, 'pricing'>): number {
+  return (NOMINAL_REVIEW_INPUT_TOKENS * cto.pricing.inputPerMTok + NOMINAL_REVIEW_OUTPUT_TOKENS * cto.pricing.outputPerMTok) / 1e6
+}
+
 export function estimateCallCost(model: RouteModel, perf: PerfReader, type: TaskType): number {
   const forType = perf.stats(model.name, type)
   if (forType.attempts > 0) return forType.cost_usd / forType.attempts

@@ -44,5 +44,8 @@ export function isResearchOnly(model: RouteModel): boolean {
   return model.engine === 'text'
 }
 
+/** Attempts a task makes before it is blocked (config-free default; `cto task --max-attempts` is internal). */
+export const DEFAULT_MAX_ATTEMPTS = 3
+
 /** Daily token budgets per group; a missing group has no limit. */
 export type GroupBudgets = Partial<Record<ModelGroup, number>>

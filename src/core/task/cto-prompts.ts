@@ -29,8 +29,11 @@ function pct(n: number): string {
   return `${Math.round(n * 100)}%`
 }
 
+/** What the classification prompt says about a model (the replay prices the prompt with its own models). */
+export type HintModel = Pick<ResolvedModel, 'name' | 'group' | 'supportsTools' | 'pricing' | 'description' | 'goodFor'>
+
 /** One line per model: capabilities, price, and what the store knows about it per task type. */
-export function modelHints(models: readonly ResolvedModel[], perf: PerfReader): string {
+export function modelHints(models: readonly HintModel[], perf: PerfReader): string {
   return models
     .map((m) => {
       const perType = TASK_TYPES.map((t) => ({t, s: perf.stats(m.name, t)}))
@@ -42,7 +45,7 @@ export function modelHints(models: readonly ResolvedModel[], perf: PerfReader): 
     .join('\n')
 }
 
-export function classificationPrompt(task: string, models: readonly ResolvedModel[], perf: PerfReader): string {
+export function classificationPrompt(task: string, models: readonly HintModel[], perf: PerfReader): string {
   return `Models you can pick:\n${modelHints(models, perf)}\n\nTask:\n${task}`
 }
 

@@ -5,7 +5,7 @@
  */
 import {formatSeconds, formatTokens} from '../cli/format.js'
 import type {EngineEvent} from '../engines/types.js'
-import type {RouteDecision} from '../router/weighted-selection.js'
+import type {RouteDecision} from '../router/select-route.js'
 import type {AttemptView, Classification, TaskRun} from './task-run.js'
 import {toolCallLine} from './tool-call-line.js'
 import {evidenceLine} from './render.js'

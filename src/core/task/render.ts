@@ -7,16 +7,22 @@ const secs = formatSeconds
 const tok = formatTokens
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
-export function renderExplain(r: TaskResult, withWeights: boolean): string {
+export function renderExplain(r: TaskResult, detailed: boolean): string {
   const lines: string[] = []
-  if (withWeights && r.route.candidates.length > 0) {
-    lines.push('Candidates (weight, chance):')
-    const width = Math.max(...r.route.candidates.map((c) => c.model.length))
-    for (const c of [...r.route.candidates].sort((a, b) => b.weight - a.weight)) {
-      lines.push(`  ${c.model.padEnd(width)}  ${c.weight.toFixed(4)}  ${(c.probability * 100).toFixed(1)}%${c.model === r.route.selected ? '  ← chosen' : ''}`)
-    }
-  } else if (withWeights) {
-    lines.push('Candidates: none weighed (the CTO choice stood).')
+  if (!detailed) return ''
+  const plan = r.route.plan
+  if (!plan) return 'Plan: none (--model skipped routing).'
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`
+  lines.push(`Plan (learned cascade; cost weight ${plan.cost_weight}, reference ${money(plan.reference_cost_usd)}/call):`)
+  lines.push(`  ${plan.steps.join(' → ') || '(nothing can run)'}: expected accuracy ${pct(plan.expected_accuracy)}, expected cost ${money(plan.expected_cost_usd)}${plan.expected_review_cost_usd > 0 ? ` (+ ${money(plan.expected_review_cost_usd)} of CTO reviews)` : ''}`)
+  lines.push(`  evidence: ${plan.evidence.first} first attempts and ${plan.evidence.after} attempts after a failure recorded for ${r.classification.type}`)
+  const shown = r.route.candidates.length > 0 ? r.route.candidates : plan.candidates
+  lines.push(r.route.candidates.length > 0 ? `Candidates for the first attempt (predicted success, ${plan.sampled ? 'Thompson draw, ' : ''}cost per call, attempts as a first try):` : "The CTO's choice stood (predicted success, cost per call, attempts as a first try):")
+  const width = Math.max(...shown.map((c) => c.model.length))
+  for (const c of shown) {
+    const draw = plan.sampled ? `  draw ${pct(c.sampled_success).padStart(6)}` : ''
+    const words = Math.abs(c.text_shift) >= 0.005 ? `  words ${c.text_shift > 0 ? '+' : ''}${c.text_shift.toFixed(2)}` : ''
+    lines.push(`  ${c.model.padEnd(width)}  ${pct(c.predicted_success).padStart(6)}${draw}  ${money(c.cost_usd).padStart(9)}  ${String(c.attempts).padStart(5)} attempts${words}${c.model === r.route.selected ? '  ← chosen' : ''}`)
   }
   return lines.join('\n')
 }

@@ -2,7 +2,7 @@
  * One `cto task`, phase by phase (spec phases 1–4, plus recording):
  *   classify()  the CTO model answers JSON {complexity, type, model, reason}; a reply that doesn't
  *               validate is retried once; unreachable or still invalid → the local heuristic.
- *   route()     the cost-aware override (src/core/router/weighted-selection.ts).
+ *   route()     the cost-aware override and the learned cascade plan (src/core/router/select-route.ts).
  *   attempt()   runs the worker on its engine — in its own copy of the workspace when it can change
  *               files (attempt-place.ts) —, collects its change, runs the project's tests on it
  *               (verification.ts), has the CTO review the evidence (review-evidence.ts), applies an
@@ -25,7 +25,11 @@ import {nextEscalation} from '../router/escalation.js'
 import {routeModelFromResolved, type RouteModel} from '../router/route-model.js'
 import {NoUsableModelError} from '../router/routing-errors.js'
 import type {RandomSource} from '../router/seeded-random.js'
-import {selectRoute, type RouteDecision} from '../router/weighted-selection.js'
+import {selectRoute, type LearnedRouting, type RouteDecision} from '../router/select-route.js'
+import {MemoryCascadeStats, observationFromAttempt, type CascadeStatsReader, type CascadeStatsWriter} from '../router/cascade-stats.js'
+import type {CascadePlan, PlanCandidate} from '../router/cascade-plan.js'
+import {taskFeatures} from '../router/task-features.js'
+import {reviewCallCost} from '../router/cost-estimate.js'
 import type {AttemptRecord, PerfReader} from '../store/types.js'
 import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt, type EarlierAttempt} from './cto-prompts.js'
 import {parseJsonReply} from './json-reply.js'
@@ -124,7 +128,7 @@ export interface TaskResult {
   /** conflict: a change was approved but no longer applies to your files (they changed meanwhile); nothing was written. cancelled: Ctrl-C. */
   status: 'completed' | 'blocked' | 'planned' | 'conflict' | 'cancelled'
   classification: Classification
-  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; weight: number; probability: number}>}
+  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: PlanCandidate[]; plan: CascadePlan | null}
   attempts: AttemptView[]
   output: string
   usage: Usage
@@ -157,6 +161,8 @@ export interface TaskRunOptions {
   taskDir?: string
   /** Records an attempt; undefined for a dry run. */
   record?: (attempt: AttemptRecord) => Promise<void>
+  /** What the router learned about cascades; it observes every recorded attempt. Default: a fresh in-memory state (phase B: the store's). */
+  learned?: CascadeStatsReader & CascadeStatsWriter
   random: RandomSource
   now?: () => number
   workspace: string
@@ -203,6 +209,7 @@ export class TaskRun {
   private readonly now: () => number
   /** Models that can't be used, known at the start or found out during the run. */
   private readonly down: Map<string, SetupProblem>
+  private readonly learned: LearnedRouting & {stats: CascadeStatsReader & CascadeStatsWriter}
 
   constructor(private readonly opts: TaskRunOptions) {
     this.id = opts.id ?? randomUUID()
@@ -210,6 +217,9 @@ export class TaskRun {
     this.started = this.now()
     this.down = new Map(opts.unavailable)
     this.routeModels = opts.models.map((m) => ({...routeModelFromResolved(m), unavailable: this.down.get(m.name)?.reason}))
+    const cto = opts.models.find((m) => m.name === opts.config.cto_model)
+    const reviewed = opts.flags?.review !== false && cto !== undefined
+    this.learned = {stats: opts.learned ?? new MemoryCascadeStats(), features: taskFeatures(opts.task), reviewCostUsd: reviewed ? reviewCallCost(cto) : 0}
   }
 
   private get interrupted(): boolean {
@@ -321,6 +331,8 @@ export class TaskRun {
           strategy: this.opts.config.model_selection_strategy,
           preferExternalForRoutine: co.prefer_external_for_routine,
           protectedModels: protectedModelNames(this.opts.models),
+          learned: this.learned,
+          maxAttempts: f.maxAttempts,
         })
       try {
         this.decision = select(this.routeModels)
@@ -491,6 +503,8 @@ export class TaskRun {
         fallbackChains: this.opts.config.fallback_chain,
         budgets: this.opts.config.cost_optimization.enabled ? this.opts.config.cost_optimization.token_budget_per_day : undefined,
         maxAttempts: f.maxAttempts,
+        learned: this.learned,
+        random: this.opts.random,
       })
       this.trace('escalation', {...decision})
       if (decision.kind === 'blocked') {
@@ -560,6 +574,8 @@ export class TaskRun {
     } catch (error) {
       this.notes.push(`Could not record the attempt in the performance store: ${(error as Error).message}`)
     }
+    const failedBefore = this.attempts.slice(0, view.escalation_step).map((a) => a.model)
+    this.learned.stats.observe(observationFromAttempt(record, {failed_before: failedBefore, features: [...(this.learned.features ?? [])]}))
   }
 
   result(): TaskResult {
@@ -575,7 +591,8 @@ export class TaskRun {
         cto_choice: d?.cto_choice ?? c.model,
         selected: d?.selected ?? c.model,
         override_reason: d?.override_reason ?? null,
-        candidates: (d?.candidates ?? []).map((x) => ({model: x.model, weight: x.weight, probability: x.probability})),
+        candidates: d?.candidates ?? [],
+        plan: d?.plan ?? null,
       },
       attempts: this.attempts,
       output: this.output,

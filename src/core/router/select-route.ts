@@ -1,5 +1,5 @@
 /**
- * Phase 2 of `cto task`: the cost-aware override of the CTO's choice.
+ * Phase 2 of `cto task`: the cost-aware override of the CTO's choice, and the cascade plan.
  *
  * Rules, in order (only when cost optimisation is on and the strategy is `cost_aware`):
  *   1. escalations are never overridden;
@@ -11,58 +11,32 @@
  *   otherwise the CTO's choice stands.
  * Whatever the rules say, a model is only chosen when it fits: enabled, with a key (or needing
  * none), tool-capable when the type needs tools (bash_command, coding, deployment), and its group
- * under its daily token budget. When the CTO's choice does not fit it is replaced by a weighted
- * choice among the fitting models of its group, else of the other group; nothing fits → NoUsableModelError.
+ * under its daily token budget. When the CTO's choice does not fit it is replaced by a choice
+ * among the fitting models of its group, else of the other group; nothing fits → NoUsableModelError.
  *
- * Weight of candidate i for task type t (all numbers from the PerfReader, no scan):
- *   n_i  = attempts of i on t,  s_i = successes of i on t
- *   q_i  = (s_i + 1) / (n_i + 2)                    Laplace-smoothed success rate (0.5 with no data)
- *   c_i  = recorded mean cost per call of i (on t, else on any type), else its price list
- *   k_i  = ((min_j c_j + F) / (c_i + F)) ^ G        cost factor: 1 for the cheapest, < 1 for dearer
- *   x_i  = E / (n_i + 1)                            exploration bonus: large with little history
- *   w_i  = q_i ^ P × k_i + x_i
- * and i is drawn with probability w_i / Σ_j w_j (`random` injected; `--seed` makes it reproducible).
- * Defaults: P = 4 (sharpens differences in success), G = 1, E = 0.1, F = $0.00001.
- * The exploration bonus is deliberately not scaled by cost: every model, dear ones included, gets
- * a few first attempts early on, so the store learns its success rate for the type (escalation
- * relies on it); it fades as 1/(n+1). Afterwards the models that succeed at this type for little
- * money take most of the work, and no model's chance ever drops to zero.
+ * Where a rule leaves a pool to choose from, the learned cascade planner (cascade-plan.ts) picks:
+ * the model that starts the plan with the best expected accuracy per expected cost, where the
+ * plan's later steps (what follows a failure) may be any fitting model, Claude-group ones
+ * included. Its chances are drawn from their posteriors (Thompson sampling with the injected
+ * `random`; `--seed` makes it reproducible), so exploration fades as evidence grows. Where the
+ * CTO's choice stands, the plan starts with it and says what would follow.
  */
 import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {PerfReader} from '../store/types.js'
-import {estimateCallCost, smoothedSuccess} from './cost-estimate.js'
-import {type GroupBudgets, type RouteModel, isResearchOnly, needsTools} from './route-model.js'
+import {planCascade, type CascadePlan, type PlanCandidate, type PlanParams} from './cascade-plan.js'
+import {EMPTY_CASCADE_STATS, type CascadeStatsReader} from './cascade-stats.js'
+import {DEFAULT_MAX_ATTEMPTS, type GroupBudgets, type RouteModel, isResearchOnly, needsTools} from './route-model.js'
 import {NoUsableModelError} from './routing-errors.js'
 import type {RandomSource} from './seeded-random.js'
 
-export interface WeightParams {
-  /** P: exponent on the smoothed success rate. */
-  successExponent: number
-  /** E: size of the exploration bonus. */
-  exploration: number
-  /** G: exponent on the cost ratio. */
-  costExponent: number
-  /** F: dollars added to every cost before the ratio, so free (local) models don't take all. */
-  costFloorUsd: number
-}
-
-export const DEFAULT_WEIGHT_PARAMS: WeightParams = {successExponent: 4, exploration: 0.1, costExponent: 1, costFloorUsd: 0.00001}
-
-export interface CandidateWeight {
-  model: string
-  weight: number
-  /** weight / Σ weights. */
-  probability: number
-  attempts: number
-  successes: number
-  /** q: smoothed success rate. */
-  success_rate: number
-  /** x: exploration bonus. */
-  exploration: number
-  /** c: expected cost of one call, USD. */
-  cost_usd: number
-  /** k: cost factor. */
-  cost_factor: number
+/** What the router has learned, and about which task: handed to selectRoute and nextEscalation. */
+export interface LearnedRouting {
+  stats: CascadeStatsReader
+  /** The task's hashed features (taskFeatures). */
+  features?: readonly number[]
+  params?: Partial<PlanParams>
+  /** What the CTO's review of one attempt costs (USD): every attempt pays it. */
+  reviewCostUsd?: number
 }
 
 export interface BudgetState {
@@ -88,8 +62,10 @@ export interface RouteDecision {
   overridden: boolean
   rule: OverrideRule
   override_reason?: string
-  /** The weighted pool the selection was drawn from (empty when the CTO's choice stood). */
-  candidates: CandidateWeight[]
+  /** The pool the planner chose from, best plan first (empty when the CTO's choice stood). */
+  candidates: PlanCandidate[]
+  /** The cascade planned from here (absent when --model skipped routing). */
+  plan?: CascadePlan
   budgets: BudgetState[]
 }
 
@@ -111,7 +87,10 @@ export interface SelectRouteOptions {
   escalation?: boolean
   /** Complex tasks on these models are never overridden (the models that declare `protected`; default none). */
   protectedModels?: readonly string[]
-  weights?: Partial<WeightParams>
+  /** What the router learned (default: nothing yet; the store's per-type totals still inform it). */
+  learned?: LearnedRouting
+  /** Attempts a task may make (default 3): how far the plan reaches. */
+  maxAttempts?: number
 }
 
 export function budgetStates(perf: PerfReader, budgets: GroupBudgets = {}): BudgetState[] {
@@ -133,53 +112,6 @@ export function unfitReason(model: RouteModel, type: TaskType, budgets: BudgetSt
   return undefined
 }
 
-/** The weights of a pool of candidates (see the formula at the top of this file). */
-export function candidateWeights(
-  pool: readonly RouteModel[],
-  type: TaskType,
-  perf: PerfReader,
-  params: Partial<WeightParams> = {},
-): CandidateWeight[] {
-  const p = {...DEFAULT_WEIGHT_PARAMS, ...params}
-  const rows = pool.map((model) => {
-    const s = smoothedSuccess(perf, model.name, type)
-    return {model: model.name, s, cost: estimateCallCost(model, perf, type)}
-  })
-  const minCost = Math.min(...rows.map((r) => r.cost))
-  const weights = rows.map((r) => {
-    const exploration = p.exploration / (r.s.attempts + 1)
-    const costFactor = ((minCost + p.costFloorUsd) / (r.cost + p.costFloorUsd)) ** p.costExponent
-    const weight = r.s.rate ** p.successExponent * costFactor + exploration
-    return {
-      model: r.model,
-      weight,
-      probability: 0,
-      attempts: r.s.attempts,
-      successes: r.s.successes,
-      success_rate: r.s.rate,
-      exploration,
-      cost_usd: r.cost,
-      cost_factor: costFactor,
-    }
-  })
-  const total = weights.reduce((sum, w) => sum + w.weight, 0)
-  for (const w of weights) w.probability = total > 0 ? w.weight / total : 1 / weights.length
-  return weights
-}
-
-/** Draws one candidate with probability proportional to its weight. */
-export function drawWeighted(candidates: readonly CandidateWeight[], random: RandomSource): CandidateWeight {
-  if (candidates.length === 0) throw new RangeError('drawWeighted needs at least one candidate')
-  const total = candidates.reduce((sum, c) => sum + c.weight, 0)
-  if (!(total > 0)) return candidates[Math.floor(random() * candidates.length)] as CandidateWeight
-  let r = random() * total
-  for (const c of candidates) {
-    r -= c.weight
-    if (r < 0) return c
-  }
-  return candidates[candidates.length - 1] as CandidateWeight
-}
-
 export function selectRoute(options: SelectRouteOptions): RouteDecision {
   const {classification, ctoChoice, models, perf, random} = options
   const {type, complexity} = classification
@@ -191,11 +123,25 @@ export function selectRoute(options: SelectRouteOptions): RouteDecision {
   const protectedModels = options.protectedModels ?? []
 
   const base = {cto_choice: ctoChoice, budgets}
-  const keep = (rule: OverrideRule): RouteDecision => ({...base, selected: ctoChoice, overridden: false, rule, candidates: []})
+  const plan = (next: readonly string[], withRandom: boolean): CascadePlan => {
+    return planCascade({
+      type,
+      models: fitting,
+      next,
+      attemptsLeft: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      stats: options.learned?.stats ?? EMPTY_CASCADE_STATS,
+      perf,
+      features: options.learned?.features,
+      random: withRandom ? random : undefined,
+      params: options.learned?.params,
+      reviewCostUsd: options.learned?.reviewCostUsd,
+    })
+  }
+  const keep = (rule: OverrideRule): RouteDecision => ({...base, selected: ctoChoice, overridden: false, rule, candidates: [], plan: plan([ctoChoice], false)})
   const draw = (rule: OverrideRule, pool: RouteModel[], reason: string): RouteDecision => {
-    const candidates = candidateWeights(pool, type, perf, options.weights)
-    const pick = drawWeighted(candidates, random)
-    return {...base, selected: pick.model, overridden: pick.model !== ctoChoice, rule, override_reason: reason, candidates}
+    const p = plan(pool.map((m) => m.name), true)
+    const pick = p.steps[0] ?? (pool[0] as RouteModel).name
+    return {...base, selected: pick, overridden: pick !== ctoChoice, rule, override_reason: reason, candidates: p.candidates, plan: p}
   }
 
   // Rules that keep the CTO's choice (when it fits).

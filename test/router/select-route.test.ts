@@ -2,9 +2,10 @@ import {describe, expect, it} from 'vitest'
 import {MemoryPerfStore} from '../../src/core/replay/memory-perf-store.js'
 import {createSeededRandom} from '../../src/core/router/seeded-random.js'
 import {NoUsableModelError} from '../../src/core/router/routing-errors.js'
-import {candidateWeights, selectRoute, type SelectRouteOptions} from '../../src/core/router/weighted-selection.js'
+import {selectRoute, type SelectRouteOptions} from '../../src/core/router/select-route.js'
 import {CtoError} from '../../src/core/errors.js'
-import {FLEET, model, recordMany} from './helpers.js'
+import {MemoryCascadeStats} from '../../src/core/router/cascade-stats.js'
+import {FLEET, model, observeMany, recordMany} from './helpers.js'
 
 const base = (over: Partial<SelectRouteOptions> = {}): SelectRouteOptions => ({
   classification: {complexity: 'simple', type: 'coding'},
@@ -12,6 +13,8 @@ const base = (over: Partial<SelectRouteOptions> = {}): SelectRouteOptions => ({
   models: FLEET,
   perf: new MemoryPerfStore(),
   random: createSeededRandom(7),
+  // The router names no model: the protected list comes from the plugins (the Claude plugin's opus).
+  protectedModels: ['opus'],
   ...over,
 })
 const external = FLEET.filter((m) => m.group === 'external').map((m) => m.name)
@@ -135,8 +138,8 @@ describe('selectRoute: models that cannot run', () => {
   })
 })
 
-describe('weights', () => {
-  it('are reproducible with a seed', () => {
+describe('the learned plan', () => {
+  it('is reproducible with a seed, and explores among models with no evidence', () => {
     const run = (seed: number) => Array.from({length: 50}, () => 0).map((_, i) => selectRoute(base({random: createSeededRandom(seed * 1000 + i)})).selected)
     expect(run(3)).toEqual(run(3))
     const same = createSeededRandom(42)
@@ -147,37 +150,67 @@ describe('weights', () => {
     expect(new Set(a).size).toBeGreaterThan(1)
   })
 
-  it('favour a model with little history over an equal one with much', () => {
-    const perf = new MemoryPerfStore()
-    recordMany(perf, 'a', 'analysis', 100, 50)
-    recordMany(perf, 'b', 'analysis', 2, 1)
-    const w = candidateWeights([model('a'), model('b')], 'analysis', perf)
-    const [a, b] = w
-    expect(a!.success_rate).toBeCloseTo(b!.success_rate, 10)
-    expect(b!.exploration).toBeGreaterThan(a!.exploration)
-    expect(b!.weight).toBeGreaterThan(a!.weight)
-    // A model never tried gets the full bonus, whatever it costs.
-    const fresh = candidateWeights([model('a'), model('new', {pricing: {inputPerMTok: 100, outputPerMTok: 100}})], 'analysis', perf)
-    expect(fresh[1]!.exploration).toBeCloseTo(0.1, 10)
-    expect(fresh[1]!.probability).toBeGreaterThan(0.05)
-    expect(w.reduce((s, c) => s + c.probability, 0)).toBeCloseTo(1, 10)
+  it('gives nearly every single attempt to the cheap model that succeeds, once the evidence says so', () => {
+    const stats = new MemoryCascadeStats()
+    const models = [model('good-cheap', {callCostUsd: 0.001}), model('bad-cheap', {callCostUsd: 0.001}), model('good-dear', {callCostUsd: 0.02}), model('sonnet', {group: 'claude'})]
+    const learned = {stats}
+    const picks = (n: number) => {
+      const random = createSeededRandom(5)
+      const count: Record<string, number> = {}
+      for (let i = 0; i < n; i++) {
+        // One attempt only: with three, a weak cheap model first costs little more, as the good one follows.
+        const d = selectRoute(base({models, random, learned, maxAttempts: 1}))
+        count[d.selected] = (count[d.selected] ?? 0) + 1
+      }
+      return count
+    }
+    const before = picks(200)
+    // Without evidence every external model gets first attempts.
+    expect(Object.keys(before).sort()).toEqual(['bad-cheap', 'good-cheap', 'good-dear'])
+    observeMany(stats, 'good-cheap', 'coding', 60, 54, {cost: 0.001})
+    observeMany(stats, 'bad-cheap', 'coding', 60, 15, {cost: 0.001})
+    observeMany(stats, 'good-dear', 'coding', 20, 18, {cost: 0.02})
+    const after = picks(200)
+    expect(after['good-cheap']).toBeGreaterThan(190)
+    expect(after['bad-cheap'] ?? 0).toBeLessThan(5)
   })
 
-  it('favour good recorded success at lower cost', () => {
-    const perf = new MemoryPerfStore()
-    recordMany(perf, 'good-cheap', 'coding', 50, 45, {cost: 0.001})
-    recordMany(perf, 'bad-cheap', 'coding', 50, 15, {cost: 0.001})
-    recordMany(perf, 'good-dear', 'coding', 50, 45, {cost: 0.02})
-    const w = Object.fromEntries(candidateWeights([model('good-cheap'), model('bad-cheap'), model('good-dear')], 'coding', perf).map((c) => [c.model, c]))
-    expect(w['good-cheap']!.weight).toBeGreaterThan(w['bad-cheap']!.weight * 5)
-    expect(w['good-cheap']!.weight).toBeGreaterThan(w['good-dear']!.weight * 5)
-    expect(w['good-dear']!.cost_factor).toBeLessThan(0.1)
-    expect(w['good-cheap']!.success_rate).toBeCloseTo(46 / 52, 10)
+  it('stops drawing for models with 100 attempts in the situation: the same evidence gives the same pick', () => {
+    const stats = new MemoryCascadeStats()
+    observeMany(stats, 'deepseek', 'coding', 150, 120)
+    observeMany(stats, 'minimax', 'coding', 150, 117)
+    const picks = new Set(Array.from({length: 20}, (_, seed) => selectRoute(base({learned: {stats}, random: createSeededRandom(seed)})).selected))
+    expect(picks.size).toBe(1)
+    // With fewer, the near-tie is explored both ways.
+    const few = new MemoryCascadeStats()
+    observeMany(few, 'deepseek', 'coding', 15, 12)
+    observeMany(few, 'minimax', 'coding', 15, 12)
+    const explored = new Set(Array.from({length: 20}, (_, seed) => selectRoute(base({learned: {stats: few}, random: createSeededRandom(seed)})).selected))
+    expect(explored.size).toBe(2)
   })
 
-  it('use the price list for a model with no record', () => {
-    const w = candidateWeights([model('cheap', {pricing: {inputPerMTok: 0.1, outputPerMTok: 0.1}}), model('dear', {pricing: {inputPerMTok: 10, outputPerMTok: 10}})], 'coding', new MemoryPerfStore())
-    expect(w[0]!.cost_usd).toBeCloseTo(0.0002, 10)
-    expect(w[0]!.weight).toBeGreaterThan(w[1]!.weight)
+  it('plans past the first attempt with every fitting model, Claude-group ones included', () => {
+    const stats = new MemoryCascadeStats()
+    observeMany(stats, 'deepseek', 'coding', 40, 20)
+    // After deepseek fails, sonnet is the one that succeeds.
+    observeMany(stats, 'sonnet', 'coding', 20, 18, {failed: ['deepseek'], cost: 0.003})
+    observeMany(stats, 'minimax', 'coding', 20, 2, {failed: ['deepseek']})
+    for (let seed = 1; seed <= 10; seed++) {
+      const d = selectRoute(base({learned: {stats}, random: createSeededRandom(seed)}))
+      expect(d.rule).toBe('routine_to_external')
+      // The first attempt stays external (routine work), the plan's next step is the Claude model.
+      expect(d.candidates.map((c) => c.model).sort()).toEqual(['deepseek', 'minimax'])
+      expect(d.plan?.steps[0]).toBe(d.selected)
+      expect(d.plan?.steps).toContain('sonnet')
+      expect(d.plan?.expected_accuracy).toBeGreaterThan(0.9)
+    }
+  })
+
+  it('says what follows when the CTO choice stands', () => {
+    const d = selectRoute(base({ctoChoice: 'opus', classification: {complexity: 'complex', type: 'coding'}}))
+    expect(d).toMatchObject({selected: 'opus', rule: 'complex_on_protected', candidates: []})
+    expect(d.plan?.steps[0]).toBe('opus')
+    expect(d.plan?.steps).toHaveLength(3)
+    expect(d.plan?.sampled).toBe(false)
   })
 })

@@ -1,0 +1,66 @@
+import {describe, expect, it} from 'vitest'
+import {MemoryPerfStore} from '../../src/core/replay/memory-perf-store.js'
+import {MemoryCascadeStats} from '../../src/core/router/cascade-stats.js'
+import {estimateSuccess} from '../../src/core/router/success-estimate.js'
+import {observeMany, recordMany} from './helpers.js'
+
+describe('estimateSuccess', () => {
+  it('is wide with no evidence and narrows toward the recorded rate as attempts accumulate', () => {
+    const s = new MemoryCascadeStats()
+    const none = estimateSuccess(s, 'coding', 'a', [])
+    expect(none.mean).toBeCloseTo(0.5, 5)
+    expect(none.strength).toBeLessThanOrEqual(3)
+    observeMany(s, 'a', 'coding', 200, 180)
+    const many = estimateSuccess(s, 'coding', 'a', [])
+    expect(many.mean).toBeGreaterThan(0.88)
+    expect(many.strength).toBeGreaterThan(200)
+    expect(many).toMatchObject({evidence: 200, attempts: 200})
+  })
+
+  it('judges a model used after failures by what it does there, apart from its first attempts', () => {
+    const s = new MemoryCascadeStats()
+    // b is always tried after a failed, on the hard tasks, and fixes 60 % of them.
+    observeMany(s, 'a', 'coding', 100, 70)
+    observeMany(s, 'b', 'coding', 30, 18, {failed: ['a']})
+    const after = estimateSuccess(s, 'coding', 'b', ['a'])
+    expect(after.mean).toBeGreaterThan(0.5)
+    expect(after.mean).toBeLessThan(0.7)
+    expect(after.evidence).toBe(30)
+    // Its first-attempt estimate is not dragged down by the hard tasks it saw.
+    expect(estimateSuccess(s, 'coding', 'b', []).mean).toBeGreaterThan(0.6)
+  })
+
+  it('after a failure, expects less of everyone, and least less of a strong model (latent difficulty)', () => {
+    const s = new MemoryCascadeStats()
+    observeMany(s, 'weak', 'coding', 200, 80)
+    observeMany(s, 'strong', 'coding', 200, 180)
+    observeMany(s, 'cheap', 'coding', 200, 120)
+    const strongFirst = estimateSuccess(s, 'coding', 'strong', []).mean
+    const weakFirst = estimateSuccess(s, 'coding', 'weak', []).mean
+    const strongAfter = estimateSuccess(s, 'coding', 'strong', ['cheap']).mean
+    const weakAfter = estimateSuccess(s, 'coding', 'weak', ['cheap']).mean
+    expect(strongAfter).toBeLessThan(strongFirst)
+    expect(weakAfter).toBeLessThan(weakFirst)
+    expect(strongAfter / strongFirst).toBeGreaterThan(weakAfter / weakFirst)
+    // Two failures say more about the task than one.
+    expect(estimateSuccess(s, 'coding', 'strong', ['cheap', 'weak']).mean).toBeLessThan(strongAfter)
+  })
+
+  it('learns what the latent difficulty misses: on two-option tasks, the other model is right once one failed', () => {
+    const s = new MemoryCascadeStats()
+    observeMany(s, 'left', 'analysis', 200, 100)
+    observeMany(s, 'right', 'analysis', 200, 100)
+    observeMany(s, 'right', 'analysis', 40, 38, {failed: ['left']})
+    const e = estimateSuccess(s, 'analysis', 'right', ['left'])
+    expect(e.mean).toBeGreaterThan(0.85)
+    expect(estimateSuccess(s, 'analysis', 'left', ['right']).mean).toBeLessThan(0.5)
+  })
+
+  it('uses the store\'s per-type totals for attempts the cascade totals lack (cto task before phase B)', () => {
+    const perf = new MemoryPerfStore()
+    recordMany(perf, 'a', 'coding', 50, 45)
+    const s = new MemoryCascadeStats()
+    expect(estimateSuccess(s, 'coding', 'a', [], {}, perf).mean).toBeGreaterThan(0.75)
+    expect(estimateSuccess(s, 'coding', 'a', []).mean).toBeCloseTo(0.5, 5)
+  })
+})
