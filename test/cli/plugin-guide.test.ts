@@ -101,7 +101,7 @@ describe('the plugin guide, step by step', () => {
     expect((await cto(['models', 'enable', 'llama-70b'])).code).toBe(0)
     const plan = await cto(['task', '--dry-run', '--explain', '--seed', '1', '--type', 'research', '--complexity', 'simple', 'summarise the trade-offs of CRDTs'])
     expect(plan.code, plan.stderr).toBe(0)
-    expect(plan.stdout).toMatch(/^  llama-70b +\S+% .*← chosen$/m)
+    expect(plan.stdout).toMatch(/^ {2}llama-70b +\S+% .*← chosen$/m)
     expect((await cto(['config', 'set', 'cto_model', 'qwen-coder'])).code).toBe(0)
     const task = await cto(['task', '--json', '--seed', '1', 'summarise the trade-offs of CRDTs'])
     expect(task.code, task.stderr).toBe(0)
@@ -126,7 +126,7 @@ describe('the plugin guide, step by step', () => {
     expect(existsSync(join(data, 'node_modules', 'cto-provider-together', 'hooks', 'providers.js'))).toBe(true)
     expect(existsSync(join(data, 'node_modules', '@cto-cli', 'provider-spec'))).toBe(true)
     const again = await cto(['task', '--dry-run', '--explain', '--seed', '1', '--type', 'research', '--complexity', 'simple', 'summarise the trade-offs of CRDTs'])
-    expect(again.stdout).toMatch(/^  llama-70b +\S+% .*← chosen$/m)
+    expect(again.stdout).toMatch(/^ {2}llama-70b +\S+% .*← chosen$/m)
 
     // Step 9: uninstall, and leave nothing behind.
     const uninstall = await cto(['plugins', 'uninstall', 'cto-provider-together'])

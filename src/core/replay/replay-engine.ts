@@ -12,11 +12,12 @@
  *   dearest Claude-group model, a cautious CTO). Phase 2 (selectRoute, with the learned cascade
  *   plan) then decides exactly as in `cto task`; no budgets are set. The CTO's calls are priced
  *   apart (cto-pricing.ts) at the rate of `ctoModel`.
- * - one row is one task (replay-task.ts): a worker's answer is the model's score on the row (empty
- *   score = engine failure); review is perfect (approve a 1) or noisy:p (the verdict flips with
- *   probability p); a rejection escalates with nextEscalation, blocked after 3 failed attempts (the
- *   row then counts as wrong); every attempt is recorded in the store and observed by the learned
- *   state the router reads, and every call's cost counts.
+ * - one row is one task, run through the task loop `cto task` runs (TaskRun, driven by the scripted
+ *   engine of replay-loop.ts): a worker's answer is the model's score on the row (empty score =
+ *   engine failure); review is perfect (approve a 1) or noisy:p (the verdict flips with probability
+ *   p); a rejection escalates, blocked after 3 failed attempts (the row then counts as wrong); every
+ *   attempt is recorded in the store and observed by the learned state the router reads, and every
+ *   call's cost counts — the CTO's as TaskRun counts them.
  * - warm-up rows (`warmupFiles`, and the rows before `score.from`) are replayed first when `warmup`
  *   (not scored), and choose the best fixed cascade either way (fixed-cascade.ts).
  * - `always:<model>`, `random` and `oracle` are reference policies: one call, its answer final.
@@ -24,7 +25,7 @@
 import type {Complexity, TaskType} from '../providers/spec.js'
 import {DEFAULT_PLAN_PARAMS} from '../router/cascade-plan.js'
 import {MemoryCascadeStats} from '../router/cascade-stats.js'
-import {DEFAULT_MAX_ATTEMPTS, type RouteModel} from '../router/route-model.js'
+import {DEFAULT_MAX_ATTEMPTS} from '../router/route-model.js'
 import {createSeededRandom, shuffled} from '../router/seeded-random.js'
 import {CtoError} from '../errors.js'
 import {blendedRate, type CtoPricing} from './cto-pricing.js'
@@ -32,7 +33,7 @@ import {bestFixedCascade, scoreCascade, type FixedCascadeChoice} from './fixed-c
 import {MemoryPerfStore} from './memory-perf-store.js'
 import {type BenchFile, type BenchRow, readBenchFile} from './routerbench-file.js'
 import type {PolicyResult, ReplayModel, ReplayOptions, ReplayPolicy, ReplayReport, ReplaySection, ReviewMode, RouterResult} from './replay-types.js'
-import {replayTask, type ReplayTaskContext, type RowOutcome} from './replay-task.js'
+import {replayConfig, replayModels, replayRow, type ReplayLoopContext, type RowOutcome} from './replay-loop.js'
 
 const PRICE_SAMPLE_ROWS = 20
 
@@ -149,16 +150,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     const sample = allFiles.flatMap((f) => f.rows.slice(0, PRICE_SAMPLE_ROWS)).map((r) => r.costs[name] ?? 0).filter((c) => c > 0)
     return {name, group: claudeGroup.test(name) ? 'claude' : 'external', call_cost_usd: sample.length > 0 ? sample.reduce((a, b) => a + b, 0) / sample.length : 0}
   })
-  const routeModels: RouteModel[] = models.map((m) => ({
-    name: m.name,
-    group: m.group,
-    engine: 'openai-tools',
-    supportsTools: true,
-    pricing: {inputPerMTok: 0, outputPerMTok: 0},
-    enabled: true,
-    hasKey: true,
-    callCostUsd: m.call_cost_usd,
-  }))
+  const resolved = replayModels(models)
   const byDearest = [...models].sort((a, b) => b.call_cost_usd - a.call_cost_usd)
   const ctoChoice = options.ctoChoice ?? (byDearest.find((m) => m.group === 'claude') ?? byDearest[0])?.name ?? ''
   if (!modelNames.includes(ctoChoice)) {
@@ -197,8 +189,9 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
   const store = options.store ?? new MemoryPerfStore()
   const learned = options.cascade ?? new MemoryCascadeStats({params: options.learn})
   let clockMs = Date.UTC(2024, 0, 1)
-  const ctx: ReplayTaskContext = {
-    models: routeModels,
+  const ctx: ReplayLoopContext = {
+    models: resolved,
+    config: replayConfig(resolved, ctoModel, options.fallbackChains),
     ctoChoice,
     perf: store,
     learned,
@@ -209,10 +202,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     types,
     complexity: options.complexity,
     maxAttempts,
-    fallbackChains: options.fallbackChains,
     chainEvidence: options.chainEvidence,
     cto,
-    reviewOverhead: options.reviewOverhead,
     tick: () => (clockMs += 1000),
   }
 
@@ -231,7 +222,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     rightRejected: 0,
   })
   const play = async (row: BenchRow): Promise<RowOutcome> => {
-    if (policy === 'cto') return replayTask(row, ctx)
+    if (policy === 'cto') return replayRow(row, ctx)
     if (policy === 'oracle') return single(row, oracleModel(row, modelNames))
     if (policy === 'random') return single(row, modelNames[Math.floor(routeRandom() * modelNames.length)] as string)
     return single(row, policy.slice('always:'.length))

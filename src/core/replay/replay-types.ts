@@ -69,8 +69,6 @@ export interface ReplayOptions {
    * median model's, as cto's own default CTO is a cheap model that is good at the work.
    */
   ctoModel?: string
-  /** The planner counts the CTO's review of each attempt in its cost, as `cto task` does (default true). */
-  reviewOverhead?: boolean
 }
 
 export interface PolicyResult {

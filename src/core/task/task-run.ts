@@ -27,7 +27,7 @@ import {NoUsableModelError} from '../router/routing-errors.js'
 import type {RandomSource} from '../router/seeded-random.js'
 import {selectRoute, type LearnedRouting, type RouteDecision} from '../router/select-route.js'
 import {MemoryCascadeStats, observationFromAttempt, type CascadeStatsReader, type CascadeStatsWriter} from '../router/cascade-stats.js'
-import type {CascadePlan, PlanCandidate} from '../router/cascade-plan.js'
+import type {CascadePlan, PlanCandidate, PlanParams} from '../router/cascade-plan.js'
 import {taskFeatures} from '../router/task-features.js'
 import {reviewCallCost} from '../router/cost-estimate.js'
 import type {AttemptRecord, PerfReader} from '../store/types.js'
@@ -161,6 +161,8 @@ export interface TaskRunOptions {
   taskDir?: string
   /** Records an attempt; undefined for a dry run. */
   record?: (attempt: AttemptRecord) => Promise<void>
+  /** The cascade planner's settings and how many escalations of a type outweigh a fallback chain (tuning; the replay). */
+  routing?: {plan?: Partial<PlanParams>; chainEvidence?: number}
   /** What the router learned about cascades; it observes every recorded attempt. Default: a fresh in-memory state (phase B: the store's). */
   learned?: CascadeStatsReader & CascadeStatsWriter
   random: RandomSource
@@ -219,7 +221,7 @@ export class TaskRun {
     this.routeModels = opts.models.map((m) => ({...routeModelFromResolved(m), unavailable: this.down.get(m.name)?.reason}))
     const cto = opts.models.find((m) => m.name === opts.config.cto_model)
     const reviewed = opts.flags?.review !== false && cto !== undefined
-    this.learned = {stats: opts.learned ?? new MemoryCascadeStats(), features: taskFeatures(opts.task), reviewCostUsd: reviewed ? reviewCallCost(cto) : 0}
+    this.learned = {stats: opts.learned ?? new MemoryCascadeStats(), features: taskFeatures(opts.task), params: opts.routing?.plan, reviewCostUsd: reviewed ? reviewCallCost(cto) : 0}
   }
 
   private get interrupted(): boolean {
@@ -505,6 +507,7 @@ export class TaskRun {
         maxAttempts: f.maxAttempts,
         learned: this.learned,
         random: this.opts.random,
+        chainEvidence: this.opts.routing?.chainEvidence,
       })
       this.trace('escalation', {...decision})
       if (decision.kind === 'blocked') {
