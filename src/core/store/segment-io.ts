@@ -18,7 +18,7 @@ import {constants} from 'node:fs'
 import {open, type FileHandle} from 'node:fs/promises'
 import {decodeLine} from './line-codec.js'
 import type {SegmentMeta} from './store-state.js'
-import {isErrno} from './store-errors.js'
+import {isErrno, withPath} from './store-errors.js'
 
 const CHUNK = 1024 * 1024
 const NL = 0x0a
@@ -138,16 +138,6 @@ export async function readSegment(
     await fh.close()
   }
   return {good, issues, size}
-}
-
-/** File-handle calls fail without a path (`EISDIR: read`): put the path on the error. */
-async function withPath<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn()
-  } catch (error) {
-    if (isErrno(error) && !error.path) error.path = file
-    throw error
-  }
 }
 
 function isZero(b: Buffer): boolean {

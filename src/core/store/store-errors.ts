@@ -97,6 +97,16 @@ export function storeFsError(error: unknown, doing: StoreDoing, path?: string): 
   })
 }
 
+/** File-handle calls fail without a path (`ENOSPC: write`): put `file` on the error. */
+export async function withPath<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (error) {
+    if (isErrno(error) && !error.path) error.path = file
+    throw error
+  }
+}
+
 /** Run `fn`; a file-system error becomes a CtoError naming `path` (when the error has none) and the fix. */
 export async function fsStep<T>(doing: StoreDoing, path: string, fn: () => Promise<T>): Promise<T> {
   try {

@@ -57,9 +57,9 @@ async function takeSnapshot(paths: StorePaths): Promise<Snapshot> {
     try {
       await mkdir(dir, {recursive: true})
     } catch (error) {
-      if (isErrno(error) && ['EROFS', 'EACCES', 'EPERM', 'ENOSPC'].includes(error.code as string)) {
-        return {segments, fileOf: (id) => segmentFile(paths, id), cleanup: async () => {}}
-      }
+      // No snapshot folder (read-only, no permission, full; a recursive mkdir on a read-only
+      // mount even says ENOENT): read in place. Nothing can reset a store we can't write either.
+      if (isErrno(error)) return {segments, fileOf: (id) => segmentFile(paths, id), cleanup: async () => {}}
       throw error
     }
     const cleanup = () => rm(dir, {recursive: true, force: true}).catch(() => {})

@@ -16,7 +16,7 @@
  */
 import {open, readdir} from 'node:fs/promises'
 import {join} from 'node:path'
-import {isErrno} from './store-errors.js'
+import {isErrno, withPath} from './store-errors.js'
 
 export interface StorePaths {
   dir: string
@@ -99,9 +99,11 @@ export async function fsyncDir(dir: string): Promise<void> {
 export async function writeNewFile(file: string, data: string | Buffer): Promise<void> {
   const fh = await open(file, 'wx')
   try {
-    await fh.writeFile(data)
-    await fh.sync()
-    await fh.close()
+    await withPath(file, async () => {
+      await fh.writeFile(data)
+      await fh.sync()
+      await fh.close()
+    })
   } catch (error) {
     await fh.close().catch(() => {})
     await unlinkQuietly(file)

@@ -19,7 +19,7 @@ import lockfile from 'proper-lockfile'
 import {CtoError} from '../errors.js'
 import {faultPoint} from './fault-points.js'
 import {fsyncDir} from './store-layout.js'
-import {isErrno, lockLostError} from './store-errors.js'
+import {isErrno, lockLostError, withPath} from './store-errors.js'
 
 export interface StoreLockOptions {
   /** The store folder; the lock is the folder `<dir>/store.lock`. */
@@ -81,7 +81,7 @@ export async function withStoreLock<T>(opts: StoreLockOptions, fn: (session: Loc
   const token = randomBytes(12).toString('hex')
   try {
     const tmp = `${ownerFile}.${token}`
-    await writeFile(tmp, token)
+    await withPath(tmp, () => writeFile(tmp, token))
     await rename(tmp, ownerFile)
     faultPoint('locked')
     const session: LockSession = {
