@@ -82,7 +82,8 @@ export function tally(records: AttemptRecord[]): Map<string, PerfStats> {
 export async function readRawRecords(dir: string): Promise<Array<Record<string, unknown>>> {
   const {readdir, readFile} = await import('node:fs/promises')
   const {crc32} = await import('node:zlib')
-  const states = (await readdir(join(dir, 'state'))).filter((n) => /^\d{12}\.json$/.test(n)).sort()
+  const states = (await readdir(join(dir, 'state')).catch(() => [] as string[])).filter((n) => /^\d{12}\.json$/.test(n)).sort()
+  if (states.length === 0) return readOlderLayout(dir)
   const state = JSON.parse(await readFile(join(dir, 'state', states.at(-1) as string), 'utf8'))
   const history = state.history ? JSON.parse(await readFile(join(dir, 'history', state.history), 'utf8')) : {segments: []}
   const segments = [...history.segments, ...(state.active ? [state.active] : [])] as Array<{id: number; bytes: number}>
@@ -95,6 +96,24 @@ export async function readRawRecords(dir: string): Promise<Array<Record<string, 
       const [, record, crc] = JSON.parse(line)
       if (crc32(head).toString(16).padStart(8, '0') !== crc) throw new Error(`checksum mismatch in segment ${seg.id}: ${line.slice(0, 60)}`)
       out.push(record)
+    }
+  }
+  return out
+}
+
+/** The first store's layout (`segments/attempts-NNNNNN.jsonl`, plain JSON lines): for the upgrade test, and to run these tests against the old code. */
+async function readOlderLayout(dir: string): Promise<Array<Record<string, unknown>>> {
+  const {readdir, readFile} = await import('node:fs/promises')
+  const names = (await readdir(join(dir, 'segments')).catch(() => [] as string[])).filter((n) => /^attempts-\d+\.jsonl$/.test(n)).sort()
+  const out: Array<Record<string, unknown>> = []
+  for (const n of names) {
+    for (const line of (await readFile(join(dir, 'segments', n), 'utf8')).split('\n')) {
+      if (line.trim() === '') continue
+      try {
+        out.push(JSON.parse(line))
+      } catch {
+        // a cut-off line
+      }
     }
   }
   return out

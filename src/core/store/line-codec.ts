@@ -49,13 +49,24 @@ export function encodeLine(seq: number, record: string): Buffer {
   return out
 }
 
-/** A good line: its sequence number, checksum, and where the record's JSON sits in the line. */
 /** The crc field of a line made by encodeLine. */
 export function encodedCrc(line: Buffer): string {
   return line.toString('latin1', line.length - 11, line.length - 3)
 }
 
+/** A good line: its sequence number, checksum (8 hex digits), and where the record's JSON sits in the line. */
 export type DecodedLine = {ok: true; seq: number; crc: string; recStart: number; recEnd: number} | {ok: false; why: string}
+
+function hexValue(line: Uint8Array, from: number): number {
+  let v = 0
+  for (let i = from; i < from + 8; i++) {
+    const c = line[i]
+    const d = c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1
+    if (d < 0) return -1
+    v = v * 16 + d
+  }
+  return v
+}
 
 const BRACKET = 0x5b
 const COMMA = 0x2c
@@ -77,9 +88,10 @@ export function decodeLine(line: Uint8Array): DecodedLine {
     seq = seq * 10 + d
   }
   if (line[i] !== COMMA || i === 1) return {ok: false, why: 'bad sequence number'}
-  const crc = Buffer.from(line.buffer, line.byteOffset + n - 10, 8).toString('latin1')
-  if (hex8(crc32(line.subarray(0, n - 11))) !== crc) return {ok: false, why: 'checksum mismatch'}
-  return {ok: true, seq, crc, recStart: i + 1, recEnd: n - 12}
+  const stored = hexValue(line, n - 10)
+  const actual = crc32(line.subarray(0, n - 11))
+  if (stored !== actual) return {ok: false, why: 'checksum mismatch'}
+  return {ok: true, seq, crc: hex8(actual), recStart: i + 1, recEnd: n - 12}
 }
 
 function isZeros(line: Uint8Array): boolean {

@@ -30,14 +30,13 @@ import {dataDir} from '../paths.js'
 import type {ModelGroup, TaskType} from '../providers/spec.js'
 import {emptyAggregates, emptyStats, foldLine, localDate} from './aggregates.js'
 import {summaryRows} from './perf-summary.js'
-import {readSegment} from './segment-io.js'
 import {fsStep, storeFsError, type StoreDoing} from './store-errors.js'
 import {fsyncDir, listDir, segmentFile, segmentFileName, segmentIdsOnDisk, stamp, storePaths, v1SegmentNames, writeNewFile, type StorePaths} from './store-layout.js'
 import {parseStoreLine, type StoreLine} from './store-line.js'
-import {withStoreLock} from './store-lock.js'
 import {dailyRollups, listSegments, readView, recentOf, scanSince, type ReadView} from './store-reader.js'
 import {stateFileName} from './store-state.js'
-import {describeIssue, WriteSession, type PendingLine} from './write-session.js'
+import {describeIssue, readSegment} from './segment-io.js'
+import type {PendingLine, WriteSession} from './write-session.js'
 import type {
   AttemptRecord,
   CheckResult,
@@ -159,6 +158,8 @@ export class FilePerfStore implements PerfStore {
    * Afterwards the loaded totals are the ones just committed (or re-read after a failure).
    */
   private async write<T>(doing: StoreDoing, fn: (s: WriteSession) => Promise<T>): Promise<T> {
+    // Loaded on the first write only: `cto perf` and the router never pay for the lock library.
+    const [{withStoreLock}, {WriteSession}] = await Promise.all([import('./store-lock.js'), import('./write-session.js')])
     try {
       return await withStoreLock({dir: this.paths.dir, staleMs: this.lockStaleMs}, async (lock) => {
         const begin = () => WriteSession.begin({paths: this.paths, lock, segmentBytes: this.segmentBytes, clock: this.clock, warn: this.warn, doing})
@@ -223,6 +224,7 @@ export class FilePerfStore implements PerfStore {
     return this.write('reset', async (session) => {
       const old = structuredClone(session.next)
       const segments = await session.segments()
+      const oldDays = (await session.loadHistory()).days
       const result: ResetResult = {attempts: old.totals.totals.attempts, baselines: old.totals.totals.baselines}
       const to = backup ? `${this.paths.dir}.reset-${stamp(this.clock())}` : join(this.paths.dir, `.reset-trash-${stamp(this.clock())}`)
       await mkdir(join(to, 'state'), {recursive: true})
@@ -240,6 +242,7 @@ export class FilePerfStore implements PerfStore {
         const ids = new Set([...segments.map((s) => s.id), ...(await segmentIdsOnDisk(this.paths)).filter((id) => id < old.next_segment)])
         for (const id of ids) await move(segmentFile(this.paths, id), 'segments', segmentFileName(id))
         if (old.history) await move(join(this.paths.history, old.history), 'history', old.history)
+        if (oldDays) await move(join(this.paths.history, oldDays), 'history', oldDays)
         for (const name of await listDir(this.paths.quarantine)) await move(join(this.paths.quarantine, name), 'quarantine', name)
         await fsyncDir(this.paths.segments).catch(() => {})
         await fsyncDir(join(to, 'segments')).catch(() => {})

@@ -18,6 +18,7 @@ import {constants} from 'node:fs'
 import {open, type FileHandle} from 'node:fs/promises'
 import {decodeLine} from './line-codec.js'
 import type {SegmentMeta} from './store-state.js'
+import {segmentFileName} from './store-layout.js'
 import {isErrno, withPath} from './store-errors.js'
 
 const CHUNK = 1024 * 1024
@@ -32,6 +33,8 @@ export async function openForAppend(file: string, create: boolean): Promise<File
  * Append `data` and check it landed at `expectedOffset`. Returns false when another writer's
  * bytes got there first (the caller gives up: it lost the lock). Does not fsync.
  */
+let readBack = Buffer.alloc(0)
+
 export async function appendAt(fh: FileHandle, data: Buffer, expectedOffset: number): Promise<boolean> {
   const {bytesWritten} = await fh.write(data, 0, data.length, null)
   if (bytesWritten !== data.length) {
@@ -40,7 +43,8 @@ export async function appendAt(fh: FileHandle, data: Buffer, expectedOffset: num
     error.syscall = 'write'
     throw error
   }
-  const back = Buffer.allocUnsafe(data.length)
+  if (readBack.length < data.length) readBack = Buffer.allocUnsafe(Math.max(data.length, 256 * 1024))
+  const back = readBack.subarray(0, data.length)
   const {bytesRead} = await fh.read(back, 0, data.length, expectedOffset)
   return bytesRead === data.length && back.equals(data)
 }
@@ -243,4 +247,8 @@ export async function readSegmentBackward(file: string, meta: SegmentMeta, visit
   } finally {
     await fh.close()
   }
+}
+
+export function describeIssue(i: {segment: number; line?: number; offset?: number; why: string}): string {
+  return `segment ${segmentFileName(i.segment)}${i.line === undefined ? '' : ` line ${i.line}`}${i.offset === undefined ? '' : ` (byte ${i.offset})`}: ${i.why}`
 }

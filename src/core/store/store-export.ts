@@ -24,12 +24,11 @@ import type {Writable} from 'node:stream'
 import {once} from 'node:events'
 import {CtoError} from '../errors.js'
 import {faultPoint} from './fault-points.js'
-import {readSegment} from './segment-io.js'
+import {describeIssue, readSegment} from './segment-io.js'
 import {isErrno, storeFsError} from './store-errors.js'
 import {fsyncDir, segmentFile, segmentFileName, type StorePaths} from './store-layout.js'
 import {listSegments, readView} from './store-reader.js'
 import type {SegmentMeta} from './store-state.js'
-import {describeIssue} from './write-session.js'
 import type {ExportFormat, ExportResult} from './types.js'
 
 const FLUSH = 1024 * 1024

@@ -14,11 +14,10 @@
 import {readFile} from 'node:fs/promises'
 import {emptyAggregates, type AggregatesDoc} from './aggregates.js'
 import {mergeDays, type DayRollups} from './day-rollups.js'
-import {checkTail, readSegment, readSegmentBackward, type SegmentIssue} from './segment-io.js'
+import {checkTail, describeIssue, readSegment, readSegmentBackward, type SegmentIssue} from './segment-io.js'
 import {isErrno} from './store-errors.js'
 import {segmentFile, v1SegmentNames, type StorePaths} from './store-layout.js'
-import {readHistory, readLatestState, type HistoryDoc, type SegmentMeta, type StateDoc} from './store-state.js'
-import {describeIssue, freshState} from './write-session.js'
+import {freshState, readDays, readHistory, readLatestState, type HistoryDoc, type SegmentMeta, type StateDoc} from './store-state.js'
 import type {StoreHealth} from './types.js'
 
 export interface ReadView {
@@ -102,7 +101,7 @@ function historyError(file: string, why: string): Error {
 
 export async function dailyRollups(paths: StorePaths, state: StateDoc): Promise<DayRollups> {
   const list = await listSegments(paths, state)
-  return mergeDays(list.history?.days ?? {}, list.state.days)
+  return mergeDays(await readDays(paths, list.history?.days ?? null), list.state.days)
 }
 
 /** Attempt time straight from a line's bytes (normalised attempts start with `{"time":"`). */

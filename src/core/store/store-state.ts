@@ -23,7 +23,7 @@
  */
 import {link, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {checkAggregates, type AggregatesDoc} from './aggregates.js'
+import {checkAggregates, emptyAggregates, type AggregatesDoc} from './aggregates.js'
 import type {DayRollups} from './day-rollups.js'
 import {isErrno, lockLostError} from './store-errors.js'
 import {fsyncDir, listDir, unlinkQuietly, writeNewFile, type StorePaths} from './store-layout.js'
@@ -73,8 +73,12 @@ export interface HistoryDoc {
   format: typeof STATE_FORMAT
   /** Sealed segments, in append order. */
   segments: SegmentMeta[]
-  /** Day rollups of every attempt in the sealed segments. */
-  days: DayRollups
+  /**
+   * File (in history/) with the day rollups of every attempt in the sealed segments, or null.
+   * Apart from the index because it is the bulk (three years × 8 models ≈ 1 MB of JSON) and
+   * only reports read it; `--since` and `--model` read the index alone.
+   */
+  days: string | null
   /** Totals over every sealed segment: a repair of the active segment starts from here. */
   checkpoint: AggregatesDoc
 }
@@ -108,7 +112,7 @@ export function checkState(v: unknown): string | undefined {
 export function checkHistory(v: unknown): string | undefined {
   if (!isObject(v)) return 'not a JSON object'
   if (v.format !== STATE_FORMAT) return `unknown format ${JSON.stringify(v.format)}`
-  if (!Array.isArray(v.segments) || !isObject(v.days)) return 'malformed'
+  if (!Array.isArray(v.segments) || (v.days !== null && typeof v.days !== 'string')) return 'malformed'
   for (const s of v.segments) {
     const bad = checkMeta(s)
     if (bad) return bad
@@ -189,7 +193,7 @@ export async function newestReadableHistory(paths: StorePaths): Promise<{name: s
 }
 
 export function emptyHistory(checkpoint: AggregatesDoc): HistoryDoc {
-  return {format: STATE_FORMAT, segments: [], days: {}, checkpoint}
+  return {format: STATE_FORMAT, segments: [], days: null, checkpoint}
 }
 
 /** Write a new history file (never overwritten: the name carries the generation and the writer's token). */
@@ -199,6 +203,22 @@ export async function writeHistory(paths: StorePaths, gen: number, token: string
   const name = `${String(gen).padStart(12, '0')}-${token.slice(0, 12)}.json`
   await writeNewFile(join(paths.history, name), JSON.stringify(doc))
   await fsyncDir(paths.history)
+  return name
+}
+
+/** The day rollups of the sealed segments. */
+export async function readDays(paths: StorePaths, name: string | null): Promise<DayRollups> {
+  if (name === null) return {}
+  const r = await readJson(join(paths.history, name), (v) => (isObject(v) ? undefined : 'not a JSON object'))
+  if (!r.ok) throw Object.assign(new Error(`The store's day rollups ${join(paths.history, name)} are unreadable (${r.why}). Run "cto perf check --repair".`), {code: 'PERF_STORE_HISTORY'})
+  return r.value as DayRollups
+}
+
+export async function writeDays(paths: StorePaths, gen: number, token: string, days: DayRollups): Promise<string> {
+  const {mkdir} = await import('node:fs/promises')
+  await mkdir(paths.history, {recursive: true})
+  const name = `${String(gen).padStart(12, '0')}-${token.slice(0, 12)}.days.json`
+  await writeNewFile(join(paths.history, name), JSON.stringify(days))
   return name
 }
 
@@ -247,13 +267,23 @@ export async function pruneStates(paths: StorePaths, gen: number, token: string,
   }
 }
 
-/** Keep the two newest history files (the current one and the one a reader may still hold). */
-export async function pruneHistories(paths: StorePaths, current: string): Promise<void> {
+/** Keep the two newest history and day files (the current ones and those a reader may still hold). */
+export async function pruneHistories(paths: StorePaths, current: string, currentDays: string | null): Promise<void> {
   try {
-    const names = (await listDir(paths.history)).filter((n) => /^\d{12}-[0-9a-f]+\.json$/.test(n)).sort()
-    const keepFrom = Math.max(0, names.indexOf(current) - 1)
-    for (const name of names.slice(0, keepFrom)) await unlinkQuietly(join(paths.history, name))
+    const all = await listDir(paths.history)
+    for (const [re, cur] of [[/^\d{12}-[0-9a-f]+\.json$/, current], [/^\d{12}-[0-9a-f]+\.days\.json$/, currentDays]] as const) {
+      if (cur === null) continue
+      const names = all.filter((n) => re.test(n)).sort()
+      const keepFrom = Math.max(0, names.indexOf(cur) - 1)
+      for (const name of names.slice(0, keepFrom)) await unlinkQuietly(join(paths.history, name))
+    }
   } catch {
     // Housekeeping only.
   }
 }
+
+/** The state of a store never written. */
+export function freshState(totals: AggregatesDoc = emptyAggregates()): StateDoc {
+  return {format: STATE_FORMAT, gen: 0, writer: '', written_at: '', seq: 0, next_segment: 1, history: null, active: null, days: {}, totals}
+}
+

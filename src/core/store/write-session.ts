@@ -20,11 +20,11 @@
 import {copyFile, link, mkdir, rename, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 import {CtoError} from '../errors.js'
-import {emptyAggregates, foldLine, nonFiniteTotal, pruneTokenDays, type AggregatesDoc} from './aggregates.js'
-import {addDays, foldDay} from './day-rollups.js'
+import {emptyAggregates, foldLine, nonFiniteTotal, pruneTokenDays} from './aggregates.js'
+import {addDays, foldDay, type DayRollups} from './day-rollups.js'
 import {faultPoint} from './fault-points.js'
 import {encodeLine, encodedCrc} from './line-codec.js'
-import {appendAt, checkTail, openForAppend, readSegment, fileSize} from './segment-io.js'
+import {appendAt, checkTail, describeIssue, openForAppend, readSegment, fileSize} from './segment-io.js'
 import {fsStep, isErrno, lockLostError, type StoreDoing} from './store-errors.js'
 import {fsyncDir, segmentFile, segmentFileName, segmentIdsOnDisk, stamp, type StorePaths} from './store-layout.js'
 import type {LockSession} from './store-lock.js'
@@ -32,12 +32,14 @@ import {isBaseline, parseStoreLine, type StoreLine} from './store-line.js'
 import {
   commitState,
   emptyHistory,
+  freshState,
   newestReadableHistory,
   pruneHistories,
   pruneStates,
   readHistory,
+  readDays,
   readLatestState,
-  STATE_FORMAT,
+  writeDays,
   writeHistory,
   type HistoryDoc,
   type SegmentMeta,
@@ -60,11 +62,7 @@ export interface PendingLine {
   line: StoreLine
 }
 
-const FLUSH_BYTES = 1024 * 1024
-
-export function freshState(totals: AggregatesDoc = emptyAggregates()): StateDoc {
-  return {format: STATE_FORMAT, gen: 0, writer: '', written_at: '', seq: 0, next_segment: 1, history: null, active: null, days: {}, totals}
-}
+const FLUSH_BYTES = 256 * 1024
 
 const clone = <T>(v: T): T => structuredClone(v)
 
@@ -72,6 +70,8 @@ export class WriteSession {
   next: StateDoc
   private history?: HistoryDoc
   private historyDirty = false
+  /** Day rollups of the sealed segments: loaded at the first seal, written with the history. */
+  private days?: DayRollups
   private fh?: FileHandle
   private pending: Buffer[] = []
   private pendingLines: PendingLine[] = []
@@ -118,7 +118,7 @@ export class WriteSession {
 
   // ---- appending -----------------------------------------------------------------------------
 
-  /** Append lines (in memory until 1 MiB, then written). Nothing is visible before `commit()`. */
+  /** Append lines (in memory until 256 KiB, then written). Nothing is visible before `commit()`. */
   async append(lines: readonly PendingLine[]): Promise<void> {
     for (const p of lines) {
       const encoded = encodeLine(this.next.seq + 1 + this.pendingLines.length, p.json)
@@ -212,6 +212,11 @@ export class WriteSession {
     return r.doc
   }
 
+  private async loadDays(): Promise<DayRollups> {
+    if (!this.days) this.days = await readDays(this.o.paths, (await this.loadHistory()).days)
+    return this.days
+  }
+
   /** Close the active segment: its index, day rollup and the totals so far go to the history. */
   private async seal(unacknowledged?: number): Promise<void> {
     const active = this.next.active
@@ -222,7 +227,7 @@ export class WriteSession {
       if (unacknowledged) active.unacknowledged_bytes = unacknowledged
       history.segments.push(active)
     }
-    addDays(history.days, this.next.days)
+    addDays(await this.loadDays(), this.next.days)
     history.checkpoint = clone(this.next.totals)
     this.next.days = {}
     this.next.active = null
@@ -400,6 +405,7 @@ export class WriteSession {
     const sources: Array<{id: number; meta?: SegmentMeta}> = [...listed.map((m) => ({id: m.id, meta: m})), ...onDisk.filter((id) => id > maxListed && !listed.some((s) => s.id === id)).map((id) => ({id}))]
     this.next = {...freshState(), gen: this.next.gen, next_segment: Math.max(this.next.next_segment, (onDisk.at(-1) ?? 0) + 1)}
     this.history = emptyHistory(emptyAggregates())
+    this.days = {}
     this.historyDirty = true
     let records = 0
     let expected = 0
@@ -467,7 +473,11 @@ export class WriteSession {
       })
     }
     const gen = this.maxGen + 1
-    if (this.historyDirty) this.next.history = await writeHistory(this.o.paths, gen, this.o.lock.token, this.history as HistoryDoc)
+    if (this.historyDirty) {
+      const history = this.history as HistoryDoc
+      if (this.days) history.days = await writeDays(this.o.paths, gen, this.o.lock.token, this.days)
+      this.next.history = await writeHistory(this.o.paths, gen, this.o.lock.token, history)
+    }
     this.next.gen = gen
     this.next.writer = this.o.lock.token
     this.next.written_at = this.o.clock().toISOString()
@@ -476,7 +486,7 @@ export class WriteSession {
     faultPoint('after-commit')
     await pruneStates(this.o.paths, gen, this.o.lock.token)
     if (this.historyDirty && this.next.history) {
-      await pruneHistories(this.o.paths, this.next.history)
+      await pruneHistories(this.o.paths, this.next.history, this.history?.days ?? null)
       await this.quarantineUnreferenced()
     }
   }
@@ -521,6 +531,7 @@ export class WriteSession {
     const {seq, next_segment} = this.next
     this.next = {...freshState(), seq, next_segment}
     this.history = emptyHistory(emptyAggregates())
+    this.days = undefined
     this.historyDirty = false
   }
 }
@@ -532,7 +543,4 @@ export function noteAttempt(meta: SegmentMeta, model: string, time: string): voi
   if (!meta.max_time || time > meta.max_time) meta.max_time = time
 }
 
-export function describeIssue(i: {segment: number; line?: number; offset?: number; why: string}): string {
-  return `segment ${segmentFileName(i.segment)}${i.line === undefined ? '' : ` line ${i.line}`}${i.offset === undefined ? '' : ` (byte ${i.offset})`}: ${i.why}`
-}
 
