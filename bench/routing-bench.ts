@@ -1,6 +1,6 @@
 /**
  * The routing decision with a full store: `selectRoute` (phase 2) and `nextEscalation` reading a
- * performance store of 100,000 records, plus opening that store (what a `cto task` process pays
+ * performance store of the store benchmark (10,000,000 records by default), plus opening that store (what a `cto task` process pays
  * once). Target: the decision under 5 ms.
  */
 import {openStore} from '../src/core/store/perf-store.js'
