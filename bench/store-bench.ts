@@ -6,7 +6,7 @@
  *      the store's own recordMany (20,000 per commit): the same validation, encoding, checksums,
  *      segments, history and fsyncs as any write, only batched. N records span three years
  *      ending now (~9,100 a day at 10 M), 8 models, so `--since 1d` has a realistic day to read.
- *   3. record() at N: median of 31 (target ≤ 10 ms)
+ *   3. record() at N, after `sync` (the fill's dirty pages flushed): median of 31 (target ≤ 10 ms)
  *   4. in-process views at N (open + summary, --type, --model, --since 1d, --since all)
  *   5. `onFilled(dataDir)`: bench/run.ts times whole `cto` processes against `cto --version`
  *   6. export → reset → import → export as whole `cto` processes, each one's peak RSS (from its
@@ -16,7 +16,7 @@
  * Standalone: `node --import tsx bench/store-bench.ts` (needs `npm run build` for step 6).
  * Disk: ~4.5 GB for the store at 10 M, plus two exports of ~4.2 GB, in a temp folder removed at the end.
  */
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {createReadStream} from 'node:fs'
 import {mkdtemp, readFile, rm, stat} from 'node:fs/promises'
@@ -169,6 +169,9 @@ export async function runStoreBench(
     const fillSeconds = (performance.now() - fillStart) / 1000
     result.fill = {seconds: fillSeconds, per_second: total / fillSeconds, store_bytes: await dirBytes(dir)}
 
+    // The fill leaves gigabytes of dirty pages; an fsync right after would wait behind their
+    // write-back. Flush them first, so record() is measured on a store at rest, as `cto task` finds it.
+    execFileSync('sync')
     const tN = await recordTimes(store, next, start, stepMs, runs)
     result.record.push({existing: total, median_ms: median(tN), p90_ms: p90(tN), runs, target_ms: 10})
     result.records = store.info().attempts
