@@ -161,7 +161,7 @@ export class FilePerfStore implements PerfStore {
     // Loaded on the first write only: `cto perf` and the router never pay for the lock library.
     const [{withStoreLock}, {WriteSession}] = await Promise.all([import('./store-lock.js'), import('./write-session.js')])
     try {
-      return await withStoreLock({dir: this.paths.dir, staleMs: this.lockStaleMs}, async (lock) => {
+      return await withStoreLock({dir: this.paths.dir, staleMs: this.lockStaleMs, doing}, async (lock) => {
         const begin = () => WriteSession.begin({paths: this.paths, lock, segmentBytes: this.segmentBytes, clock: this.clock, warn: this.warn, doing})
         let session = await begin()
         try {

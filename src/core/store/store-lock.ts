@@ -19,7 +19,7 @@ import lockfile from 'proper-lockfile'
 import {CtoError} from '../errors.js'
 import {faultPoint} from './fault-points.js'
 import {fsyncDir} from './store-layout.js'
-import {isErrno, lockLostError, withPath} from './store-errors.js'
+import {isErrno, lockLostError, withPath, type StoreDoing} from './store-errors.js'
 
 export interface StoreLockOptions {
   /** The store folder; the lock is the folder `<dir>/store.lock`. */
@@ -28,6 +28,8 @@ export interface StoreLockOptions {
   staleMs: number
   /** Give up waiting for a live holder after this long. Default: the larger of 30 s and 3 × staleMs. */
   waitMs?: number
+  /** What the write is for, so "lock lost" says what was not done. */
+  doing?: StoreDoing
 }
 
 export interface LockSession {
@@ -87,15 +89,15 @@ export async function withStoreLock<T>(opts: StoreLockOptions, fn: (session: Loc
     const session: LockSession = {
       token,
       async assertHeld() {
-        if (compromised) throw lockLostError(compromised.message)
+        if (compromised) throw lockLostError(compromised.message, opts.doing)
         let owner: string
         try {
           owner = await readFile(ownerFile, 'utf8')
         } catch (error) {
-          if (isErrno(error) && error.code === 'ENOENT') throw lockLostError(`${ownerFile} is gone`)
+          if (isErrno(error) && error.code === 'ENOENT') throw lockLostError(`${ownerFile} is gone`, opts.doing)
           throw error
         }
-        if (owner !== token) throw lockLostError('another process holds it now')
+        if (owner !== token) throw lockLostError('another process holds it now', opts.doing)
       },
     }
     return await fn(session)

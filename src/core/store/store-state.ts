@@ -25,7 +25,7 @@ import {link, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {checkAggregates, emptyAggregates, type AggregatesDoc} from './aggregates.js'
 import type {DayRollups} from './day-rollups.js'
-import {isErrno, lockLostError} from './store-errors.js'
+import {isErrno, lockLostError, type StoreDoing} from './store-errors.js'
 import {fsyncDir, listDir, unlinkQuietly, writeNewFile, type StorePaths} from './store-layout.js'
 
 export const STATE_FORMAT = 2
@@ -226,7 +226,7 @@ export async function writeDays(paths: StorePaths, gen: number, token: string, d
  * Commit `state` as generation `state.gen` (the caller sets it to the newest generation it saw + 1).
  * Throws PERF_STORE_LOCK_LOST when another writer committed first: nothing of this commit is visible.
  */
-export async function commitState(paths: StorePaths, state: StateDoc, token: string, assertHeld: () => Promise<void>): Promise<void> {
+export async function commitState(paths: StorePaths, state: StateDoc, token: string, assertHeld: () => Promise<void>, doing: StoreDoing = 'record'): Promise<void> {
   const {mkdir} = await import('node:fs/promises')
   const fresh = (await listDir(paths.state)).length === 0
   await mkdir(paths.state, {recursive: true})
@@ -239,7 +239,7 @@ export async function commitState(paths: StorePaths, state: StateDoc, token: str
     await link(tmp, final)
   } catch (error) {
     await unlinkQuietly(tmp)
-    if (isErrno(error) && error.code === 'EEXIST') throw lockLostError(`generation ${state.gen} was committed by another process`)
+    if (isErrno(error) && error.code === 'EEXIST') throw lockLostError(`generation ${state.gen} was committed by another process`, doing)
     throw error
   }
   await unlinkQuietly(tmp)
@@ -247,7 +247,7 @@ export async function commitState(paths: StorePaths, state: StateDoc, token: str
   const newer = (await listDir(paths.state)).map((n) => GEN_RE.exec(n)).filter((m) => m !== null && Number(m[1]) > state.gen)
   if (newer.length > 0) {
     await unlinkQuietly(final)
-    throw lockLostError(`a newer generation than ${state.gen} exists`)
+    throw lockLostError(`a newer generation than ${state.gen} exists`, doing)
   }
 }
 

@@ -481,7 +481,7 @@ export class WriteSession {
     this.next.gen = gen
     this.next.writer = this.o.lock.token
     this.next.written_at = this.o.clock().toISOString()
-    await commitState(this.o.paths, this.next, this.o.lock.token, () => this.o.lock.assertHeld())
+    await commitState(this.o.paths, this.next, this.o.lock.token, () => this.o.lock.assertHeld(), this.o.doing)
     this.committed = true
     faultPoint('after-commit')
     await pruneStates(this.o.paths, gen, this.o.lock.token)
