@@ -318,7 +318,7 @@ export class FilePerfStore implements PerfStore {
     if (this.view.v1) return []
     const sinceIso = opts.since?.toISOString()
     const parsed: AttemptRecord[] = []
-    const {damaged} = await fsStep('read', this.paths.dir, () =>
+    const read = () =>
       recentOf(this.paths, this.view.state, model, limit, (record) => {
         const line = parseStoreLine(record) as StoreLine | undefined
         if (!line || 'kind' in line || line.model !== model) return false
@@ -326,8 +326,18 @@ export class FilePerfStore implements PerfStore {
         if (sinceIso && line.time < sinceIso) return false
         parsed.push(line)
         return true
-      }, sinceIso),
-    )
+      }, sinceIso)
+    const {damaged} = await fsStep('read', this.paths.dir, async () => {
+      try {
+        return await read()
+      } catch (error) {
+        // A segment moved away meanwhile (a reset, a repair): read the newer state once more.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+        parsed.length = 0
+        this.view = await readView(this.paths)
+        return read()
+      }
+    })
     if (damaged > 0) this.warn(`Performance store: ${damaged} damaged line(s) skipped while reading recent attempts of ${model}. Run "cto perf check --repair".`)
     return parsed
   }

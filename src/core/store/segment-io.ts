@@ -154,43 +154,41 @@ function isZero(b: Buffer): boolean {
  * decode, carry `meta.last_seq` and `meta.last_crc`. One small read (≤ 64 KiB), done at every open
  * and before every append. Returns a problem, or undefined when the tail is intact.
  */
-export async function checkTail(file: string, meta: SegmentMeta): Promise<{problem?: string; size: number}> {
+export async function checkTail(file: string, meta: SegmentMeta, handle?: FileHandle): Promise<{problem?: string; size: number}> {
   try {
-    return await readTail(file, meta)
+    if (handle) return await readTail(file, meta, handle)
+    let fh: FileHandle
+    try {
+      fh = await open(file, 'r')
+    } catch (error) {
+      if (isErrno(error) && error.code === 'ENOENT') return {problem: `the file ${file} is missing (${meta.lines} record(s))`, size: 0}
+      throw error
+    }
+    try {
+      return await readTail(file, meta, fh)
+    } finally {
+      await fh.close()
+    }
   } catch (error) {
     if (!isErrno(error) || error.code === 'EACCES' || error.code === 'EPERM' || error.code === 'ELOOP') throw error
     return {problem: `${file} cannot be read (${error.code}${error.code === 'EISDIR' ? ': it is a folder, not a file' : ''})`, size: 0}
   }
 }
 
-async function readTail(file: string, meta: SegmentMeta): Promise<{problem?: string; size: number}> {
-  if (meta.lines === 0 || meta.bytes === 0) {
-    const size = await fileSize(file)
-    return size < 0 ? {problem: `the file ${file} is missing`, size: 0} : {size}
-  }
-  let fh: FileHandle
-  try {
-    fh = await open(file, 'r')
-  } catch (error) {
-    if (isErrno(error) && error.code === 'ENOENT') return {problem: `the file ${file} is missing (${meta.lines} record(s))`, size: 0}
-    throw error
-  }
-  try {
-    const size = (await fh.stat()).size
-    if (size < meta.bytes) return {problem: `${file} is ${meta.bytes - size} bytes shorter than committed`, size}
-    const len = Math.min(meta.bytes, 64 * 1024)
-    const buf = Buffer.allocUnsafe(len)
-    const {bytesRead} = await fh.read(buf, 0, len, meta.bytes - len)
-    const tail = buf.subarray(0, bytesRead)
-    if (tail.at(-1) !== NL) return {problem: `the last committed line of ${file} is damaged (${tail.at(-1) === 0 ? 'zeroed bytes' : 'no newline at its end'})`, size}
-    const prev = tail.lastIndexOf(NL, tail.length - 2)
-    const d = decodeLine(tail.subarray(prev + 1, tail.length - 1))
-    if (!d.ok) return {problem: `the last committed line of ${file} is damaged (${d.why})`, size}
-    if (d.seq !== meta.last_seq || d.crc !== meta.last_crc) return {problem: `the last committed line of ${file} is not the one committed (sequence ${d.seq}, expected ${meta.last_seq})`, size}
-    return {size}
-  } finally {
-    await fh.close()
-  }
+async function readTail(file: string, meta: SegmentMeta, fh: FileHandle): Promise<{problem?: string; size: number}> {
+  const size = (await fh.stat()).size
+  if (meta.lines === 0 || meta.bytes === 0) return {size}
+  if (size < meta.bytes) return {problem: `${file} is ${meta.bytes - size} bytes shorter than committed`, size}
+  const len = Math.min(meta.bytes, 64 * 1024)
+  const buf = Buffer.allocUnsafe(len)
+  const {bytesRead} = await fh.read(buf, 0, len, meta.bytes - len)
+  const tail = buf.subarray(0, bytesRead)
+  if (tail.at(-1) !== NL) return {problem: `the last committed line of ${file} is damaged (${tail.at(-1) === 0 ? 'zeroed bytes' : 'no newline at its end'})`, size}
+  const prev = tail.lastIndexOf(NL, tail.length - 2)
+  const d = decodeLine(tail.subarray(prev + 1, tail.length - 1))
+  if (!d.ok) return {problem: `the last committed line of ${file} is damaged (${d.why})`, size}
+  if (d.seq !== meta.last_seq || d.crc !== meta.last_crc) return {problem: `the last committed line of ${file} is not the one committed (sequence ${d.seq}, expected ${meta.last_seq})`, size}
+  return {size}
 }
 
 export async function fileSize(file: string): Promise<number> {

@@ -7,13 +7,14 @@
  * laptop lid, a debugger) for longer than `staleMs` finds, on resuming, that someone else holds
  * it. So the lock is fenced: each holder draws a random token and writes it to
  * `store.lock.owner`; `assertHeld()` — called before every write — checks the file still holds
- * it (and that proper-lockfile saw no takeover). A check is not atomic with the write that
+ * it — the very file this holder renamed there, by inode and nanosecond mtime, one stat() — and
+ * that proper-lockfile saw no takeover. A check is not atomic with the write that
  * follows, so correctness does not rest on it alone: segment appends are verified in place and
  * the commit is an exclusive link (store-state.ts), which a stale writer cannot win. The check
  * makes a stale writer stop before writing anything in all but a microseconds-wide window.
  */
 import {randomBytes} from 'node:crypto'
-import {mkdir, readFile, rename, writeFile} from 'node:fs/promises'
+import {mkdir, rename, stat, writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import lockfile from 'proper-lockfile'
 import {CtoError} from '../errors.js'
@@ -84,20 +85,23 @@ export async function withStoreLock<T>(opts: StoreLockOptions, fn: (session: Loc
   try {
     const tmp = `${ownerFile}.${token}`
     await withPath(tmp, () => writeFile(tmp, token))
+    const mine = await stat(tmp, {bigint: true})
     await rename(tmp, ownerFile)
     faultPoint('locked')
     const session: LockSession = {
       token,
       async assertHeld() {
         if (compromised) throw lockLostError(compromised.message, opts.doing)
-        let owner: string
+        // The owner file is ours while it is the very file we renamed there: same inode, same
+        // nanosecond mtime (a successor renames a new file in; one stat, not a read).
+        let owner
         try {
-          owner = await readFile(ownerFile, 'utf8')
+          owner = await stat(ownerFile, {bigint: true})
         } catch (error) {
           if (isErrno(error) && error.code === 'ENOENT') throw lockLostError(`${ownerFile} is gone`, opts.doing)
           throw error
         }
-        if (owner !== token) throw lockLostError('another process holds it now', opts.doing)
+        if (owner.ino !== mine.ino || owner.mtimeNs !== mine.mtimeNs || owner.dev !== mine.dev) throw lockLostError('another process holds it now', opts.doing)
       },
     }
     return await fn(session)

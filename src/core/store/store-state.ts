@@ -227,10 +227,11 @@ export async function writeDays(paths: StorePaths, gen: number, token: string, d
  * Throws PERF_STORE_LOCK_LOST when another writer committed first: nothing of this commit is visible.
  */
 export async function commitState(paths: StorePaths, state: StateDoc, token: string, assertHeld: () => Promise<void>, doing: StoreDoing = 'record'): Promise<void> {
-  const {mkdir} = await import('node:fs/promises')
-  const fresh = (await listDir(paths.state)).length === 0
-  await mkdir(paths.state, {recursive: true})
-  if (fresh) await fsyncDir(paths.dir)
+  const {mkdir, unlink} = await import('node:fs/promises')
+  if (state.gen === 1) {
+    await mkdir(paths.state, {recursive: true})
+    await fsyncDir(paths.dir)
+  }
   const final = join(paths.state, stateFileName(state.gen))
   const tmp = join(paths.state, `.tmp-${token}-${state.gen}`)
   await writeNewFile(tmp, JSON.stringify(state))
@@ -242,25 +243,29 @@ export async function commitState(paths: StorePaths, state: StateDoc, token: str
     if (isErrno(error) && error.code === 'EEXIST') throw lockLostError(`generation ${state.gen} was committed by another process`, doing)
     throw error
   }
-  await unlinkQuietly(tmp)
+  await unlink(tmp).catch(() => {})
   await fsyncDir(paths.state)
-  const newer = (await listDir(paths.state)).map((n) => GEN_RE.exec(n)).filter((m) => m !== null && Number(m[1]) > state.gen)
-  if (newer.length > 0) {
+  const names = await listDir(paths.state)
+  if (names.some((n) => Number(GEN_RE.exec(n)?.[1] ?? 0) > state.gen)) {
     await unlinkQuietly(final)
     throw lockLostError(`a newer generation than ${state.gen} exists`, doing)
   }
+  await pruneStates(paths, state.gen, token, names)
 }
 
 /**
- * After a commit: keep the newest `keep` generations (a reader that lists, then reads, finds its
+ * After a commit (from the listing it made): keep the newest `keep` generations (a reader that lists, then reads, finds its
  * file even if two commits land in between), remove older ones and temp files of other writers
  * (a temp file is never a commit; a writer killed mid-write leaves one). Never fails the caller.
  */
-export async function pruneStates(paths: StorePaths, gen: number, token: string, keep = 3): Promise<void> {
+async function pruneStates(paths: StorePaths, gen: number, token: string, names: string[], keep = 3): Promise<void> {
+  const {unlink} = await import('node:fs/promises')
   try {
-    for (const name of await listDir(paths.state)) {
+    for (const name of names) {
       const m = GEN_RE.exec(name)
-      if (m ? Number(m[1]) <= gen - keep : name.startsWith('.tmp-') && !name.startsWith(`.tmp-${token}`)) await unlinkQuietly(join(paths.state, name))
+      if (m ? Number(m[1]) <= gen - keep : name.startsWith('.tmp-') && !name.startsWith(`.tmp-${token}`)) {
+        await unlink(join(paths.state, name)).catch(() => unlinkQuietly(join(paths.state, name)))
+      }
     }
   } catch {
     // Retention is housekeeping: the commit already happened.

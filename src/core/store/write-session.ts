@@ -35,7 +35,6 @@ import {
   freshState,
   newestReadableHistory,
   pruneHistories,
-  pruneStates,
   readHistory,
   readDays,
   readLatestState,
@@ -89,8 +88,6 @@ export class WriteSession {
     this.next = freshState()
   }
 
-  private repairedBefore = false
-
   static async begin(o: WriteSessionOptions): Promise<WriteSession> {
     const s = new WriteSession(o)
     const read = await readLatestState(o.paths)
@@ -100,14 +97,13 @@ export class WriteSession {
       s.next = clone(read.state)
       if (read.damaged.length > 0) {
         await s.recoverAfterFallback(read.damaged)
-        s.repairedBefore = true
+        s.repaired = true
       }
     } else if (read.kind === 'unreadable') {
       s.hadState = true
       await s.rebuildAll(`no state file could be read (${read.damaged.map((d) => `${d.file}: ${d.why}`).join('; ')})`, read.damaged.map((d) => d.file))
-      s.repairedBefore = true
+      s.repaired = true
     }
-    s.repaired = s.repairedBefore
     await s.prepareActive()
     return s
   }
@@ -240,22 +236,29 @@ export class WriteSession {
   private async prepareActive(): Promise<void> {
     const active = this.next.active
     if (!active) return
-    this.repaired = true // reset below when the tail is intact
     const file = segmentFile(this.o.paths, active.id)
-    const {problem, size} = await checkTail(file, active)
+    // One handle for the check and the append: opened read-write, O_APPEND, never O_CREAT.
+    let fh: FileHandle | undefined
+    try {
+      fh = await openForAppend(file, false)
+    } catch (error) {
+      if (!isErrno(error) || !['ENOENT', 'EISDIR'].includes(error.code as string)) throw error
+    }
+    const {problem, size} = await checkTail(file, active, fh)
     if (problem) {
+      await fh?.close()
+      this.repaired = true
       await this.repairActive(problem)
       return
     }
+    this.fh = fh
     if (size > active.bytes) {
       this.o.warn(
         `Performance store: ${file} has ${size - active.bytes} bytes after its last committed record: an unfinished write by a cto process that was killed or lost the lock. That record was never acknowledged and is not counted; the bytes stay in the file, and new records go to a new segment.`,
       )
+      this.repaired = true
       await this.seal(size - active.bytes)
-      return
     }
-    this.fh = await openForAppend(file, false)
-    this.repaired = this.repairedBefore
   }
 
   /** Keep a damaged file's bytes: hard link (or copy) it into quarantine/, the original stays. */
@@ -484,7 +487,6 @@ export class WriteSession {
     await commitState(this.o.paths, this.next, this.o.lock.token, () => this.o.lock.assertHeld(), this.o.doing)
     this.committed = true
     faultPoint('after-commit')
-    await pruneStates(this.o.paths, gen, this.o.lock.token)
     if (this.historyDirty && this.next.history) {
       await pruneHistories(this.o.paths, this.next.history, this.history?.days ?? null)
       await this.quarantineUnreferenced()
