@@ -191,8 +191,10 @@ export async function runStoreBench(
 
     const empty = join(root, 'empty')
     const fresh = await openStore({dir: empty, ...quiet})
+    execFileSync('sync') // the build that precedes `npm run bench` leaves dirty pages too
     const t0 = await recordTimes(fresh, {n: 0}, start, stepMs, runs)
     result.record.push({existing: 0, median_ms: median(t0.total), p90_ms: p90(t0.total), fsync_median_ms: median(t0.fsync), runs, target_ms: 10})
+    log(`  store bench: record() into an empty store: median ${median(t0.total).toFixed(2)} ms (fsync ${median(t0.fsync).toFixed(2)} ms)`)
     await rm(empty, {recursive: true, force: true})
 
     const store = await openStore({dir, ...quiet})
@@ -210,12 +212,14 @@ export async function runStoreBench(
     }
     const fillSeconds = (performance.now() - fillStart) / 1000
     result.fill = {seconds: fillSeconds, per_second: total / fillSeconds, store_bytes: await dirBytes(dir)}
+    log(`  store bench: filled in ${fillSeconds.toFixed(0)} s, ${(result.fill.store_bytes / 1e9).toFixed(2)} GB`)
 
     // The fill leaves gigabytes of dirty pages; an fsync right after would wait behind their
     // write-back. Flush them first, so record() is measured on a store at rest, as `cto task` finds it.
     execFileSync('sync')
     const tN = await recordTimes(store, next, start, stepMs, runs)
     result.record.push({existing: total, median_ms: median(tN.total), p90_ms: p90(tN.total), fsync_median_ms: median(tN.fsync), runs, target_ms: 10})
+    log(`  store bench: record() at ${total.toLocaleString('en-US')}: median ${median(tN.total).toFixed(2)} ms (fsync ${median(tN.fsync).toFixed(2)} ms)`)
     result.records = store.info().attempts
 
     const perfRuns = 5
@@ -228,7 +232,10 @@ export async function runStoreBench(
       ['cto perf --since 1d', async () => (await openStore({dir, ...quiet})).summary({since: day()})],
       ['daily rollups (all days)', async () => (await openStore({dir, ...quiet})).dailyRollups()],
     ]
-    for (const [view, fn] of views) result.perf.push({view, median_ms: median(await times(perfRuns, fn)), runs: perfRuns})
+    for (const [view, fn] of views) {
+      result.perf.push({view, median_ms: median(await times(perfRuns, fn)), runs: perfRuns})
+      log(`  store bench: in-process ${view}: ${(result.perf.at(-1) as {median_ms: number}).median_ms.toFixed(2)} ms`)
+    }
 
     await opts.onFilled?.(root)
 
@@ -247,6 +254,7 @@ export async function runStoreBench(
       for (const [step, args] of steps) {
         log(`  store bench: ${step} …`)
         done.push({step, ...(await runCto(args, env, rss))})
+        log(`  store bench: ${step}: ${(done.at(-1) as {seconds: number}).seconds.toFixed(1)} s, peak RSS ${(done.at(-1) as {max_rss_mb: number}).max_rss_mb.toFixed(0)} MB`)
       }
       const exportBytes = (await stat(first)).size
       const identical = (await sha256(first)) === (await sha256(second))
