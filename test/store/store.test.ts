@@ -130,3 +130,43 @@ describe('file store layout', () => {
     expect(() => parseSince('last tuesday', now)).toThrow(/Cannot read --since "last tuesday"/)
   })
 })
+
+describe('durability', () => {
+  it('record() fsyncs the segment, the new state file and the state folder before it returns', async () => {
+    const {createRequire, syncBuiltinESMExports} = await import('node:module')
+    const fsp = createRequire(import.meta.url)('fs').promises as typeof import('node:fs/promises')
+    const dir = await tempStoreDir()
+    const store = await openStore({dir})
+    await store.record(makeAttempt(0, 0))
+    const synced: string[] = []
+    const pathOf = new Map<number, string>()
+    const open = fsp.open
+    const probe = await open(join(dir, 'state'), 'r')
+    const proto = Object.getPrototypeOf(probe) as {sync: () => Promise<void>; datasync: () => Promise<void>}
+    await probe.close()
+    const original = {sync: proto.sync, datasync: proto.datasync}
+    ;(fsp as {open: typeof open}).open = (async (...args: Parameters<typeof open>) => {
+      const fh = await open(...args)
+      pathOf.set(fh.fd, String(args[0]))
+      return fh
+    }) as typeof open
+    syncBuiltinESMExports()
+    for (const k of ['sync', 'datasync'] as const) {
+      proto[k] = async function (this: {fd: number}) {
+        synced.push(`${k} ${pathOf.get(this.fd)}`)
+        return original[k].call(this)
+      }
+    }
+    try {
+      await store.record(makeAttempt(0, 1))
+    } finally {
+      ;(fsp as {open: typeof open}).open = open
+      syncBuiltinESMExports()
+      proto.sync = original.sync
+      proto.datasync = original.datasync
+    }
+    expect(synced).toContain(`datasync ${join(dir, 'segments', '00000001.jsonl')}`)
+    expect(synced.some((s) => s.startsWith(`sync ${join(dir, 'state', '.tmp-')}`))).toBe(true)
+    expect(synced).toContain(`sync ${join(dir, 'state')}`)
+  })
+})
