@@ -1,12 +1,12 @@
 /**
  * Performance store benchmark at scale (issue 13), run by `npm run bench -- store`:
  *
- *   1. record() into an empty store: median of 31, fsync included (target ≤ 10 ms)
+ *   1. record() into an empty store: median of 101, fsync included (target ≤ 10 ms)
  *   2. fill the store to N records (default 10,000,000; BENCH_STORE_RECORDS overrides) through
  *      the store's own recordMany (20,000 per commit): the same validation, encoding, checksums,
  *      segments, history and fsyncs as any write, only batched. N records span three years
  *      ending now (~9,100 a day at 10 M), 8 models, so `--since 1d` has a realistic day to read.
- *   3. record() at N, after `sync` (the fill's dirty pages flushed): median of 31 (target ≤ 10 ms)
+ *   3. record() at N, after `sync` (the fill's dirty pages flushed): median of 101 (target ≤ 10 ms)
  *   4. in-process views at N (open + summary, --type, --model, --since 1d, --since all)
  *   5. `onFilled(dataDir)`: bench/run.ts times whole `cto` processes against `cto --version`
  *   6. export → reset → import → export as whole `cto` processes, each one's peak RSS (from its
@@ -179,7 +179,7 @@ export async function runStoreBench(
   } = {},
 ): Promise<StoreBenchResult> {
   const total = opts.records ?? Number(process.env.BENCH_STORE_RECORDS ?? 10_000_000)
-  const runs = opts.runs ?? 31
+  const runs = opts.runs ?? 101
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`))
   const root = await mkdtemp(join(tmpdir(), 'cto-store-bench-'))
   const dir = join(root, 'perf')

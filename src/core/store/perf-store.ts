@@ -34,7 +34,7 @@ import {fsStep, storeFsError, type StoreDoing} from './store-errors.js'
 import {fsyncDir, listDir, segmentFile, segmentFileName, segmentIdsOnDisk, stamp, storePaths, v1SegmentNames, writeNewFile, type StorePaths} from './store-layout.js'
 import {parseStoreLine, type StoreLine} from './store-line.js'
 import {dailyRollups, listSegments, readView, recentOf, scanSince, type ReadView} from './store-reader.js'
-import {stateFileName} from './store-state.js'
+import {freshState, stateFileName} from './store-state.js'
 import {describeIssue, readSegment} from './segment-io.js'
 import type {PendingLine, WriteSession} from './write-session.js'
 import type {
@@ -106,7 +106,7 @@ export class FilePerfStore implements PerfStore {
     this.warn = opts.onWarning ?? defaultWarning
     this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES
     this.lockStaleMs = opts.lockStaleMs ?? 10_000
-    this.view = {state: {} as ReadView['state'], health: {stale: false, problems: []}, v1: false}
+    this.view = {state: freshState(), health: {stale: false, problems: []}, v1: false}
   }
 
   // ---- reading: O(1) on the loaded totals -------------------------------------------------

@@ -77,7 +77,14 @@ export async function readSegment(
   file: string,
   meta: Pick<SegmentMeta, 'id' | 'bytes' | 'lines' | 'first_seq' | 'last_seq'>,
   visit: (v: LineVisit) => void | Promise<void>,
-  opts: {fromOffset?: number; startLine?: number; prevSeq?: number; checkMeta?: boolean} = {},
+  opts: {
+    fromOffset?: number
+    startLine?: number
+    prevSeq?: number
+    checkMeta?: boolean
+    /** Lines the caller does not want, told from their raw bytes: counted, not decoded (no checksum). */
+    skip?: (line: Buffer) => boolean
+  } = {},
 ): Promise<{good: number; issues: SegmentIssue[]; size: number}> {
   const issues: SegmentIssue[] = []
   let fh: FileHandle
@@ -88,6 +95,7 @@ export async function readSegment(
     throw error
   }
   let good = 0
+  let skipped = 0
   let size = 0
   try {
     size = (await withPath(file, () => fh.stat())).size
@@ -118,6 +126,11 @@ export async function readSegment(
         if (nl < 0) break
         lineNo += 1
         const bytes = chunk.subarray(start, nl)
+        if (opts.skip?.(bytes)) {
+          skipped += 1
+          start = nl + 1
+          continue
+        }
         const d = decodeLine(bytes)
         if (!d.ok) issues.push({segment: meta.id, line: lineNo, offset: chunkOffset + start, why: d.why})
         else if (d.seq <= prevSeq) issues.push({segment: meta.id, line: lineNo, offset: chunkOffset + start, why: `sequence ${d.seq} after ${prevSeq}`})
@@ -135,8 +148,8 @@ export async function readSegment(
     }
     if (carry && carry.length > 0) issues.push({segment: meta.id, line: lineNo + 1, offset: carryOffset, why: `the committed end cuts a line (${carry.length} bytes without a newline${isZero(carry) ? ', all zeros' : ''})`})
     if ((opts.checkMeta ?? (opts.fromOffset ?? 0) === 0) && issues.length === 0) {
-      if (good !== meta.lines) issues.push({segment: meta.id, why: `${good} record(s) where the index says ${meta.lines}`})
-      else if (good > 0 && prevSeq !== meta.last_seq) issues.push({segment: meta.id, why: `ends at sequence ${prevSeq}, the index says ${meta.last_seq}`})
+      if (good + skipped !== meta.lines) issues.push({segment: meta.id, why: `${good + skipped} record(s) where the index says ${meta.lines}`})
+      else if (good > 0 && skipped === 0 && prevSeq !== meta.last_seq) issues.push({segment: meta.id, why: `ends at sequence ${prevSeq}, the index says ${meta.last_seq}`})
     }
   } finally {
     await fh.close()

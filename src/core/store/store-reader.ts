@@ -116,13 +116,21 @@ function timeOf(bytes: Buffer, recStart: number): string | undefined {
  */
 export async function scanSince(paths: StorePaths, segments: SegmentMeta[], sinceIso: string, visit: (record: string) => void): Promise<SegmentIssue[]> {
   const issues: SegmentIssue[] = []
+  const since = Buffer.from(sinceIso, 'latin1')
+  // An attempt older than `since`, from the raw line (`[seq,{"time":"…`): not decoded, not checksummed.
+  const older = (line: Buffer) => {
+    const at = line.indexOf(0x2c) + 1
+    if (at <= 0 || line[at + 2] !== 0x74) return false
+    return line.compare(since, 0, since.length, at + 9, at + 9 + since.length) < 0
+  }
   for (const seg of segments) {
     if (!seg.max_time || seg.max_time < sinceIso) continue
+    const wholeSegment = seg.min_time !== undefined && seg.min_time >= sinceIso
     const r = await readSegment(segmentFile(paths, seg.id), seg, (v) => {
       const t = timeOf(v.bytes, v.recStart)
       if (t === undefined || t < sinceIso) return
       visit(v.bytes.toString('utf8', v.recStart, v.recEnd))
-    })
+    }, wholeSegment ? {} : {skip: older})
     issues.push(...r.issues)
   }
   return issues
