@@ -82,13 +82,14 @@ export async function withStoreLock<T>(opts: StoreLockOptions, fn: (session: Loc
   }
   const unlock = release
   const token = randomBytes(12).toString('hex')
+  let session: LockSession | undefined
   try {
     const tmp = `${ownerFile}.${token}`
     await withPath(tmp, () => writeFile(tmp, token))
     const mine = await stat(tmp, {bigint: true})
     await rename(tmp, ownerFile)
     faultPoint('locked')
-    const session: LockSession = {
+    session = {
       token,
       async assertHeld() {
         if (compromised) throw lockLostError(compromised.message, opts.doing)
@@ -106,6 +107,8 @@ export async function withStoreLock<T>(opts: StoreLockOptions, fn: (session: Loc
     }
     return await fn(session)
   } finally {
-    await unlock().catch(() => {})
+    // A holder that lost the lock must not remove the lock folder: it is its successor's now.
+    const held = session ? await session.assertHeld().then(() => true, () => false) : true
+    if (held) await unlock().catch(() => {})
   }
 }
