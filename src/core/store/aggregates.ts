@@ -75,6 +75,20 @@ export function localDate(d: Date): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
 }
 
+let cachedMinute = ''
+let cachedDay = ''
+
+/** localDate of an ISO time, remembered per UTC minute (every zone offset is whole minutes): folds meet runs of equal minutes. */
+function dayOf(time: string): string {
+  if (time.length !== 24 || !time.endsWith('Z')) return localDate(new Date(time))
+  const minute = time.slice(0, 16)
+  if (minute !== cachedMinute) {
+    cachedDay = localDate(new Date(time))
+    cachedMinute = minute
+  }
+  return cachedDay
+}
+
 /** Approved when reviewed, else the engine's own success. */
 export function isSuccessful(r: AttemptRecord): boolean {
   return r.approved === undefined ? r.success : r.approved
@@ -134,7 +148,7 @@ export function foldAttempt(doc: AggregatesDoc, r: AttemptRecord): void {
   }
   seen.push([r.escalation_step, r.model, r.task_type, 0])
 
-  const day = localDate(new Date(r.time))
+  const day = dayOf(r.time)
   const tokens = (doc.tokens_by_day[day] ??= {claude: 0, external: 0})
   tokens[r.group] = (tokens[r.group] ?? 0) + r.input_tokens + r.output_tokens
   doc.totals.attempts += 1

@@ -16,7 +16,7 @@
  */
 import {constants} from 'node:fs'
 import {open, type FileHandle} from 'node:fs/promises'
-import {decodeLine} from './line-codec.js'
+import {decodeLine, decodeLineAt, type LineFields} from './line-codec.js'
 import type {SegmentMeta} from './store-state.js'
 import {segmentFileName} from './store-layout.js'
 import {isErrno, withPath} from './store-errors.js'
@@ -49,16 +49,30 @@ export async function appendAt(fh: FileHandle, data: Buffer, expectedOffset: num
   return bytesRead === data.length && back.equals(data)
 }
 
+/**
+ * One good line, as given to a visitor. The object is reused for every line (a scan allocates
+ * nothing per line for it): read its fields during the call, keep slices of `bytes` if needed.
+ */
 export interface LineVisit {
   /** 1-based line number in the segment. */
   line: number
-  /** Byte offset of the line's start. */
+  /** Byte offset of the line's start in the file. */
   offset: number
   seq: number
-  /** The whole line without `\n`, and where the record sits in it. */
+  /** The chunk holding the line: the line is bytes[start, end) (no `\n`), its record bytes[recStart, recEnd). */
   bytes: Buffer
+  start: number
+  end: number
   recStart: number
   recEnd: number
+}
+
+/** The line's bytes with its newline, copied (for appending it elsewhere). */
+export function lineWithNewline(v: LineVisit): Buffer {
+  const out = Buffer.allocUnsafe(v.end - v.start + 1)
+  v.bytes.copy(out, 0, v.start, v.end)
+  out[out.length - 1] = NL
+  return out
 }
 
 export interface SegmentIssue {
@@ -82,8 +96,8 @@ export async function readSegment(
     startLine?: number
     prevSeq?: number
     checkMeta?: boolean
-    /** Lines the caller does not want, told from their raw bytes: counted, not decoded (no checksum). */
-    skip?: (line: Buffer) => boolean
+    /** Lines the caller does not want, told from their raw bytes buf[start, end): counted, not decoded (no checksum). */
+    skip?: (buf: Buffer, start: number, end: number) => boolean
   } = {},
 ): Promise<{good: number; issues: SegmentIssue[]; size: number}> {
   const issues: SegmentIssue[] = []
@@ -106,6 +120,8 @@ export async function readSegment(
     let prevSeq = opts.prevSeq ?? 0
     let carry: Buffer | undefined
     let carryOffset = pos
+    const fields: LineFields = {seq: 0, crc: 0, recStart: 0, recEnd: 0}
+    const v: LineVisit = {line: 0, offset: 0, seq: 0, bytes: Buffer.alloc(0), start: 0, end: 0, recStart: 0, recEnd: 0}
     while (pos < end) {
       const want = Math.min(CHUNK, end - pos)
       // A fresh buffer per chunk: visitors may keep slices of lines (export batches them).
@@ -125,19 +141,27 @@ export async function readSegment(
         const nl = chunk.indexOf(NL, start)
         if (nl < 0) break
         lineNo += 1
-        const bytes = chunk.subarray(start, nl)
-        if (opts.skip?.(bytes)) {
+        if (opts.skip?.(chunk, start, nl)) {
           skipped += 1
           start = nl + 1
           continue
         }
-        const d = decodeLine(bytes)
-        if (!d.ok) issues.push({segment: meta.id, line: lineNo, offset: chunkOffset + start, why: d.why})
-        else if (d.seq <= prevSeq) issues.push({segment: meta.id, line: lineNo, offset: chunkOffset + start, why: `sequence ${d.seq} after ${prevSeq}`})
+        const why = decodeLineAt(chunk, start, nl, fields)
+        if (why !== undefined) issues.push({segment: meta.id, line: lineNo, offset: chunkOffset + start, why})
+        else if (fields.seq <= prevSeq) issues.push({segment: meta.id, line: lineNo, offset: chunkOffset + start, why: `sequence ${fields.seq} after ${prevSeq}`})
         else {
-          prevSeq = d.seq
+          prevSeq = fields.seq
           good += 1
-          await visit({line: lineNo, offset: chunkOffset + start, seq: d.seq, bytes, recStart: d.recStart, recEnd: d.recEnd})
+          v.line = lineNo
+          v.offset = chunkOffset + start
+          v.seq = fields.seq
+          v.bytes = chunk
+          v.start = start
+          v.end = nl
+          v.recStart = fields.recStart
+          v.recEnd = fields.recEnd
+          const r = visit(v)
+          if (r) await r
         }
         start = nl + 1
       }

@@ -24,7 +24,7 @@ import {emptyAggregates, foldLine, nonFiniteTotal, pruneTokenDays} from './aggre
 import {addDays, foldDay, type DayRollups} from './day-rollups.js'
 import {faultPoint} from './fault-points.js'
 import {encodeLine, encodedCrc} from './line-codec.js'
-import {appendAt, checkTail, describeIssue, openForAppend, readSegment, fileSize} from './segment-io.js'
+import {appendAt, checkTail, describeIssue, lineWithNewline, openForAppend, readSegment, fileSize} from './segment-io.js'
 import {fsStep, isErrno, lockLostError, type StoreDoing} from './store-errors.js'
 import {fsyncDir, segmentFile, segmentFileName, segmentIdsOnDisk, stamp, type StorePaths} from './store-layout.js'
 import type {LockSession} from './store-lock.js'
@@ -301,7 +301,7 @@ export class WriteSession {
       if (!line) return
       good.push({json, line})
       seqs.push(v.seq)
-      texts.push(Buffer.concat([v.bytes, Buffer.from('\n')]))
+      texts.push(lineWithNewline(v))
     }, {checkMeta: false})
     if (good.length > 0) await this.copyLines(good, seqs, texts)
     const lost = active.lines - good.length
@@ -381,7 +381,7 @@ export class WriteSession {
           stopped = true
           return
         }
-        this.fold(meta, {json, line}, Buffer.concat([v.bytes, Buffer.from('\n')]))
+        this.fold(meta, {json, line}, lineWithNewline(v))
         n += 1
       },
       {fromOffset: fromStart ? 0 : meta.bytes, checkMeta: false},
@@ -430,7 +430,7 @@ export class WriteSession {
         lastSeq = v.seq
         good.push({json, line})
         seqs.push(v.seq)
-        texts.push(Buffer.concat([v.bytes, Buffer.from('\n')]))
+        texts.push(lineWithNewline(v))
       }, {checkMeta: Boolean(src.meta)})
       records += good.length
       if (good.length === 0) {
