@@ -1,15 +1,15 @@
 /**
  * Performance store benchmark at scale (issue 13), run by `npm run bench -- store`:
  *
- *   1. record() into an empty store: median of 101, fsync included (target ≤ 10 ms)
- *   2. fill the store to N records (default 10,000,000; BENCH_STORE_RECORDS overrides) through
+ *   1. fill the store to N records (default 10,000,000; BENCH_STORE_RECORDS overrides) through
  *      the store's own recordMany (20,000 per commit): the same validation, encoding, checksums,
  *      segments, history and fsyncs as any write, only batched. N records span three years
  *      ending now (~9,100 a day at 10 M), 8 models, so `--since 1d` has a realistic day to read.
- *   3. record() at N, after `sync` (the fill's dirty pages flushed): median of 101 (target ≤ 10 ms)
- *   4. in-process views at N (open + summary, --type, --model, --since 1d, --since all)
- *   5. `onFilled(dataDir)`: bench/run.ts times whole `cto` processes against `cto --version`
- *   6. export → reset → import → export as whole `cto` processes, each one's peak RSS (from its
+ *   2. record() into an empty store and into the full one, alternately (same load for both), after
+ *      `sync` (the fill's dirty pages flushed): medians of 101, fsync included (target ≤ 10 ms)
+ *   3. in-process views at N (open + summary, --type, --model, --since 1d, --since all)
+ *   4. `onFilled(dataDir)`: bench/run.ts times whole `cto` processes against `cto --version`
+ *   5. export → reset → import → export as whole `cto` processes, each one's peak RSS (from its
  *      own getrusage, written at exit by bench/fixtures/report-rss.mjs), and the two exports
  *      compared by sha256 (target: each under 300 MB, byte-identical)
  *
@@ -116,19 +116,21 @@ async function withSyncTimer<T>(fn: (spent: () => number) => Promise<T>): Promis
   }
 }
 
-async function recordTimes(store: FilePerfStore, next: {n: number}, start: number, stepMs: number, runs: number): Promise<{total: number[]; fsync: number[]}> {
-  await store.record(attempt(next.n++, start, stepMs)) // warm-up (loads the schema and lock modules)
+/** record() into each store in turn, `runs` times each; per store the times and the fsync part of each. */
+async function recordTimesInterleaved(stores: FilePerfStore[], next: Array<{n: number}>, start: number, stepMs: number, runs: number): Promise<Array<{total: number[]; fsync: number[]}>> {
+  for (const [k, s] of stores.entries()) await s.record(attempt(next[k].n++, start, stepMs)) // warm-up (loads the schema and lock modules)
   return withSyncTimer(async (spent) => {
-    const total: number[] = []
-    const fsync: number[] = []
+    const out = stores.map(() => ({total: [] as number[], fsync: [] as number[]}))
     spent()
     for (let i = 0; i < runs; i++) {
-      const t = performance.now()
-      await store.record(attempt(next.n++, start, stepMs))
-      total.push(performance.now() - t)
-      fsync.push(spent())
+      for (const [k, s] of stores.entries()) {
+        const t = performance.now()
+        await s.record(attempt(next[k].n++, start, stepMs))
+        out[k].total.push(performance.now() - t)
+        out[k].fsync.push(spent())
+      }
     }
-    return {total, fsync}
+    return out
   })
 }
 
@@ -189,14 +191,6 @@ export async function runStoreBench(
   try {
     const result: StoreBenchResult = {records: 0, fill: {seconds: 0, per_second: 0, store_bytes: 0}, record: [], perf: []}
 
-    const empty = join(root, 'empty')
-    const fresh = await openStore({dir: empty, ...quiet})
-    execFileSync('sync') // the build that precedes `npm run bench` leaves dirty pages too
-    const t0 = await recordTimes(fresh, {n: 0}, start, stepMs, runs)
-    result.record.push({existing: 0, median_ms: median(t0.total), p90_ms: p90(t0.total), fsync_median_ms: median(t0.fsync), runs, target_ms: 10, load_avg: loadavg()[0]})
-    log(`  store bench: record() into an empty store: median ${median(t0.total).toFixed(2)} ms (fsync ${median(t0.fsync).toFixed(2)} ms)`)
-    await rm(empty, {recursive: true, force: true})
-
     const store = await openStore({dir, ...quiet})
     const next = {n: 0}
     const fillStart = performance.now()
@@ -214,12 +208,17 @@ export async function runStoreBench(
     result.fill = {seconds: fillSeconds, per_second: total / fillSeconds, store_bytes: await dirBytes(dir)}
     log(`  store bench: filled in ${fillSeconds.toFixed(0)} s, ${(result.fill.store_bytes / 1e9).toFixed(2)} GB`)
 
-    // The fill leaves gigabytes of dirty pages; an fsync right after would wait behind their
-    // write-back. Flush them first, so record() is measured on a store at rest, as `cto task` finds it.
+    // record() into an empty store and into the full one, alternately, so both meet the same load
+    // (the machine is shared). The fill leaves gigabytes of dirty pages: an fsync right after would
+    // wait behind their write-back, so they are flushed first, as a store at rest is what `cto task` finds.
     execFileSync('sync')
-    const tN = await recordTimes(store, next, start, stepMs, runs)
-    result.record.push({existing: total, median_ms: median(tN.total), p90_ms: p90(tN.total), fsync_median_ms: median(tN.fsync), runs, target_ms: 10, load_avg: loadavg()[0]})
-    log(`  store bench: record() at ${total.toLocaleString('en-US')}: median ${median(tN.total).toFixed(2)} ms (fsync ${median(tN.fsync).toFixed(2)} ms)`)
+    const fresh = await openStore({dir: join(root, 'empty'), ...quiet})
+    const m = await recordTimesInterleaved([fresh, store], [{n: 0}, next], start, stepMs, runs)
+    for (const [k, existing] of [0, total].entries()) {
+      result.record.push({existing, median_ms: median(m[k].total), p90_ms: p90(m[k].total), fsync_median_ms: median(m[k].fsync), runs, target_ms: 10, load_avg: loadavg()[0]})
+      log(`  store bench: record() at ${existing.toLocaleString('en-US')}: median ${median(m[k].total).toFixed(2)} ms (fsync ${median(m[k].fsync).toFixed(2)} ms)`)
+    }
+    await rm(join(root, 'empty'), {recursive: true, force: true})
     result.records = store.info().attempts
 
     const perfRuns = 5
