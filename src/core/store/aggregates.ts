@@ -22,7 +22,10 @@ export const AGGREGATES_VERSION = 2
  * How many recent task ids the document remembers. A task counts once per model (distinct tasks)
  * and an attempt at escalation step n marks the task's step n-1 attempt as escalated, as long as
  * all attempts of one task are recorded within this many tasks of each other. `cto task` records a
- * task's attempts as it runs them, so this holds unless thousands of tasks run in between.
+ * task's attempts as it runs them, so this holds unless hundreds of tasks finish in between. (128
+ * was tried to shrink the state file, which the window dominates — 44 of 46 KB — but 20 processes
+ * recording at once, with the lock's unfair wake-ups, put more than 128 tasks between one
+ * process's two attempts: test/store/concurrency.test.ts then miscounted escalations.)
  */
 export const RECENT_TASK_WINDOW = 512
 

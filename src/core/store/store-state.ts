@@ -16,8 +16,8 @@
  *
  * Readers list `state/` (1–3 files) and take the newest that parses; a damaged newest one (bad
  * disk, a planted test fault) falls back to the previous generation and says the totals may be
- * stale. Size: ~50 KB with 8 models × 6 task types and the 512-task window, so `cto perf` pays the
- * same ~0.5 ms to parse it at 100 or 10,000,000 records. Segment indexes and day rollups of
+ * stale. Size: ~50 KB with 8 models × 6 task types and the 512-task window (most of it), so `cto
+ * perf` pays the same ~0.5 ms to parse it at 100 or 10,000,000 records. Segment indexes and day rollups of
  * sealed segments live in the history file (written once per seal, ~4 MiB of records), read only
  * by scans, exports and reports.
  */

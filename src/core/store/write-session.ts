@@ -20,7 +20,7 @@
 import {copyFile, link, mkdir, rename, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 import {CtoError} from '../errors.js'
-import {emptyAggregates, foldLine, nonFiniteTotal, pruneTokenDays} from './aggregates.js'
+import {emptyAggregates, foldLine, localDate, nonFiniteTotal, pruneTokenDays} from './aggregates.js'
 import {addDays, foldDay, type DayRollups} from './day-rollups.js'
 import {faultPoint} from './fault-points.js'
 import {encodeLine, encodedCrc} from './line-codec.js'
@@ -63,6 +63,14 @@ export interface PendingLine {
 
 const FLUSH_BYTES = 256 * 1024
 
+/**
+ * A segment is also sealed when its attempts span this many local dates: the state carries the
+ * active segment's day rollups and is rewritten on every record, so it must stay small for a store
+ * that records 20 attempts a day (a 4 MiB segment would span over a year: ~300 KB of day rollups
+ * in every write). Measured: a record took 10 ms instead of 5 with a year of dates in the state.
+ */
+const MAX_ACTIVE_DAYS = 31
+
 const clone = <T>(v: T): T => structuredClone(v)
 
 export class WriteSession {
@@ -75,6 +83,7 @@ export class WriteSession {
   private pending: Buffer[] = []
   private pendingLines: PendingLine[] = []
   private pendingBytes = 0
+  private readonly pendingDays = new Set<string>()
   private readonly created: number[] = []
   /** The commit happened: everything appended is in the store. */
   committed = false
@@ -94,7 +103,7 @@ export class WriteSession {
     s.maxGen = read.maxGen
     if (read.kind === 'ok') {
       s.hadState = true
-      s.next = clone(read.state)
+      s.next = read.state // freshly parsed, not shared: no copy needed
       if (read.damaged.length > 0) {
         await s.recoverAfterFallback(read.damaged)
         s.repaired = true
@@ -119,11 +128,18 @@ export class WriteSession {
     for (const p of lines) {
       const encoded = encodeLine(this.next.seq + 1 + this.pendingLines.length, p.json)
       const active = this.next.active
-      if (!active || (active.bytes + this.pendingBytes + encoded.length > this.o.segmentBytes && active.lines + this.pendingLines.length > 0)) {
+      const day = isBaseline(p.line) ? undefined : localDate(new Date(p.line.time))
+      const newDay = day !== undefined && !(day in this.next.days) && !this.pendingDays.has(day)
+      const full =
+        active !== null &&
+        active.lines + this.pendingLines.length > 0 &&
+        (active.bytes + this.pendingBytes + encoded.length > this.o.segmentBytes || (newDay && Object.keys(this.next.days).length + this.pendingDays.size >= MAX_ACTIVE_DAYS))
+      if (!active || full) {
         await this.flush()
         if (this.next.active) await this.seal()
         await this.newSegment()
       }
+      if (day !== undefined) this.pendingDays.add(day)
       this.pending.push(encoded)
       this.pendingLines.push(p)
       this.pendingBytes += encoded.length
@@ -144,6 +160,7 @@ export class WriteSession {
     this.pending = []
     this.pendingLines = []
     this.pendingBytes = 0
+    this.pendingDays.clear()
   }
 
   private fold(active: SegmentMeta, p: PendingLine, encoded: Buffer): void {
