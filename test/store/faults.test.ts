@@ -50,7 +50,7 @@ describe('killed writers (SIGKILL)', () => {
     for (let round = 0; round < 3; round++) {
       const writers = Array.from({length: 5}, (_, k) => {
         const w = round * 5 + k
-        return {w, t: trackedWriter(dir, w, 'forever', {env: {WRITER_SEGMENT_BYTES: '8192'}}), after: 3 + ((w * 7) % 13)}
+        return {w, t: trackedWriter(dir, w, 'forever', {env: {WRITER_SEGMENT_BYTES: '8192', WRITER_RETRY: '1'}}), after: 3 + ((w * 7) % 13)}
       })
       await Promise.all(
         writers.map(async ({t, after}) => {

@@ -16,6 +16,7 @@ export async function tempStoreDir(): Promise<string> {
 export function startWriter(dir: string, writer: number, count: number | 'forever') {
   return spawn(process.execPath, ['--import', 'tsx', writerScript, dir, String(writer), String(count)], {
     cwd: repoRoot,
+    env: {...process.env, WRITER_RETRY: '1'},
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 }
