@@ -16,6 +16,7 @@ export async function tempStoreDir(): Promise<string> {
 export function startWriter(dir: string, writer: number, count: number | 'forever') {
   return spawn(process.execPath, ['--import', 'tsx', writerScript, dir, String(writer), String(count)], {
     cwd: repoRoot,
+    env: {...process.env, WRITER_RETRY: '1'},
     stdio: ['ignore', 'pipe', 'pipe'],
   })
 }
@@ -74,20 +75,54 @@ export function tally(records: AttemptRecord[]): Map<string, PerfStats> {
   return out
 }
 
-/** Every attempt line in the raw segments, read without the store (independent check). */
-export async function readRawAttempts(dir: string): Promise<AttemptRecord[]> {
+/**
+ * Every committed record in the raw segments, read without the store's code (an independent
+ * check): the newest state file says which segments, in which order, up to which byte; each line
+ * is `[seq, record, "crc32"]` and its checksum is verified here with zlib.
+ */
+export async function readRawRecords(dir: string): Promise<Array<Record<string, unknown>>> {
   const {readdir, readFile} = await import('node:fs/promises')
-  const segDir = join(dir, 'segments')
-  const names = (await readdir(segDir)).filter((n) => n.endsWith('.jsonl')).sort()
-  const out: AttemptRecord[] = []
-  for (const n of names) {
-    for (const line of (await readFile(join(segDir, n), 'utf8')).split('\n')) {
-      if (line.trim() === '') continue
-      const v = JSON.parse(line)
-      if (v.kind !== 'baseline') out.push(v)
+  const {crc32} = await import('node:zlib')
+  const states = (await readdir(join(dir, 'state')).catch(() => [] as string[])).filter((n) => /^\d{12}\.json$/.test(n)).sort()
+  if (states.length === 0) return readOlderLayout(dir)
+  const state = JSON.parse(await readFile(join(dir, 'state', states.at(-1) as string), 'utf8'))
+  const history = state.history ? JSON.parse(await readFile(join(dir, 'history', state.history), 'utf8')) : {segments: []}
+  const segments = [...history.segments, ...(state.active ? [state.active] : [])] as Array<{id: number; bytes: number}>
+  const out: Array<Record<string, unknown>> = []
+  for (const seg of segments) {
+    const bytes = (await readFile(join(dir, 'segments', `${String(seg.id).padStart(8, '0')}.jsonl`))).subarray(0, seg.bytes)
+    for (const line of bytes.toString('utf8').split('\n')) {
+      if (line === '') continue
+      const head = Buffer.from(line.slice(0, line.lastIndexOf(',') + 1))
+      const [, record, crc] = JSON.parse(line)
+      if (crc32(head).toString(16).padStart(8, '0') !== crc) throw new Error(`checksum mismatch in segment ${seg.id}: ${line.slice(0, 60)}`)
+      out.push(record)
     }
   }
   return out
+}
+
+/** The first store's layout (`segments/attempts-NNNNNN.jsonl`, plain JSON lines): for the upgrade test, and to run these tests against the old code. */
+async function readOlderLayout(dir: string): Promise<Array<Record<string, unknown>>> {
+  const {readdir, readFile} = await import('node:fs/promises')
+  const names = (await readdir(join(dir, 'segments')).catch(() => [] as string[])).filter((n) => /^attempts-\d+\.jsonl$/.test(n)).sort()
+  const out: Array<Record<string, unknown>> = []
+  for (const n of names) {
+    for (const line of (await readFile(join(dir, 'segments', n), 'utf8')).split('\n')) {
+      if (line.trim() === '') continue
+      try {
+        out.push(JSON.parse(line))
+      } catch {
+        // a cut-off line
+      }
+    }
+  }
+  return out
+}
+
+/** The committed attempts (not baselines), read independently of the store. */
+export async function readRawAttempts(dir: string): Promise<AttemptRecord[]> {
+  return (await readRawRecords(dir)).filter((r) => r.kind !== 'baseline') as unknown as AttemptRecord[]
 }
 
 /** Expect the store's totals to match an independent tally of raw records. */
@@ -102,3 +137,72 @@ export function statsMismatches(store: {stats: (m: string, t?: never) => PerfSta
   }
   return problems
 }
+
+export const perfRunner = fileURLToPath(new URL('./fixtures/run-perf-command.ts', import.meta.url))
+
+/** `cto perf <name> args` run from the sources as its own process, with the store in `dataDir`. */
+export function perfCli(dataDir: string, name: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{code: number; stdout: string; stderr: string}> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', perfRunner, name, ...args], {
+      cwd: repoRoot,
+      env: {PATH: process.env.PATH, HOME: dataDir, CTO_DATA_DIR: dataDir, NO_COLOR: '1', ...env},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code: code ?? 1, stdout, stderr}))
+  })
+}
+
+/** A writer child whose acknowledgements (`recorded I`) and errors are collected as they come. */
+export function trackedWriter(dir: string, writer: number, count: number | 'forever', opts: {first?: number; env?: NodeJS.ProcessEnv} = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', writerScript, dir, String(writer), String(count), String(opts.first ?? 0)], {
+    cwd: repoRoot,
+    env: {...process.env, ...opts.env},
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const acked: number[] = []
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (d) => {
+    stdout += d
+    for (const m of String(d).matchAll(/recorded (\d+)/g)) acked.push(Number(m[1]))
+  })
+  child.stderr.on('data', (d) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(signal ? null : code)))
+  const waitFor = (test: () => boolean, what: string, ms = 60_000) =>
+    new Promise<void>((resolve, reject) => {
+      const t0 = Date.now()
+      const tick = () => {
+        if (test()) return resolve()
+        if (Date.now() - t0 > ms) return reject(new Error(`timed out waiting for ${what}; stderr: ${stderr}`))
+        setTimeout(tick, 10)
+      }
+      tick()
+    })
+  return {
+    child,
+    acked,
+    exited,
+    get stdout() {
+      return stdout
+    },
+    get stderr() {
+      return stderr
+    },
+    waitForAcks: (n: number) => waitFor(() => acked.length >= n, `${n} acknowledgements`),
+    waitForStderr: (re: RegExp) => waitFor(() => re.test(stderr), String(re)),
+  }
+}
+
+/** True when the process is stopped (SIGSTOP): state `T` in /proc/PID/stat. */
+export async function isStopped(pid: number): Promise<boolean> {
+  const {readFile} = await import('node:fs/promises')
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '')
+  return /\) T /.test(stat)
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))

@@ -5,7 +5,7 @@ import type {ExportResult} from '../../core/store/perf-store.js'
 
 export default class PerfExport extends CtoCommand {
   static override summary = 'Write every recorded attempt as JSON lines or CSV, to stdout or a file.'
-  static override description = 'jsonl keeps everything (including totals imported from model_performance.json) and can be imported again; csv holds attempts only.'
+  static override description = 'jsonl keeps everything (including totals imported from model_performance.json) and imports back byte for byte; csv holds attempts only. The export reads a snapshot, so a concurrent reset or record cannot cut it short, and a file is written under a temp name and renamed when complete.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> > attempts.jsonl',
     '<%= config.bin %> <%= command.id %> --format csv --output attempts.csv',
@@ -29,10 +29,12 @@ export default class PerfExport extends CtoCommand {
     } catch (error) {
       // The store writes through a temp file next to the target: name the file the user asked for.
       const code = (error as NodeJS.ErrnoException).code
-      if (!flags.output || !code) throw error
+      // The store's own errors (a damaged store, a folder where a segment should be) name their path already.
+      if (!flags.output || !code || CtoError.isInstance(error)) throw error
       throw new CtoError({code: 'PERF_EXPORT_FAILED', message: `Cannot write ${flags.output}: ${describeIoError(code)}.`, actions: ['Choose another --output path.'], cause: error})
     }
     if (flags.output) this.note(`Wrote ${result.attempts} attempt(s)${result.baselines ? ` and ${result.baselines} imported total(s)` : ''} to ${flags.output}.`)
+    if (result.unreadable > 0) this.note(`${result.unreadable} record(s) could not be read back (see the warning above); run "cto perf check --repair".`)
     return result
   }
 }

@@ -5,7 +5,7 @@ import type {ImportResult} from '../../core/store/perf-store.js'
 export default class PerfImport extends CtoCommand {
   static override summary = 'Add history from a "cto perf export" file (jsonl or csv) or the original model_performance.json.'
   static override description =
-    'Attempts already in the store are skipped, and a model_performance.json is imported once. If any record is invalid, nothing is imported.'
+    'Attempts already in the store are skipped, and a model_performance.json is imported once. Every record is checked first (types, ranges, consistent counts); if any is invalid, nothing is imported and the problems are listed with their line numbers. The file is streamed, so its size is not limited by memory.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> ~/clautonomous/linux/config/model_performance.json',
     '<%= config.bin %> <%= command.id %> attempts.jsonl',

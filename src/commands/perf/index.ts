@@ -12,7 +12,7 @@ export type PerfResult = PerfSummary & {warnings: string[]}
 export default class Perf extends CtoCommand {
   static override summary = 'Show how each model performed: tasks, success rate, quality, tokens, time, cost, escalations.'
   static override description =
-    'Success is CTO approval when the attempt was reviewed, else the engine finishing without error. Without --since the numbers come from running totals (including history imported from model_performance.json); --since reads the recorded attempts.'
+    'Success is CTO approval when the attempt was reviewed, else the engine finishing without error. Without --since the numbers come from running totals (including history imported from model_performance.json); --since reads the recorded attempts of the last segments only. Reading never writes: on a read-only or full disk, or with damage found, it answers from the last consistent state and says when the totals are stale.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --model deepseek',
@@ -36,8 +36,13 @@ export default class Perf extends CtoCommand {
         process.stderr.write(`Warning: ${m}\n`)
       },
     })
+    for (const problem of store.health().problems) {
+      warnings.push(problem)
+      process.stderr.write(`Warning: totals may be stale: ${problem}\n`)
+    }
+    const since = flags.since
     const model = flags.model === undefined ? undefined : await this.knownModel(flags.model, store.models())
-    const summary = await store.summary({model, since: flags.since, type: flags.type as (typeof TASK_TYPES)[number] | undefined, recent: flags.recent})
+    const summary = await store.summary({model, type: flags.type as (typeof TASK_TYPES)[number] | undefined, since, recent: flags.recent})
     if (!this.jsonEnabled()) {
       const {renderPerfSummary} = await import('../../core/store/perf-report.js')
       this.log(renderPerfSummary(summary))

@@ -1,44 +1,36 @@
 /**
- * The aggregates document: running totals per model, per model × task type and per day × budget
- * group, plus what the store needs to keep them exact (how many bytes of each raw segment are
- * counted, a window of recent tasks for distinct-task and escalation counting).
+ * The totals: running sums per model, per model × task type and per day × budget group, plus what
+ * the fold needs to stay exact (a window of recent tasks for distinct-task and escalation
+ * counting, the imported model_performance.json files).
  *
  * The document is a pure fold over the raw lines in append order: `foldLine(doc, line)` for every
  * line of every segment gives the same document as the store builds incrementally, which is what
- * makes rebuilding it after corruption exact.
+ * makes a rebuild after damage exact. The replay's in-memory store folds with the same code.
+ *
+ * `tokens_by_day` only answers "tokens used today" (budgets), so the file store keeps the last
+ * TOKEN_DAYS_KEPT days of it (pruneTokenDays): the totals are rewritten on every record, and a
+ * map that grows by a day forever would make each write slower. Per-day history for reports
+ * lives in the day rollups (day-rollups.ts), which are written once per sealed segment.
  */
 import type {ModelGroup} from '../providers/spec.js'
 import type {AttemptRecord, PerfStats} from './types.js'
 import type {BaselineLine, StoreLine} from './store-line.js'
 
-export const AGGREGATES_VERSION = 1
+export const AGGREGATES_VERSION = 2
 
 /**
  * How many recent task ids the document remembers. A task counts once per model (distinct tasks)
  * and an attempt at escalation step n marks the task's step n-1 attempt as escalated, as long as
  * all attempts of one task are recorded within this many tasks of each other. `cto task` records a
- * task's attempts as it runs them, so this holds unless thousands of tasks run in between.
+ * task's attempts as it runs them, so this holds unless hundreds of tasks finish in between. (128
+ * was tried to shrink the state file, which the window dominates — 44 of 46 KB — but 20 processes
+ * recording at once, with the lock's unfair wake-ups, put more than 128 tasks between one
+ * process's two attempts: test/store/concurrency.test.ts then miscounted escalations.)
  */
 export const RECENT_TASK_WINDOW = 512
 
 /** [escalation step, model, task type, 1 when already counted as escalated]. */
 export type RecentAttempt = [number, string, string, 0 | 1]
-
-export interface SegmentMeta {
-  /** Bytes of the segment folded into this document. */
-  bytes: number
-  /** Lines folded (attempts and baselines). */
-  lines: number
-  /**
-   * The last bytes counted (base64, up to TAIL_BYTES). Before folding lines appended after
-   * `bytes`, the store checks the file still has these bytes there: a segment changed other than
-   * by appending is rebuilt, not double counted.
-   */
-  tail?: string
-  /** Smallest and largest attempt time in the segment (ISO), for `--since` scans. */
-  min_time?: string
-  max_time?: string
-}
 
 export interface AggregatesDoc {
   version: typeof AGGREGATES_VERSION
@@ -48,7 +40,6 @@ export interface AggregatesDoc {
   /** Local date (YYYY-MM-DD) → tokens (input + output) per budget group. */
   tokens_by_day: Record<string, Record<ModelGroup, number>>
   recent_tasks: {order: string[]; by_id: Record<string, RecentAttempt[]>}
-  segments: Record<string, SegmentMeta>
   /** sha256 of every imported model_performance.json, so one file is not counted twice. */
   imports: string[]
   totals: {attempts: number; baselines: number}
@@ -76,7 +67,6 @@ export function emptyAggregates(): AggregatesDoc {
     model_types: {},
     tokens_by_day: {},
     recent_tasks: {order: [], by_id: {}},
-    segments: {},
     imports: [],
     totals: {attempts: 0, baselines: 0},
   }
@@ -86,6 +76,20 @@ export function emptyAggregates(): AggregatesDoc {
 export function localDate(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0')
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`
+}
+
+let cachedMinute = ''
+let cachedDay = ''
+
+/** localDate of an ISO time, remembered per UTC minute (every zone offset is whole minutes): folds meet runs of equal minutes. */
+function dayOf(time: string): string {
+  if (time.length !== 24 || !time.endsWith('Z')) return localDate(new Date(time))
+  const minute = time.slice(0, 16)
+  if (minute !== cachedMinute) {
+    cachedDay = localDate(new Date(time))
+    cachedMinute = minute
+  }
+  return cachedDay
 }
 
 /** Approved when reviewed, else the engine's own success. */
@@ -151,7 +155,7 @@ export function foldAttempt(doc: AggregatesDoc, r: AttemptRecord): void {
   }
   seen.push([r.escalation_step, r.model, r.task_type, 0])
 
-  const day = localDate(new Date(r.time))
+  const day = dayOf(r.time)
   const tokens = (doc.tokens_by_day[day] ??= {claude: 0, external: 0})
   tokens[r.group] = (tokens[r.group] ?? 0) + r.input_tokens + r.output_tokens
   doc.totals.attempts += 1
@@ -169,29 +173,13 @@ export function foldLine(doc: AggregatesDoc, line: StoreLine): void {
   else foldAttempt(doc, line)
 }
 
-export const TAIL_BYTES = 32
-
-/** Track a segment's extent after the lines in `chunk` (the bytes just appended or read) were folded. */
-export function noteSegment(doc: AggregatesDoc, segment: string, chunk: Buffer, lines: StoreLine[]): void {
-  const meta = (doc.segments[segment] ??= {bytes: 0, lines: 0})
-  meta.bytes += chunk.length
-  const prev = meta.tail ? Buffer.from(meta.tail, 'base64') : Buffer.alloc(0)
-  meta.tail = Buffer.concat([prev, chunk.subarray(-TAIL_BYTES)]).subarray(-TAIL_BYTES).toString('base64')
-  meta.lines += lines.length
-  for (const line of lines) {
-    if ('kind' in line) continue
-    if (!meta.min_time || line.time < meta.min_time) meta.min_time = line.time
-    if (!meta.max_time || line.time > meta.max_time) meta.max_time = line.time
-  }
-}
-
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** A cheap shape check (no schema library, to keep `cto perf` start-up small). Returns a problem or undefined. */
 export function checkAggregates(v: unknown): string | undefined {
   if (!isObject(v)) return 'not a JSON object'
   if (v.version !== AGGREGATES_VERSION) return `unknown version ${JSON.stringify(v.version)}`
-  for (const key of ['models', 'model_types', 'tokens_by_day', 'segments', 'totals', 'recent_tasks'] as const) {
+  for (const key of ['models', 'model_types', 'tokens_by_day', 'totals', 'recent_tasks'] as const) {
     if (!isObject(v[key])) return `"${key}" is missing or not an object`
   }
   const recent = v.recent_tasks as Record<string, unknown>
@@ -200,8 +188,41 @@ export function checkAggregates(v: unknown): string | undefined {
   for (const [name, s] of Object.entries(v.models as Record<string, unknown>)) {
     if (!isObject(s) || typeof s.attempts !== 'number') return `"models.${name}" is malformed`
   }
-  for (const [name, s] of Object.entries(v.segments as Record<string, unknown>)) {
-    if (!isObject(s) || typeof s.bytes !== 'number') return `"segments.${name}" is malformed`
+  return undefined
+}
+
+/** Days of `tokens_by_day` kept by the file store: enough for "today" under any sane clock. */
+export const TOKEN_DAYS_KEPT = 31
+
+/** Keep the newest TOKEN_DAYS_KEPT dates of `tokens_by_day`. */
+export function pruneTokenDays(doc: AggregatesDoc): void {
+  const days = Object.keys(doc.tokens_by_day)
+  if (days.length <= TOKEN_DAYS_KEPT) return
+  days.sort()
+  for (const day of days.slice(0, days.length - TOKEN_DAYS_KEPT)) delete doc.tokens_by_day[day]
+}
+
+/**
+ * Every number in the totals is finite. A fold that overflowed (an import of `cost_usd: 1e308`
+ * twice once made every `cto perf` crash) is refused before it is saved. Returns the first bad path.
+ */
+export function nonFiniteTotal(doc: AggregatesDoc): string | undefined {
+  const check = (path: string, s: PerfStats): string | undefined => {
+    for (const [k, v] of Object.entries(s)) if (!Number.isFinite(v)) return `${path}.${k}`
+    return undefined
+  }
+  for (const [m, s] of Object.entries(doc.models)) {
+    const bad = check(`models.${m}`, s)
+    if (bad) return bad
+  }
+  for (const [m, types] of Object.entries(doc.model_types)) {
+    for (const [t, s] of Object.entries(types)) {
+      const bad = check(`model_types.${m}.${t}`, s)
+      if (bad) return bad
+    }
+  }
+  for (const [d, g] of Object.entries(doc.tokens_by_day)) {
+    if (!Number.isFinite(g.claude) || !Number.isFinite(g.external)) return `tokens_by_day.${d}`
   }
   return undefined
 }

@@ -30,19 +30,22 @@ export function parseCsv(text: string): string[][] {
   return parse(text, {bom: true, relax_column_count: true, skip_empty_lines: true}) as string[][]
 }
 
+/** One CSV row (cells under `header`) as a plain object with typed values, for schema checking. */
+export function csvCellsToObject(header: readonly string[], cells: readonly string[]): Record<string, unknown> {
+  const o: Record<string, unknown> = {}
+  header.forEach((name, i) => {
+    const raw = cells[i] ?? ''
+    if (raw === '' && (OPTIONAL.has(name) || NUMBERS.has(name) || BOOLEANS.has(name))) return
+    if (NUMBERS.has(name)) o[name] = Number(raw)
+    else if (BOOLEANS.has(name)) o[name] = raw === 'true' ? true : raw === 'false' ? false : raw
+    else o[name] = raw
+  })
+  return o
+}
+
 /** Turn parsed CSV rows (first row: header) into plain objects with typed values, for schema checking. */
 export function csvToObjects(rows: string[][]): Array<Record<string, unknown>> {
   const [header, ...body] = rows
   if (!header) return []
-  return body.map((cells) => {
-    const o: Record<string, unknown> = {}
-    header.forEach((name, i) => {
-      const raw = cells[i] ?? ''
-      if (raw === '' && (OPTIONAL.has(name) || NUMBERS.has(name) || BOOLEANS.has(name))) return
-      if (NUMBERS.has(name)) o[name] = Number(raw)
-      else if (BOOLEANS.has(name)) o[name] = raw === 'true' ? true : raw === 'false' ? false : raw
-      else o[name] = raw
-    })
-    return o
-  })
+  return body.map((cells) => csvCellsToObject(header, cells))
 }

@@ -1,67 +1,68 @@
 /**
- * The performance store: every attempt `cto task` makes, kept safely for years, summarised per
- * model and per model × task type, with today's token use per budget group.
+ * The performance store on files: every attempt `cto task` makes, kept for years, counted exactly
+ * once whatever dies, pauses or fills up, summarised per model, per model × task type and per day.
+ * The interface is types.ts (PerfStore); this class wires the parts:
  *
- * Design
- * ------
- * Folder `<dataDir>/perf/` (dataDir: `CTO_DATA_DIR`, else `$XDG_DATA_HOME/cto`; oclif's
- * plugin-plugins keeps its own files in `$XDG_DATA_HOME/cto`, hence the subfolder):
+ *   store-layout.ts   folders and durable-write primitives        store-lock.ts   fenced lock
+ *   store-state.ts    the commit record (fenced, one link())      write-session.ts one write, repairs
+ *   line-codec.ts     `[seq,record,"crc"]` lines                  segment-io.ts   appends and scans
+ *   store-reader.ts   reads that never write, indexed scans       store-export.ts / store-import.ts
  *
- *   segments/attempts-000001.jsonl   raw lines, append-only; a new segment after `segmentBytes`
- *   aggregates.json                  running totals (lowdb document, see aggregates-file.ts)
- *   store.lock/                      proper-lockfile's lock folder (cross-process)
- *   quarantine/                      damaged files moved aside, named with a timestamp
+ * The guarantees, and where each is kept:
+ * - durable before acknowledged: the segment and `state/` are fsynced before `record()` returns
+ * - exactly once: a record counts when the state that covers its line is linked into place; a
+ *   writer that dies or loses the lock before that leaves uncounted bytes, and is told "not stored"
+ * - damage found by content: every line has a sequence number and a crc32; the last committed
+ *   line is checked on every open and before every append
+ * - reads never write: `cto perf` answers from the newest readable state on a read-only or full
+ *   disk, and `health` says when the totals are stale; repairs happen on the next write
+ * - every fs error names the path and the fix (store-errors.ts), exit 1
+ * - scale: the state is ~50 KB whatever the history, so `cto perf` costs the same at 100 or 10 M
+ *   records; filters use per-segment time and model indexes; import and export stream
  *
- * Writing one attempt, under the lock: read aggregates.json; make sure it counts every byte of
- * every segment (below); append the line to the active segment (O(1): one `appendFile`); fold it
- * into the totals; write aggregates.json atomically (write-file-atomic: unique temp name, fsync,
- * rename). The cost depends on the number of models, task types and days, not on the number of
- * records, so recording stays flat as history grows.
- *
- * Why this is safe with many processes: every read-modify-write of aggregates.json and every
- * append happens under one proper-lockfile lock (mkdir is atomic; the holder refreshes the lock's
- * mtime; a lock left by a killed process is taken over after `lockStaleMs`). lowdb alone is not
- * enough: its lock is per process and its temp-file name is fixed, so two processes lose updates
- * and can rename each other's half-written temp files. Here lowdb holds the document through an
- * adapter that writes atomically under unique names, and the lock serialises writers.
- *
- * Why it survives a crash: aggregates.json records, per segment, how many bytes it has counted.
- * If a writer dies after appending but before writing the totals, the next writer (or the next
- * open) sees a segment longer than counted and folds the missing lines in. A line cut off by a
- * kill, an unreadable line, or an aggregates file that does not parse is never dropped silently:
- * the file is moved aside into quarantine/ (kept, named with a timestamp), a warning names it, the
- * readable lines are kept, and the totals are rebuilt from the raw segments, which is exact
- * because the totals are a pure fold over the lines in append order (aggregates.ts).
- *
- * Readers (`stats`, `tokensToday`, the default `summary`) use the totals loaded at open: O(1).
- * `refresh()` reloads them; every write also reloads them under the lock. Only `--since`,
- * recent attempts, export and import scan the raw segments.
+ * The folder: `<dataDir>/perf/` (dataDir: `CTO_DATA_DIR`, else `$XDG_DATA_HOME/cto`).
  */
-import {createHash} from 'node:crypto'
-import {createWriteStream} from 'node:fs'
-import {appendFile, copyFile, link, mkdir, readdir, readFile, rename, rm, stat} from 'node:fs/promises'
-import {basename, join} from 'node:path'
-import {once} from 'node:events'
+import {mkdir, rename, rm} from 'node:fs/promises'
+import {join} from 'node:path'
 import type {Writable} from 'node:stream'
-import writeFileAtomic from 'write-file-atomic'
 import {CtoError} from '../errors.js'
 import {dataDir} from '../paths.js'
 import type {ModelGroup, TaskType} from '../providers/spec.js'
-import {emptyAggregates, emptyStats, foldLine, localDate, noteSegment, type AggregatesDoc} from './aggregates.js'
-import {AggregatesFile} from './aggregates-file.js'
-import {isModelPerformance, readModelPerformance} from './legacy-performance.js'
-import {summaryRows, type PerfSummary, type PerfSummaryOptions} from './perf-summary.js'
-import {fileSize, listSegments, parseChunk, readRange, readSegment, segmentName, segmentSeq} from './segment-file.js'
-import {attemptKey, isBaseline, parseStoreLine, type BaselineLine, type StoreLine} from './store-line.js'
-import {withStoreLock} from './store-lock.js'
-import type {AttemptRecord, PerfReader, PerfStats} from './types.js'
+import {emptyAggregates, emptyStats, foldLine, localDate} from './aggregates.js'
+import {summaryRows} from './perf-summary.js'
+import {fsStep, storeFsError, type StoreDoing} from './store-errors.js'
+import {fsyncDir, listDir, segmentFile, segmentFileName, segmentIdsOnDisk, stamp, storePaths, v1SegmentNames, writeNewFile, type StorePaths} from './store-layout.js'
+import {parseStoreLine, type StoreLine} from './store-line.js'
+import {dailyRollups, listSegments, readView, recentOf, scanSince, type ReadView} from './store-reader.js'
+import {freshState, stateFileName} from './store-state.js'
+import {describeIssue, readSegment} from './segment-io.js'
+import type {PendingLine, WriteSession} from './write-session.js'
+import type {
+  AttemptRecord,
+  CheckResult,
+  DayRollup,
+  ExportFormat,
+  ExportResult,
+  ImportResult,
+  PerfStats,
+  PerfStore,
+  PerfSummary,
+  PerfSummaryOptions,
+  ResetResult,
+  StoreHealth,
+  StoreInfo,
+} from './types.js'
+
+export type {PerfStore} from './types.js'
+export type {ExportFormat, ExportResult, ImportResult, ResetResult, StoreInfo} from './types.js'
+export type {StorePaths} from './store-layout.js'
 
 export interface OpenStoreOptions {
   /** The store folder itself. Default: `<dataDir(env)>/perf`. */
   dir?: string
   env?: NodeJS.ProcessEnv
   clock?: () => Date
-  /** Told about damaged files moved aside and totals rebuilt. Default: a line on stderr. */
+  /** Told about repairs, damage and upgrades. Default: a line on stderr. */
   onWarning?: (message: string) => void
   /** Start a new segment when the active one reaches this size. Default 4 MiB (~10,000 attempts). */
   segmentBytes?: number
@@ -69,52 +70,8 @@ export interface OpenStoreOptions {
   lockStaleMs?: number
 }
 
-export interface StorePaths {
-  dir: string
-  aggregates: string
-  segments: string
-  quarantine: string
-  lock: string
-}
-
-export interface StoreInfo {
+export interface FileStoreInfo extends StoreInfo {
   paths: StorePaths
-  attempts: number
-  /** Lines imported from model_performance.json. */
-  baselines: number
-  models: number
-  segments: number
-  bytes: number
-  tokens_today: Record<ModelGroup, number>
-}
-
-export type ExportFormat = 'jsonl' | 'csv'
-
-export interface ExportResult {
-  format: ExportFormat
-  attempts: number
-  /** Baselines written (jsonl) or left out (csv has no form for them). */
-  baselines: number
-  baselines_skipped: number
-  path?: string
-}
-
-export interface ImportResult {
-  file: string
-  format: 'jsonl' | 'csv' | 'json' | 'model_performance'
-  attempts_added: number
-  duplicates_skipped: number
-  baselines_added: number
-  /** model_performance.json already imported (same content): nothing added. */
-  already_imported: boolean
-  notes: string[]
-}
-
-export interface ResetResult {
-  attempts: number
-  baselines: number
-  /** Where the old files went, when kept. */
-  backup?: string
 }
 
 const DEFAULT_SEGMENT_BYTES = 4 * 1024 * 1024
@@ -123,94 +80,121 @@ const defaultWarning = (message: string) => {
   process.stderr.write(`Warning: ${message}\n`)
 }
 
-/** Open (or lazily create) the performance store. Reads the totals once; creates nothing until the first write. */
-export async function openStore(opts: OpenStoreOptions = {}): Promise<PerfStore> {
-  const store = new PerfStore(opts)
+/** Open the performance store: reads the newest state (one small file). Creates and writes nothing. */
+export async function openStore(opts: OpenStoreOptions = {}): Promise<FilePerfStore> {
+  const store = new FilePerfStore(opts)
   await store.refresh()
   return store
 }
 
-export class PerfStore implements PerfReader {
+export class FilePerfStore implements PerfStore {
   readonly path: string
+  readonly location: string
   readonly paths: StorePaths
   private readonly clock: () => Date
   private readonly warn: (message: string) => void
   private readonly segmentBytes: number
   private readonly lockStaleMs: number
-  private readonly file: AggregatesFile
-  private doc: AggregatesDoc = emptyAggregates()
+  private view: ReadView
 
   constructor(opts: OpenStoreOptions = {}) {
     const dir = opts.dir ?? join(dataDir(opts.env ?? process.env), 'perf')
     this.path = dir
-    this.paths = {
-      dir,
-      aggregates: join(dir, 'aggregates.json'),
-      segments: join(dir, 'segments'),
-      quarantine: join(dir, 'quarantine'),
-      lock: join(dir, 'store.lock'),
-    }
+    this.location = dir
+    this.paths = storePaths(dir)
     this.clock = opts.clock ?? (() => new Date())
     this.warn = opts.onWarning ?? defaultWarning
     this.segmentBytes = opts.segmentBytes ?? DEFAULT_SEGMENT_BYTES
     this.lockStaleMs = opts.lockStaleMs ?? 10_000
-    this.file = new AggregatesFile(this.paths.aggregates)
+    this.view = {state: freshState(), health: {stale: false, problems: []}, v1: false}
   }
 
   // ---- reading: O(1) on the loaded totals -------------------------------------------------
 
+  private get totals() {
+    return this.view.state.totals
+  }
+
   stats(model: string, taskType?: TaskType): PerfStats {
-    const s = taskType === undefined ? this.doc.models[model] : this.doc.model_types[model]?.[taskType]
+    const s = taskType === undefined ? this.totals.models[model] : this.totals.model_types[model]?.[taskType]
     return s ? {...s} : emptyStats()
   }
 
   tokensToday(group: ModelGroup): number {
-    return this.doc.tokens_by_day[localDate(this.clock())]?.[group] ?? 0
+    return this.totals.tokens_by_day[localDate(this.clock())]?.[group] ?? 0
   }
 
-  /** Models with any recorded or imported history. */
   models(): string[] {
-    return [...new Set([...Object.keys(this.doc.models), ...Object.keys(this.doc.model_types)])].sort()
+    return [...new Set([...Object.keys(this.totals.models), ...Object.keys(this.totals.model_types)])].sort()
   }
 
-  info(): StoreInfo {
-    const segs = Object.values(this.doc.segments)
+  health(): StoreHealth {
+    return {stale: this.view.health.stale, problems: [...this.view.health.problems]}
+  }
+
+  info(): FileStoreInfo {
     return {
+      location: this.location,
       paths: {...this.paths},
-      attempts: this.doc.totals.attempts,
-      baselines: this.doc.totals.baselines,
+      attempts: this.totals.totals.attempts,
+      baselines: this.totals.totals.baselines,
       models: this.models().length,
-      segments: segs.length,
-      bytes: segs.reduce((a, s) => a + s.bytes, 0),
       tokens_today: {claude: this.tokensToday('claude'), external: this.tokensToday('external')},
+      health: this.health(),
     }
   }
 
-  /** Reload the totals from disk; repairs (under the lock) when they are damaged or behind the raw segments. */
+  /** Reload the newest state. Never writes; damage is reported in `health()`, repaired by the next write. */
   async refresh(): Promise<void> {
-    const read = await this.file.read()
-    if (read.status === 'ok' && !(await this.isBehind(read.doc))) {
-      this.doc = read.doc
-      return
-    }
-    if (read.status === 'missing' && (await listSegments(this.paths.segments)).length === 0) {
-      this.doc = emptyAggregates()
-      return
-    }
-    await this.locked(async () => {})
+    this.view = await fsStep('read', this.paths.dir, () => readView(this.paths))
   }
+
+  async close(): Promise<void> {}
 
   // ---- writing ---------------------------------------------------------------------------------
+
+  /**
+   * Run `fn` in a write session under the lock; a store in the older layout is upgraded first.
+   * Afterwards the loaded totals are the ones just committed (or re-read after a failure).
+   */
+  private async write<T>(doing: StoreDoing, fn: (s: WriteSession) => Promise<T>): Promise<T> {
+    // Loaded on the first write only: `cto perf` and the router never pay for the lock library.
+    const [{withStoreLock}, {WriteSession}] = await Promise.all([import('./store-lock.js'), import('./write-session.js')])
+    try {
+      return await withStoreLock({dir: this.paths.dir, staleMs: this.lockStaleMs, doing}, async (lock) => {
+        const begin = () => WriteSession.begin({paths: this.paths, lock, segmentBytes: this.segmentBytes, clock: this.clock, warn: this.warn, doing})
+        let session = await begin()
+        try {
+          if (!session.hadState && (await this.hasV1Files())) {
+            await this.upgradeV1(session)
+            await session.close()
+            session = await begin()
+          }
+          const result = await fn(session)
+          // Repairs made on the way (a sealed tail, a rebuilt segment) are kept even when `fn` had nothing to commit.
+          if (!session.committed && session.repaired) await session.commit()
+          if (session.committed) this.view = {state: session.next, health: {stale: false, problems: []}, v1: false}
+          else await this.refresh()
+          return result
+        } finally {
+          await session.close()
+        }
+      })
+    } catch (error) {
+      await this.refresh().catch(() => {})
+      throw storeFsError(error, doing, this.paths.dir)
+    }
+  }
 
   async record(attempt: AttemptRecord): Promise<void> {
     await this.recordMany([attempt])
   }
 
-  /** Record attempts in one locked write. Nothing is written if any attempt is invalid. */
+  /** Record attempts in one commit. Nothing is written if any attempt is invalid. */
   async recordMany(attempts: readonly AttemptRecord[]): Promise<void> {
     if (attempts.length === 0) return
     const {normalizeAttempt} = await import('./attempt-schema.js')
-    const lines: AttemptRecord[] = []
+    const lines: PendingLine[] = []
     for (const [i, a] of attempts.entries()) {
       const r = normalizeAttempt(a)
       if (!r.ok) {
@@ -220,50 +204,68 @@ export class PerfStore implements PerfReader {
           actions: ['This is a bug in the caller of the performance store; please report it.'],
         })
       }
-      lines.push(r.value)
+      lines.push({json: JSON.stringify(r.value), line: r.value})
     }
-    await this.locked(async (doc, save) => {
-      await this.append(doc, lines)
-      save()
+    await this.write('record', async (session) => {
+      await session.append(lines)
+      await session.commit()
     })
   }
 
   /**
-   * Delete all history. With `backup` (default) the files are moved to `<dir>.reset-<time>/`
-   * next to the store instead of deleted.
+   * Delete all history. With `backup` (default) the files move to `<dir>.reset-<time>/` next to
+   * the store (a store folder of its own: state/, history/, segments/). The empty state is
+   * committed first (fenced like any write); files move only afterwards, so a crash in between
+   * leaves them unreferenced (moved to quarantine by a later write), never a state that points
+   * at missing files.
    */
   async reset(opts: {backup?: boolean} = {}): Promise<ResetResult> {
     const backup = opts.backup ?? true
-    return this.locked(async (doc, save) => {
-      const result: ResetResult = {attempts: doc.totals.attempts, baselines: doc.totals.baselines}
-      const targets = [this.paths.segments, this.paths.aggregates, this.paths.quarantine]
-      if (backup) {
-        const to = `${this.paths.dir}.reset-${this.stamp()}`
-        await mkdir(to, {recursive: true})
-        for (const t of targets) await rename(t, join(to, basename(t))).catch(ignoreMissing)
-        result.backup = to
-      } else {
-        for (const t of targets) await rm(t, {recursive: true, force: true})
+    return this.write('reset', async (session) => {
+      const old = structuredClone(session.next)
+      const segments = await session.segments()
+      const oldDays = (await session.loadHistory()).days
+      const result: ResetResult = {attempts: old.totals.totals.attempts, baselines: old.totals.totals.baselines}
+      const to = backup ? `${this.paths.dir}.reset-${stamp(this.clock())}` : join(this.paths.dir, `.reset-trash-${stamp(this.clock())}`)
+      await mkdir(join(to, 'state'), {recursive: true})
+      if (backup) await writeNewFile(join(to, 'state', stateFileName(old.gen || 1)), JSON.stringify({...old, gen: old.gen || 1}))
+      await session.replaceWithEmpty()
+      await session.commit()
+      // Committed: from here on the old files are unreferenced. Move ours (ids below next_segment).
+      const move = async (from: string, sub: string, name: string) => {
+        await mkdir(join(to, sub), {recursive: true})
+        await rename(from, join(to, sub, name)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error
+        })
       }
-      Object.assign(doc, emptyAggregates())
-      save()
+      try {
+        const ids = new Set([...segments.map((s) => s.id), ...(await segmentIdsOnDisk(this.paths)).filter((id) => id < old.next_segment)])
+        for (const id of ids) await move(segmentFile(this.paths, id), 'segments', segmentFileName(id))
+        if (old.history) await move(join(this.paths.history, old.history), 'history', old.history)
+        if (oldDays) await move(join(this.paths.history, oldDays), 'history', oldDays)
+        for (const name of await listDir(this.paths.quarantine)) await move(join(this.paths.quarantine, name), 'quarantine', name)
+        await fsyncDir(this.paths.segments).catch(() => {})
+        await fsyncDir(join(to, 'segments')).catch(() => {})
+        if (backup) result.backup = to
+        else await rm(to, {recursive: true, force: true})
+      } catch (error) {
+        this.warn(`The store was reset, but moving the old files to ${to} failed (${(error as Error).message}); whatever stayed behind will be moved to ${this.paths.quarantine}.`)
+      }
       return result
     })
   }
 
   // ---- summaries -------------------------------------------------------------------------------
 
-  /** `cto perf`: from the totals, or (with `since`) from a scan of raw attempts. */
+  /** `cto perf`: from the totals, or (with `since`) from the segments the time index says are recent enough. */
   async summary(opts: PerfSummaryOptions = {}): Promise<PerfSummary> {
-    let doc = this.doc
+    let doc = this.totals
     let source: PerfSummary['source'] = 'aggregates'
     if (opts.since) {
       source = 'records'
-      const sinceIso = opts.since.toISOString()
       doc = emptyAggregates()
-      await this.scan((line) => {
-        if (!isBaseline(line) && line.time >= sinceIso) foldLine(doc, line)
-      }, {sinceIso})
+      const folded = doc
+      await this.scan((line) => foldLine(folded, line), {sinceIso: opts.since.toISOString()})
     }
     const rows = summaryRows(doc, opts)
     const summary: PerfSummary = {
@@ -273,398 +275,199 @@ export class PerfStore implements PerfReader {
         ...(opts.type ? {type: opts.type} : {}),
         ...(opts.model ? {model: opts.model} : {}),
       },
-      empty: this.doc.totals.attempts === 0 && this.doc.totals.baselines === 0,
+      empty: this.totals.totals.attempts === 0 && this.totals.totals.baselines === 0,
       ...rows,
       store: this.path,
+      health: this.health(),
     }
     if (opts.model !== undefined) summary.recent = await this.recent(opts.model, {...opts, limit: opts.recent ?? 10})
     return summary
   }
 
-  /** The newest attempts of one model, newest first (scans segments from the newest). */
+  /**
+   * Every committed record in append order (attempts at or after `sinceIso` only, when given: then
+   * segments that end before it are not read). Damage is reported in a warning, never repaired here.
+   */
+  async scan(visit: (line: StoreLine) => void, opts: {sinceIso?: string} = {}): Promise<void> {
+    if (this.view.v1) throw this.needsUpgrade()
+    const issues = await fsStep('read', this.paths.dir, async () => {
+      const {segments} = await listSegments(this.paths, this.view.state)
+      if (opts.sinceIso !== undefined) {
+        return scanSince(this.paths, segments, opts.sinceIso, (record) => {
+          const line = parseStoreLine(record)
+          if (line) visit(line)
+        })
+      }
+      const found = []
+      for (const seg of segments) {
+        const r = await readSegment(segmentFile(this.paths, seg.id), seg, (v) => {
+          const line = parseStoreLine(v.bytes.toString('utf8', v.recStart, v.recEnd))
+          if (line) visit(line)
+        })
+        found.push(...r.issues)
+      }
+      return found
+    })
+    if (issues.length > 0) this.warn(`Performance store: damage found while reading (${issues.slice(0, 3).map(describeIssue).join('; ')}); those records are left out. Run "cto perf check --repair".`)
+  }
+
+  /** The newest attempts of one model, newest first: segments without the model are skipped, the rest read from their ends. */
   async recent(model: string, opts: {limit?: number; type?: TaskType; since?: Date} = {}): Promise<AttemptRecord[]> {
     const limit = opts.limit ?? 10
+    if (!this.totals.models[model] && !this.totals.model_types[model]) return []
+    if (this.view.v1) return []
     const sinceIso = opts.since?.toISOString()
-    const found: AttemptRecord[] = []
-    const names = (await listSegments(this.paths.segments)).reverse()
-    for (const name of names) {
-      const chunk = parseChunk(await readSegment(join(this.paths.segments, name)))
-      for (let i = chunk.lines.length - 1; i >= 0 && found.length < limit; i--) {
-        const line = chunk.lines[i]
-        if (isBaseline(line) || line.model !== model) continue
-        if (opts.type && line.task_type !== opts.type) continue
-        if (sinceIso && line.time < sinceIso) continue
-        found.push(line)
+    const parsed: AttemptRecord[] = []
+    const read = () =>
+      recentOf(this.paths, this.view.state, model, limit, (record) => {
+        const line = parseStoreLine(record) as StoreLine | undefined
+        if (!line || 'kind' in line || line.model !== model) return false
+        if (opts.type && line.task_type !== opts.type) return false
+        if (sinceIso && line.time < sinceIso) return false
+        parsed.push(line)
+        return true
+      }, sinceIso)
+    const {damaged} = await fsStep('read', this.paths.dir, async () => {
+      try {
+        return await read()
+      } catch (error) {
+        // A segment moved away meanwhile (a reset, a repair): read the newer state once more.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+        parsed.length = 0
+        this.view = await readView(this.paths)
+        return read()
       }
-      if (found.length >= limit) break
-    }
-    return found
+    })
+    if (damaged > 0) this.warn(`Performance store: ${damaged} damaged line(s) skipped while reading recent attempts of ${model}. Run "cto perf check --repair".`)
+    return parsed
   }
 
-  /** Every readable line in append order. Damaged segments met on the way are repaired afterwards. */
-  async scan(visit: (line: StoreLine) => void, opts: {sinceIso?: string} = {}): Promise<void> {
-    const damaged: string[] = []
-    for (const name of await listSegments(this.paths.segments)) {
-      const file = join(this.paths.segments, name)
-      const meta = this.doc.segments[name]
-      if (opts.sinceIso && meta?.max_time && meta.max_time < opts.sinceIso) {
-        // Skip only if the totals describe the whole segment (nothing appended since they were read).
-        if ((await fileSize(file)) === meta.bytes) continue
-      }
-      const chunk = parseChunk(await readSegment(file))
-      if (chunk.bad.length > 0) damaged.push(name)
-      for (const line of chunk.lines) visit(line)
-      // A trailing fragment may be a line another process is writing right now: not damage.
-    }
-    if (damaged.length > 0) await this.locked(async () => {}, {rebuild: `unreadable lines in ${damaged.join(', ')}`})
+  async dailyRollups(): Promise<Record<string, DayRollup>> {
+    if (this.view.v1) throw this.needsUpgrade()
+    return fsStep('read', this.paths.dir, () => dailyRollups(this.paths, this.view.state))
   }
 
-  // ---- export / import -------------------------------------------------------------------------
+  // ---- export / import / check -------------------------------------------------------------
 
-  /** Write all history to a file path or a stream: jsonl (lossless) or csv (attempts only). */
   async export(format: ExportFormat, out: string | Writable): Promise<ExportResult> {
-    const {ATTEMPT_FIELDS} = await import('./attempt-schema.js')
-    const {csvHeader, csvRow} = await import('./attempt-csv.js')
-    const result: ExportResult = {format, attempts: 0, baselines: 0, baselines_skipped: 0}
-    const lines: StoreLine[] = []
-    await this.scan((line) => lines.push(line))
-    const tmp = typeof out === 'string' ? `${out}.tmp-${process.pid}` : undefined
-    const stream = typeof out === 'string' ? createWriteStream(tmp as string) : out
-    const write = async (text: string) => {
-      if (!stream.write(text)) await once(stream, 'drain')
+    const {exportStore} = await import('./store-export.js')
+    try {
+      return await exportStore(this.paths, format, out, this.warn)
+    } catch (error) {
+      throw storeFsError(error, 'export', this.paths.dir)
     }
-    if (format === 'csv') await write(csvHeader(ATTEMPT_FIELDS))
-    for (const line of lines) {
-      if (isBaseline(line)) {
-        if (format === 'csv') {
-          result.baselines_skipped += 1
-          continue
-        }
-        result.baselines += 1
-        await write(JSON.stringify(line) + '\n')
-        continue
-      }
-      result.attempts += 1
-      await write(format === 'csv' ? csvRow(line, ATTEMPT_FIELDS) : JSON.stringify(line) + '\n')
-    }
-    if (typeof out === 'string') {
-      stream.end()
-      await once(stream, 'finish')
-      await rename(tmp as string, out)
-      result.path = out
-    }
-    if (result.baselines_skipped > 0) {
-      this.warn(`${result.baselines_skipped} imported totals (from model_performance.json) have no CSV form and were left out; use --format jsonl to keep them.`)
-    }
-    return result
   }
 
   /**
    * Add history from a file: our jsonl or csv export, a JSON array of attempts, or the original
-   * system's model_performance.json. Attempts already in the store (same task, time, model, step)
-   * and a model_performance.json already imported are skipped. All-or-nothing: an invalid record
-   * stops the import before anything is written.
+   * system's model_performance.json. All or nothing; see store-import.ts.
    */
   async import(file: string): Promise<ImportResult> {
-    let text: string
+    const {validateImport, writeImport} = await import('./store-import.js')
+    let validated
     try {
-      text = await readFile(file, 'utf8')
+      validated = await validateImport(file, this.clock().toISOString())
     } catch (error) {
+      if (CtoError.isInstance(error)) throw error
+      const e = error as NodeJS.ErrnoException
       throw new CtoError({
         code: 'PERF_IMPORT_UNREADABLE',
-        message: `Cannot read ${file}: ${(error as Error).message}.`,
+        message: `Cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}. Nothing was imported.`,
         actions: ['Check the path, then run "cto perf import FILE" again.'],
         cause: error,
       })
     }
-    const sha256 = createHash('sha256').update(text).digest('hex')
-    const result: ImportResult = {file, format: 'jsonl', attempts_added: 0, duplicates_skipped: 0, baselines_added: 0, already_imported: false, notes: []}
-    const {candidates, baselines} = await this.parseImport(file, text, sha256, result)
+    return this.write('import', (session) => writeImport(session, file, validated))
+  }
 
-    const {normalizeAttempt} = await import('./attempt-schema.js')
-    const attempts: AttemptRecord[] = []
-    const problems: string[] = []
-    for (const c of candidates) {
-      const r = normalizeAttempt(c.value)
-      if (r.ok) attempts.push(r.value)
-      else problems.push(`${c.where}: ${r.problem}`)
-    }
-    if (problems.length > 0) {
-      throw new CtoError({
-        code: 'PERF_IMPORT_INVALID',
-        message: `${file} has ${problems.length} invalid record(s); nothing was imported.\n${problems.slice(0, 5).join('\n')}${problems.length > 5 ? `\n… and ${problems.length - 5} more` : ''}`,
-        actions: ['Fix or remove those records, then import again.'],
+  /** Read every record back and verify it (checksums, sequence, counts); `repair` rebuilds from what can be read. */
+  async check(opts: {repair?: boolean} = {}): Promise<CheckResult> {
+    await this.refresh()
+    const result: CheckResult = {ok: true, records: 0, problems: [...this.view.health.problems], repaired: []}
+    if (this.view.v1) result.problems.push(`The store at ${this.paths.dir} is in the layout of an older cto; "cto perf check --repair" (or any command that records) upgrades it.`)
+    else {
+      await fsStep('read', this.paths.dir, async () => {
+        let segments: Awaited<ReturnType<typeof listSegments>>['segments'] = []
+        try {
+          segments = (await listSegments(this.paths, this.view.state)).segments
+        } catch (error) {
+          result.problems.push((error as Error).message)
+        }
+        let prev = 0
+        for (const seg of segments) {
+          if (seg.first_seq <= prev) result.problems.push(`segment ${segmentFileName(seg.id)} starts at sequence ${seg.first_seq}, not after ${prev}`)
+          prev = seg.last_seq
+          const r = await readSegment(segmentFile(this.paths, seg.id), seg, () => {})
+          result.records += r.good
+          for (const i of r.issues.slice(0, 5)) result.problems.push(describeIssue(i))
+        }
       })
     }
-
-    await this.locked(async (doc, save) => {
-      const known = new Set<string>()
-      await this.scanLocked((line) => {
-        if (!isBaseline(line)) known.add(attemptKey(line))
+    result.ok = result.problems.length === 0
+    if (!result.ok && opts.repair) {
+      const upgrade = this.view.v1
+      await this.write('repair', async (session) => {
+        if (upgrade) {
+          result.repaired.push('Upgraded the store from the older layout.')
+          return
+        }
+        const {records, lost} = await session.rebuildAll(`"cto perf check --repair" found: ${result.problems[0]}`, [])
+        await session.commit()
+        result.repaired.push(`Rebuilt the totals from ${records} readable record(s)${lost > 0 ? `; ${lost} record(s) could not be read and are no longer counted` : ''}. Damaged files are kept in ${this.paths.quarantine}.`)
       })
-      const imported = new Set(doc.imports)
-      const fresh: StoreLine[] = []
-      for (const a of attempts) {
-        const key = attemptKey(a)
-        if (known.has(key)) {
-          result.duplicates_skipped += 1
-          continue
-        }
-        known.add(key)
-        fresh.push(a)
-      }
-      for (const b of baselines) {
-        if (imported.has(b.source_sha256)) {
-          result.already_imported = true
-          continue
-        }
-        fresh.push(b)
-        result.baselines_added += 1
-      }
-      result.attempts_added = fresh.length - result.baselines_added
-      if (fresh.length === 0) return
-      await this.append(doc, fresh)
-      save()
-    })
-    if (result.already_imported) result.notes.push(`${file} was imported before (same content); its totals were not added again.`)
+    }
     return result
   }
 
-  private async parseImport(
-    file: string,
-    text: string,
-    sha256: string,
-    result: ImportResult,
-  ): Promise<{candidates: Array<{where: string; value: unknown}>; baselines: BaselineLine[]}> {
-    const trimmed = text.trimStart()
-    const candidates: Array<{where: string; value: unknown}> = []
-    const baselines: BaselineLine[] = []
-    const unreadable = (why: string) =>
-      new CtoError({
-        code: 'PERF_IMPORT_INVALID',
-        message: `${file} is not a performance export: ${why}.`,
-        actions: ['Import a file written by "cto perf export" (jsonl or csv), or the original model_performance.json.'],
-      })
-    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-      let whole: unknown
-      let parsedWhole = true
-      try {
-        whole = JSON.parse(text)
-      } catch {
-        parsedWhole = false
-      }
-      if (parsedWhole && isModelPerformance(whole)) {
-        result.format = 'model_performance'
-        const reading = readModelPerformance(whole, {source: file, sha256, importedAt: this.clock().toISOString()})
-        result.notes.push(...reading.notes)
-        return {candidates, baselines: reading.baselines}
-      }
-      if (parsedWhole && Array.isArray(whole)) {
-        result.format = 'json'
-        whole.forEach((value, i) => candidates.push({where: `item ${i + 1}`, value}))
-        return {candidates, baselines}
-      }
-      if (trimmed.startsWith('[')) throw unreadable('it starts like a JSON array but does not parse')
-      result.format = 'jsonl'
-      text.split('\n').forEach((lineText, i) => {
-        if (lineText.trim() === '') return
-        let value: unknown
-        try {
-          value = JSON.parse(lineText)
-        } catch {
-          candidates.push({where: `line ${i + 1}`, value: lineText.slice(0, 40)})
-          return
-        }
-        const asLine = typeof value === 'object' && value !== null && (value as {kind?: unknown}).kind === 'baseline' ? parseStoreLine(lineText) : undefined
-        if (asLine && isBaseline(asLine)) baselines.push(asLine)
-        else candidates.push({where: `line ${i + 1}`, value})
-      })
-      return {candidates, baselines}
-    }
-    const {csvToObjects, parseCsv} = await import('./attempt-csv.js')
-    let rows: string[][]
-    try {
-      rows = parseCsv(text)
-    } catch (error) {
-      throw unreadable((error as Error).message)
-    }
-    if (!rows[0]?.includes('task_id')) throw unreadable('no JSON, and no CSV header with task_id')
-    result.format = 'csv'
-    csvToObjects(rows).forEach((value, i) => candidates.push({where: `row ${i + 2}`, value}))
-    return {candidates, baselines}
-  }
+  // ---- the older layout ----------------------------------------------------------------------
 
-  // ---- internals -------------------------------------------------------------------------------
-
-  /**
-   * Take the lock, load the totals as they are on disk now (repairing or catching up when needed),
-   * run `fn`, save when anything changed, release. `rebuild` forces a rebuild from the segments.
-   */
-  private async locked<T>(fn: (doc: AggregatesDoc, save: () => void) => Promise<T>, opts: {rebuild?: string} = {}): Promise<T> {
-    return withStoreLock({dir: this.paths.dir, staleMs: this.lockStaleMs}, async () => {
-      let doc: AggregatesDoc
-      let changed = false
-      const read = opts.rebuild ? undefined : await this.file.read()
-      if (opts.rebuild) {
-        doc = await this.rebuild(opts.rebuild)
-        changed = true
-      } else if (read?.status === 'corrupt') {
-        const kept = await this.moveAside(this.paths.aggregates)
-        doc = await this.rebuild(`${this.paths.aggregates} was damaged (${read.reason}); moved it to ${kept}`)
-        changed = true
-      } else if (read?.status === 'missing') {
-        const segs = await listSegments(this.paths.segments)
-        doc = segs.length > 0 ? await this.rebuild(`${this.paths.aggregates} was missing`) : emptyAggregates()
-        changed = segs.length > 0
-      } else {
-        doc = (read as {doc: AggregatesDoc}).doc
-        const caughtUp = await this.catchUp(doc)
-        if (caughtUp === 'rebuild') {
-          doc = await this.rebuild('the raw segments no longer match the totals')
-          changed = true
-        } else if (caughtUp > 0) changed = true
-      }
-      if (changed) await this.removeStaleTempFiles()
-      const result = await fn(doc, () => {
-        changed = true
-      })
-      if (changed) await this.file.write(doc)
-      this.doc = doc
-      return result
+  private needsUpgrade(): CtoError {
+    return new CtoError({
+      code: 'PERF_STORE_NEEDS_UPGRADE',
+      message: `The store at ${this.paths.dir} is in the layout of an older cto; it is upgraded by the next command that records (that needs write access).`,
+      actions: ['Run "cto perf check --repair" once (it upgrades the store), then run this again.'],
     })
   }
 
-  /** Totals that do not count every byte of every segment (a writer died mid-write, or files changed). */
-  private async isBehind(doc: AggregatesDoc): Promise<boolean> {
-    const names = await listSegments(this.paths.segments)
-    if (names.length !== Object.keys(doc.segments).length) return true
-    for (const name of names) {
-      if (doc.segments[name]?.bytes !== (await fileSize(join(this.paths.segments, name)))) return true
-    }
-    return false
-  }
-
-  /** Under the lock: fold lines appended but not counted. Returns how many, or 'rebuild' when only a rebuild can fix it. */
-  private async catchUp(doc: AggregatesDoc): Promise<number | 'rebuild'> {
-    const names = await listSegments(this.paths.segments)
-    for (const name of Object.keys(doc.segments)) if (!names.includes(name)) return 'rebuild'
-    let added = 0
-    for (const name of names) {
-      const file = join(this.paths.segments, name)
-      const size = await fileSize(file)
-      const counted = doc.segments[name]?.bytes ?? 0
-      if (size === counted) continue
-      if (size < counted) return 'rebuild'
-      const tail = Buffer.from(doc.segments[name]?.tail ?? '', 'base64')
-      const buf = await readRange(file, counted - tail.length, size)
-      if (!buf.subarray(0, tail.length).equals(tail)) return 'rebuild'
-      const fresh = buf.subarray(tail.length)
-      const chunk = parseChunk(fresh)
-      // Under the lock nobody is writing: a fragment is a line cut off by a crash.
-      if (chunk.bad.length > 0 || chunk.fragment.length > 0) return 'rebuild'
-      for (const line of chunk.lines) foldLine(doc, line)
-      noteSegment(doc, name, fresh, chunk.lines)
-      added += chunk.lines.length
-    }
-    if (added > 0) {
-      this.warn(`Performance store: counted ${added} record(s) that an interrupted cto process had saved but not yet added to the totals.`)
-    }
-    return added
-  }
-
-  /** Under the lock: fresh totals from every segment, repairing damaged segments on the way. */
-  private async rebuild(reason: string): Promise<AggregatesDoc> {
-    const doc = emptyAggregates()
-    const names = await listSegments(this.paths.segments)
-    let lines = 0
-    for (const name of names) {
-      const file = join(this.paths.segments, name)
-      const buf = await readSegment(file)
-      const chunk = parseChunk(buf)
-      let counted = buf
-      if (chunk.bad.length > 0 || chunk.fragment.length > 0) {
-        const kept = await this.moveAside(file, {copy: true})
-        const good = chunk.texts.join('')
-        await writeFileAtomic(file, good)
-        counted = Buffer.from(good)
-        const what = [
-          chunk.bad.length > 0 ? `${chunk.bad.length} unreadable line(s) (line ${chunk.bad.slice(0, 5).join(', ')}${chunk.bad.length > 5 ? ', …' : ''})` : '',
-          chunk.fragment.length > 0 ? `a cut-off last line (${chunk.fragment.length} bytes)` : '',
-        ].filter(Boolean)
-        this.warn(`Performance store: ${file} had ${what.join(' and ')}; kept the original as ${kept} and continued with its ${chunk.lines.length} readable record(s).`)
-      }
-      for (const line of chunk.lines) foldLine(doc, line)
-      noteSegment(doc, name, counted, chunk.lines)
-      lines += chunk.lines.length
-    }
-    this.warn(`Performance store: ${reason}. Rebuilt the totals from ${lines} raw record(s) in ${names.length} segment(s).`)
-    return doc
-  }
-
-  /** Under the lock: every readable line of every segment (no repair; import's duplicate check). */
-  private async scanLocked(visit: (line: StoreLine) => void): Promise<void> {
-    for (const name of await listSegments(this.paths.segments)) {
-      for (const line of parseChunk(await readSegment(join(this.paths.segments, name))).lines) visit(line)
-    }
-  }
-
-  /** Under the lock: append lines to the active segment (starting new ones at the size limit) and fold them. */
-  private async append(doc: AggregatesDoc, lines: readonly StoreLine[]): Promise<void> {
-    await mkdir(this.paths.segments, {recursive: true})
-    const names = await listSegments(this.paths.segments)
-    let name = names.at(-1) ?? segmentName(1)
-    let i = 0
-    while (i < lines.length) {
-      if ((doc.segments[name]?.bytes ?? 0) >= this.segmentBytes) name = segmentName(segmentSeq(name) + 1)
-      const room = this.segmentBytes - (doc.segments[name]?.bytes ?? 0)
-      const batch: StoreLine[] = []
-      const texts: string[] = []
-      let bytes = 0
-      while (i < lines.length && (batch.length === 0 || bytes < room)) {
-        const text = JSON.stringify(lines[i]) + '\n'
-        texts.push(text)
-        bytes += Buffer.byteLength(text)
-        batch.push(lines[i])
-        i += 1
-      }
-      const data = Buffer.from(texts.join(''))
-      await appendFile(join(this.paths.segments, name), data)
-      for (const line of batch) foldLine(doc, line)
-      noteSegment(doc, name, data, batch)
-    }
+  private async hasV1Files(): Promise<boolean> {
+    const {stat} = await import('node:fs/promises')
+    const agg = await stat(this.paths.v1Aggregates).then(() => true, () => false)
+    return agg || (await v1SegmentNames(this.paths)).length > 0
   }
 
   /**
-   * Under the lock, after a repair: write-file-atomic temp files (`aggregates.json.<n>`) left by
-   * a process killed mid-write (SIGKILL skips its exit cleanup). Only ones older than a minute.
+   * One-time upgrade from the older layout (aggregates.json + attempts-NNNNNN.jsonl): its lines
+   * are the jsonl export format, so they are validated and appended like an import, committed
+   * once; the old files then move to `upgraded-from-v1-<time>/` in the store folder.
    */
-  private async removeStaleTempFiles(): Promise<void> {
-    const names = await readdir(this.paths.dir).catch(() => [] as string[])
-    const cutoff = Date.now() - 60_000
+  private async upgradeV1(session: WriteSession): Promise<void> {
+    const {normalizeAttempt, normalizeBaseline} = await import('./attempt-schema.js')
+    const {readImportSource} = await import('./import-source.js')
+    const names = await v1SegmentNames(this.paths)
+    let kept = 0
+    const skipped: string[] = []
     for (const name of names) {
-      if (!/^aggregates\.json\.\d+$/.test(name)) continue
-      const file = join(this.paths.dir, name)
-      const info = await stat(file).catch(() => undefined)
-      if (info && info.mtimeMs < cutoff) await rm(file, {force: true})
+      await readImportSource(join(this.paths.segments, name), async (items) => {
+        const lines: PendingLine[] = []
+        for (const item of items) {
+          const r = item.kind === 'baseline' ? normalizeBaseline(item.value) : item.kind === 'attempt' ? normalizeAttempt(item.value) : {ok: false as const, problem: String(item.value)}
+          if (!r.ok) {
+            skipped.push(`${name} ${item.where}: ${r.problem}`)
+            continue
+          }
+          lines.push({json: JSON.stringify(r.value), line: r.value})
+        }
+        kept += lines.length
+        await session.append(lines)
+      })
     }
+    await session.commit()
+    const to = join(this.paths.dir, `upgraded-from-v1-${stamp(this.clock())}`)
+    await mkdir(to, {recursive: true})
+    for (const name of names) await rename(join(this.paths.segments, name), join(to, name))
+    await rename(this.paths.v1Aggregates, join(to, 'aggregates.json')).catch(() => {})
+    this.warn(`Performance store: upgraded ${kept} record(s) from the older layout${skipped.length > 0 ? `; ${skipped.length} unreadable line(s) were left out (${skipped.slice(0, 3).join('; ')})` : ''}. The old files are kept in ${to}.`)
   }
-
-  /** Keep a damaged file under quarantine/ with a timestamp. `copy` leaves the original in place (hard link or copy). */
-  private async moveAside(file: string, opts: {copy?: boolean} = {}): Promise<string> {
-    await mkdir(this.paths.quarantine, {recursive: true})
-    const to = join(this.paths.quarantine, `${basename(file)}.damaged-${this.stamp()}`)
-    if (opts.copy) await link(file, to).catch(() => copyFile(file, to))
-    else await rename(file, to)
-    return to
-  }
-
-  private stamp(): string {
-    return `${this.clock().toISOString().replaceAll(':', '-').replace('.', '-')}-${process.pid}`
-  }
-}
-
-function ignoreMissing(error: unknown): void {
-  if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
 }
 
 /** Where the store lives for an environment, without opening it (for `cto status`). */

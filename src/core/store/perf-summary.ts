@@ -2,55 +2,10 @@
  * What `cto perf` shows, computed from aggregates (default) or from a fold over filtered raw
  * records (`--since`). Rates and averages are per attempt; `null` when there is nothing to divide.
  */
-import type {TaskType} from '../providers/spec.js'
 import type {AggregatesDoc} from './aggregates.js'
-import type {AttemptRecord, PerfStats} from './types.js'
+import type {PerfRow, PerfStats, PerfSummary, PerfSummaryOptions} from './types.js'
 
-export interface PerfSummaryOptions {
-  /** Only attempts that ended at or after this moment (scans raw records). */
-  since?: Date
-  /** Only this task type. */
-  type?: TaskType
-  /** One model: its rows by task type and its recent attempts. */
-  model?: string
-  /** How many recent attempts to list with `model` (default 10). */
-  recent?: number
-}
-
-export interface PerfRow {
-  model: string
-  /** Set on per-task-type rows. */
-  task_type?: string
-  tasks: number
-  attempts: number
-  /** Approved when reviewed, else engine success, over attempts. */
-  success_rate: number | null
-  avg_quality: number | null
-  avg_tokens: number | null
-  avg_duration_ms: number | null
-  total_cost_usd: number
-  /** Attempts escalated to another model, over attempts. */
-  escalation_rate: number | null
-  /** Verified attempts whose tests passed, over verified attempts (null: none verified). */
-  verify_pass_rate: number | null
-}
-
-export interface PerfSummary {
-  /** `aggregates`: running totals (include imported baselines); `records`: a scan of raw attempts. */
-  source: 'aggregates' | 'records'
-  filters: {since?: string; type?: TaskType; model?: string}
-  /** True when the store holds nothing at all (not just nothing matching the filters). */
-  empty: boolean
-  /** One row per model (filtered by type when given), most attempts first. */
-  models: PerfRow[]
-  /** With `model`: that model by task type. */
-  by_type?: PerfRow[]
-  /** With `model`: its most recent attempts, newest first. */
-  recent?: AttemptRecord[]
-  totals: {attempts: number; cost_usd: number; tokens: number}
-  /** The store folder. */
-  store: string
-}
+export type {PerfRow, PerfSummary, PerfSummaryOptions} from './types.js'
 
 const per = (n: number, d: number) => (d > 0 ? n / d : null)
 

@@ -1,12 +1,26 @@
 /**
- * The store's cross-process lock: proper-lockfile's `mkdir` lock (atomic on local file systems),
- * refreshed while held and taken over when stale, so a `cto` killed while holding it blocks
- * others for at most `staleMs`.
+ * The writers' lock: proper-lockfile's `mkdir` lock (atomic on local file systems), refreshed
+ * while held and taken over when stale, so a `cto` killed while holding it blocks others for at
+ * most `staleMs` (10 s by default).
+ *
+ * Staleness means a holder can lose the lock without knowing: a process stopped (SIGSTOP, a
+ * laptop lid, a debugger) for longer than `staleMs` finds, on resuming, that someone else holds
+ * it. So the lock is fenced: each holder draws a random token and writes it to
+ * `store.lock.owner`; `assertHeld()` — called before every write — checks the file still holds
+ * it — the very file this holder renamed there, by inode and nanosecond mtime, one stat() — and
+ * that proper-lockfile saw no takeover. A check is not atomic with the write that
+ * follows, so correctness does not rest on it alone: segment appends are verified in place and
+ * the commit is an exclusive link (store-state.ts), which a stale writer cannot win. The check
+ * makes a stale writer stop before writing anything in all but a microseconds-wide window.
  */
-import {mkdir} from 'node:fs/promises'
-import {join} from 'node:path'
+import {randomBytes} from 'node:crypto'
+import {mkdir, rename, stat, writeFile} from 'node:fs/promises'
+import {dirname, join} from 'node:path'
 import lockfile from 'proper-lockfile'
 import {CtoError} from '../errors.js'
+import {faultPoint} from './fault-points.js'
+import {fsyncDir} from './store-layout.js'
+import {isErrno, lockLostError, withPath, type StoreDoing} from './store-errors.js'
 
 export interface StoreLockOptions {
   /** The store folder; the lock is the folder `<dir>/store.lock`. */
@@ -15,14 +29,24 @@ export interface StoreLockOptions {
   staleMs: number
   /** Give up waiting for a live holder after this long. Default: the larger of 30 s and 3 × staleMs. */
   waitMs?: number
+  /** What the write is for, so "lock lost" says what was not done. */
+  doing?: StoreDoing
+}
+
+export interface LockSession {
+  readonly token: string
+  /** Throws PERF_STORE_LOCK_LOST when this process no longer holds the lock. */
+  assertHeld(): Promise<void>
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Run `fn` while holding the store lock. Throws if the lock was lost before `fn` finished. */
-export async function withStoreLock<T>(opts: StoreLockOptions, fn: () => Promise<T>): Promise<T> {
-  await mkdir(opts.dir, {recursive: true})
+/** Run `fn` while holding the store lock. */
+export async function withStoreLock<T>(opts: StoreLockOptions, fn: (session: LockSession) => Promise<T>): Promise<T> {
+  const created = await mkdir(opts.dir, {recursive: true})
+  if (created) await fsyncDir(dirname(opts.dir)).catch(() => {})
   const lockfilePath = join(opts.dir, 'store.lock')
+  const ownerFile = join(opts.dir, 'store.lock.owner')
   let compromised: Error | undefined
   let release: (() => Promise<void>) | undefined
   const deadline = Date.now() + (opts.waitMs ?? Math.max(30_000, 3 * opts.staleMs))
@@ -49,30 +73,42 @@ export async function withStoreLock<T>(opts: StoreLockOptions, fn: () => Promise
     }
   }
   if (!release) {
-    const error = lastError
     throw new CtoError({
       code: 'PERF_STORE_LOCKED',
       message: `The performance store at ${opts.dir} is locked by another cto process (${lockfilePath}).`,
-      actions: [
-        'Try again in a few seconds.',
-        `If no cto process is running, remove the folder ${lockfilePath}.`,
-      ],
-      cause: error,
+      actions: ['Try again in a few seconds.', `If no cto process is running, remove the folder ${lockfilePath}.`],
+      cause: lastError,
     })
   }
   const unlock = release
+  const token = randomBytes(12).toString('hex')
+  let session: LockSession | undefined
   try {
-    const result = await fn()
-    if (compromised) {
-      throw new CtoError({
-        code: 'PERF_STORE_LOCK_LOST',
-        message: `Lost the performance store lock while writing (${compromised.message}); the write may have to be repeated.`,
-        actions: ['Run the command again.'],
-        cause: compromised,
-      })
+    const tmp = `${ownerFile}.${token}`
+    await withPath(tmp, () => writeFile(tmp, token))
+    const mine = await stat(tmp, {bigint: true})
+    await rename(tmp, ownerFile)
+    faultPoint('locked')
+    session = {
+      token,
+      async assertHeld() {
+        if (compromised) throw lockLostError(compromised.message, opts.doing)
+        // The owner file is ours while it is the very file we renamed there: same inode, same
+        // nanosecond mtime (a successor renames a new file in; one stat, not a read).
+        let owner
+        try {
+          owner = await stat(ownerFile, {bigint: true})
+        } catch (error) {
+          if (isErrno(error) && error.code === 'ENOENT') throw lockLostError(`${ownerFile} is gone`, opts.doing)
+          throw error
+        }
+        if (owner.ino !== mine.ino || owner.mtimeNs !== mine.mtimeNs || owner.dev !== mine.dev) throw lockLostError('another process holds it now', opts.doing)
+      },
     }
-    return result
+    return await fn(session)
   } finally {
-    await unlock().catch(() => {})
+    // A holder that lost the lock must not remove the lock folder: it is its successor's now.
+    const held = session ? await session.assertHeld().then(() => true, () => false) : true
+    if (held) await unlock().catch(() => {})
   }
 }

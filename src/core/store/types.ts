@@ -1,6 +1,10 @@
 /**
- * The performance store's public shapes: what `cto task` records and what the router reads.
+ * The performance store's interface: what `cto task` records, what the router reads, what the
+ * `cto perf` commands show. One implementation today (files: perf-store.ts); issue 16 adds
+ * PostgreSQL behind the same interface, and both run one contract suite (test/store/contract.ts),
+ * so everything a caller may rely on is stated here and nothing here names a file or a table.
  */
+import type {Writable} from 'node:stream'
 import type {Complexity, EngineKind, ModelGroup, TaskType} from '../providers/spec.js'
 
 export interface AttemptRecord {
@@ -74,4 +78,160 @@ export interface PerfReader {
   stats(model: string, taskType?: TaskType): PerfStats
   /** Tokens used today (local date) by a budget group. */
   tokensToday(group: ModelGroup): number
+}
+
+/** One model on one day (local date of the attempt's end). */
+export interface DayModelRollup {
+  attempts: number
+  /** Approved when reviewed, else engine success. */
+  successes: number
+  cost_usd: number
+  input_tokens: number
+  output_tokens: number
+}
+
+/** One local date: per model, and tokens (input + output) per budget group. */
+export interface DayRollup {
+  models: Record<string, DayModelRollup>
+  groups: Record<ModelGroup, number>
+}
+
+export interface PerfSummaryOptions {
+  /** Only attempts that ended at or after this moment (reads raw attempts, skipping older segments). */
+  since?: Date
+  /** Only this task type. */
+  type?: TaskType
+  /** One model: its rows by task type and its recent attempts. */
+  model?: string
+  /** How many recent attempts to list with `model` (default 10). */
+  recent?: number
+}
+
+export interface PerfRow {
+  model: string
+  /** Set on per-task-type rows. */
+  task_type?: string
+  tasks: number
+  attempts: number
+  /** Approved when reviewed, else engine success, over attempts. */
+  success_rate: number | null
+  avg_quality: number | null
+  avg_tokens: number | null
+  avg_duration_ms: number | null
+  total_cost_usd: number
+  /** Attempts escalated to another model, over attempts. */
+  escalation_rate: number | null
+  /** Verified attempts whose tests passed, over verified attempts (null: none verified). */
+  verify_pass_rate: number | null
+}
+
+/** Whether the totals can be trusted as they are. A read never repairs; it says so instead. */
+export interface StoreHealth {
+  /** True when the totals may not match the raw attempts (damage found, repair pending). */
+  stale: boolean
+  /** What was found and how it gets fixed, one sentence each. */
+  problems: string[]
+}
+
+export interface PerfSummary {
+  /** `aggregates`: running totals (include imported baselines); `records`: a scan of raw attempts. */
+  source: 'aggregates' | 'records'
+  filters: {since?: string; type?: TaskType; model?: string}
+  /** True when the store holds nothing at all (not just nothing matching the filters). */
+  empty: boolean
+  /** One row per model (filtered by type when given), most attempts first. */
+  models: PerfRow[]
+  /** With `model`: that model by task type. */
+  by_type?: PerfRow[]
+  /** With `model`: its most recent attempts, newest first. */
+  recent?: AttemptRecord[]
+  totals: {attempts: number; cost_usd: number; tokens: number}
+  /** Where the store is (a folder, or a database URL without its password). */
+  store: string
+  health: StoreHealth
+}
+
+export interface StoreInfo {
+  location: string
+  attempts: number
+  /** Lines imported from model_performance.json. */
+  baselines: number
+  models: number
+  tokens_today: Record<ModelGroup, number>
+  health: StoreHealth
+}
+
+export type ExportFormat = 'jsonl' | 'csv'
+
+export interface ExportResult {
+  format: ExportFormat
+  attempts: number
+  /** Baselines written (jsonl) or left out (csv has no form for them). */
+  baselines: number
+  baselines_skipped: number
+  /** Records counted in the totals that could not be read back (damage); named in a warning. */
+  unreadable: number
+  path?: string
+}
+
+export type ImportFormat = 'jsonl' | 'csv' | 'json' | 'model_performance'
+
+export interface ImportResult {
+  file: string
+  format: ImportFormat
+  attempts_added: number
+  duplicates_skipped: number
+  baselines_added: number
+  /** model_performance.json already imported (same content): nothing added. */
+  already_imported: boolean
+  notes: string[]
+}
+
+export interface ResetResult {
+  attempts: number
+  baselines: number
+  /** Where the old history went, when kept. */
+  backup?: string
+}
+
+export interface CheckResult {
+  ok: boolean
+  /** Records read back and verified. */
+  records: number
+  problems: string[]
+  /** With `repair`: what was done. */
+  repaired: string[]
+}
+
+/**
+ * The store. Guarantees every implementation keeps (the contract suite checks them):
+ * - `record` returns only once the attempt is durable, and it is counted exactly once; when it
+ *   throws, nothing of it is counted, so a retry is safe.
+ * - An import is all or nothing; every record is validated first, problems are named with line numbers.
+ * - `export` → `reset` → `import` → `export` gives the same bytes.
+ * - Reads (`summary`, `recent`, `export`, `info`) never write.
+ */
+export interface PerfStore extends PerfReader {
+  readonly location: string
+  /** Reload the totals (another process may have recorded since). */
+  refresh(): Promise<void>
+  record(attempt: AttemptRecord): Promise<void>
+  /** Record attempts in one step: all or none. */
+  recordMany(attempts: readonly AttemptRecord[]): Promise<void>
+  /** Models with any recorded or imported history. */
+  models(): string[]
+  info(): StoreInfo
+  health(): StoreHealth
+  summary(opts?: PerfSummaryOptions): Promise<PerfSummary>
+  /** The newest attempts of one model, newest first. */
+  recent(model: string, opts?: {limit?: number; type?: TaskType; since?: Date}): Promise<AttemptRecord[]>
+  /** Local date (YYYY-MM-DD) → rollup, every date with attempts. */
+  dailyRollups(): Promise<Record<string, DayRollup>>
+  /** Every record, in the order recorded: jsonl (lossless) or csv (attempts only); to a file path (atomically) or a stream. */
+  export(format: ExportFormat, out: string | Writable): Promise<ExportResult>
+  import(file: string): Promise<ImportResult>
+  reset(opts?: {backup?: boolean}): Promise<ResetResult>
+  /** Read every record back and verify it; `repair` fixes what it can and says what was lost. */
+  check(opts?: {repair?: boolean}): Promise<CheckResult>
+  close(): Promise<void>
 }
