@@ -60,7 +60,8 @@ async function perfModels(env: NodeJS.ProcessEnv): Promise<string[]> {
 
 async function storeModels(): Promise<string[]> {
   const files = await jsonlFiles(join(sb.dataHome, 'cto', 'perf'))
-  return [...files.values()].flat().map((l) => (l as {model: string}).model)
+  // A segment line is [seq, record, crc32] (docs/store.md).
+  return [...files.values()].flat().map((l) => (l as [number, {model: string}, string])[1].model)
 }
 
 const offered = (r: ChatRequest) => [...lastUser(r).matchAll(/^- (\S+) \(/gm)].map((m) => m[1])

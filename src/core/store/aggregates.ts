@@ -12,6 +12,7 @@
  * map that grows by a day forever would make each write slower. Per-day history for reports
  * lives in the day rollups (day-rollups.ts), which are written once per sealed segment.
  */
+import type {CascadeStateJson} from '../router/cascade-stats.js'
 import type {ModelGroup} from '../providers/spec.js'
 import type {AttemptRecord, PerfStats} from './types.js'
 import type {BaselineLine, StoreLine} from './store-line.js'
@@ -43,6 +44,23 @@ export interface AggregatesDoc {
   /** sha256 of every imported model_performance.json, so one file is not counted twice. */
   imports: string[]
   totals: {attempts: number; baselines: number}
+  /**
+   * What the router learned about cascades (src/core/router/cascade-stats.ts): how each model does
+   * per task type as a first attempt and after which models failed, and the hashed-feature text
+   * model. A fold over the same attempts, kept and committed with the totals (write-session.ts).
+   */
+  cascade?: CascadeStateJson
+}
+
+/** The models that failed on a record's task before it, from the record or the recent-task window. */
+export function failedBefore(doc: AggregatesDoc, r: AttemptRecord): string[] {
+  if (r.failed_before) return r.failed_before
+  if (r.escalation_step === 0) return []
+  const seen = doc.recent_tasks.by_id[r.task_id] ?? []
+  return seen
+    .filter((a) => a[0] < r.escalation_step)
+    .sort((a, b) => a[0] - b[0])
+    .map((a) => a[1])
 }
 
 export function emptyStats(): PerfStats {

@@ -161,7 +161,7 @@ export function readModelPerformance(
   const notes: string[] = []
   const problems: string[] = []
   if (!isObj(value.models)) {
-    problems.push(`models: ${Array.isArray(value.models) ? 'a list' : JSON.stringify(value.models)}; model_performance.json keeps an object keyed by model name ({"models": {"deepseek": {...}}})`)
+    problems.push(`models: ${Array.isArray(value.models) ? 'a list' : JSON.stringify(value.models)}; model_performance.json keeps an object keyed by model name ({"models": {"<model name>": {...}}})`)
     return {baselines, notes, problems}
   }
   let total = 0

@@ -22,6 +22,7 @@
  *
  * The folder: `<dataDir>/perf/` (dataDir: `CTO_DATA_DIR`, else `$XDG_DATA_HOME/cto`).
  */
+import type {CascadeStateJson} from '../router/cascade-stats.js'
 import {mkdir, rename, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 import type {Writable} from 'node:stream'
@@ -126,6 +127,10 @@ export class FilePerfStore implements PerfStore {
 
   models(): string[] {
     return [...new Set([...Object.keys(this.totals.models), ...Object.keys(this.totals.model_types)])].sort()
+  }
+
+  cascade(): CascadeStateJson | null {
+    return this.totals.cascade ?? null
   }
 
   health(): StoreHealth {

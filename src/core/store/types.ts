@@ -5,6 +5,7 @@
  * so everything a caller may rely on is stated here and nothing here names a file or a table.
  */
 import type {Writable} from 'node:stream'
+import type {CascadeStateJson} from '../router/cascade-stats.js'
 import type {Complexity, EngineKind, ModelGroup, TaskType} from '../providers/spec.js'
 
 export interface AttemptRecord {
@@ -43,6 +44,10 @@ export interface AttemptRecord {
   files_changed?: number
   lines_added?: number
   lines_removed?: number
+  /** Models that failed on this task before this attempt, in order (length = escalation_step). */
+  failed_before?: string[]
+  /** The task's hashed features (src/core/router/task-features.ts): numbers, never text. */
+  features?: number[]
   /** The verification run after the change (absent when none ran). */
   verify_command?: string
   /** Absent when the command was killed (time limit). */
@@ -220,6 +225,8 @@ export interface PerfStore extends PerfReader {
   recordMany(attempts: readonly AttemptRecord[]): Promise<void>
   /** Models with any recorded or imported history. */
   models(): string[]
+  /** What the router learned about cascades from the recorded attempts (src/core/router/cascade-stats.ts); null before any. */
+  cascade(): CascadeStateJson | null
   info(): StoreInfo
   health(): StoreHealth
   summary(opts?: PerfSummaryOptions): Promise<PerfSummary>

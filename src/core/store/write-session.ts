@@ -17,10 +17,11 @@
  * Cost per record, measured by `npm run bench -- store` on this machine: see README ("Performance
  * store"): two fsyncs and one folder fsync, one ~50 KB state write, independent of history size.
  */
+import {cascadeStateFromJson, cascadeStateToJson, emptyCascadeState, foldCascade, observationFromAttempt, type CascadeState} from '../router/cascade-stats.js'
 import {copyFile, link, mkdir, rename, type FileHandle} from 'node:fs/promises'
 import {join} from 'node:path'
 import {CtoError} from '../errors.js'
-import {emptyAggregates, foldLine, localDate, nonFiniteTotal, pruneTokenDays} from './aggregates.js'
+import {emptyAggregates, failedBefore, foldLine, localDate, nonFiniteTotal, pruneTokenDays} from './aggregates.js'
 import {addDays, foldDay, type DayRollups} from './day-rollups.js'
 import {faultPoint} from './fault-points.js'
 import {encodeLine, encodedCrc} from './line-codec.js'
@@ -91,6 +92,8 @@ export class WriteSession {
   /** `begin()` repaired or sealed something that only a commit keeps. */
   repaired = false
   private maxGen = 0
+  private cascade?: CascadeState
+  private cascadeDirty = false
   /** Set when the newest state was missing but the older layout (aggregates.json) is present. */
   hadState = false
 
@@ -165,7 +168,29 @@ export class WriteSession {
     this.pendingDays.clear()
   }
 
+  /** The learned cascade state, folded with the totals (in memory; committed as JSON with them). */
+  private cascadeState(): CascadeState {
+    if (!this.cascade) {
+      const json = this.next.totals.cascade
+      try {
+        this.cascade = json ? cascadeStateFromJson(json) : emptyCascadeState()
+      } catch (error) {
+        throw new CtoError({
+          code: 'PERF_STORE_CASCADE_UNREADABLE',
+          message: `The router's learned state in the performance store (${this.o.paths.dir}) can't be read: ${(error as Error).message}. Nothing was recorded.`,
+          actions: ['Rebuild it from the recorded attempts: cto perf check --repair'],
+        })
+      }
+    }
+    return this.cascade
+  }
+
   private fold(active: SegmentMeta, p: PendingLine, encoded: Buffer): void {
+    if (!isBaseline(p.line)) {
+      const failed = failedBefore(this.next.totals, p.line)
+      foldCascade(this.cascadeState(), observationFromAttempt(p.line, {failed_before: failed, features: p.line.features ?? []}))
+      this.cascadeDirty = true
+    }
     this.next.seq += 1
     active.bytes += encoded.length
     active.lines += 1
@@ -243,6 +268,7 @@ export class WriteSession {
       history.segments.push(active)
     }
     addDays(await this.loadDays(), this.next.days)
+    if (this.cascade) this.next.totals.cascade = cascadeStateToJson(this.cascade)
     history.checkpoint = clone(this.next.totals)
     this.next.days = {}
     this.next.active = null
@@ -309,6 +335,9 @@ export class WriteSession {
     const history = await this.loadHistory()
     const kept = await this.keepCopy(file, 'damaged')
     this.next.totals = clone(history.checkpoint)
+    // The learned state goes back to the checkpoint's too, and is re-folded with the readable lines.
+    this.cascade = undefined
+    this.cascadeDirty = true
     this.next.days = {}
     this.next.active = null
     const good: PendingLine[] = []
@@ -426,6 +455,8 @@ export class WriteSession {
     const onDisk = await segmentIdsOnDisk(this.o.paths)
     const sources: Array<{id: number; meta?: SegmentMeta}> = [...listed.map((m) => ({id: m.id, meta: m})), ...onDisk.filter((id) => id > maxListed && !listed.some((s) => s.id === id)).map((id) => ({id}))]
     this.next = {...freshState(), gen: this.next.gen, next_segment: Math.max(this.next.next_segment, (onDisk.at(-1) ?? 0) + 1)}
+    this.cascade = emptyCascadeState()
+    this.cascadeDirty = true
     this.history = emptyHistory(emptyAggregates())
     this.days = {}
     this.historyDirty = true
@@ -500,6 +531,7 @@ export class WriteSession {
       if (this.days) history.days = await writeDays(this.o.paths, gen, this.o.lock.token, this.days)
       this.next.history = await writeHistory(this.o.paths, gen, this.o.lock.token, history)
     }
+    if (this.cascadeDirty && this.cascade) this.next.totals.cascade = cascadeStateToJson(this.cascade)
     this.next.gen = gen
     this.next.writer = this.o.lock.token
     this.next.written_at = this.o.clock().toISOString()
@@ -551,6 +583,8 @@ export class WriteSession {
     await this.closeActive(false)
     const {seq, next_segment} = this.next
     this.next = {...freshState(), seq, next_segment}
+    this.cascade = emptyCascadeState()
+    this.cascadeDirty = true
     this.history = emptyHistory(emptyAggregates())
     this.days = undefined
     this.historyDirty = false

@@ -5,9 +5,11 @@
  * drive TaskRun directly with fakes.
  */
 import {randomUUID} from 'node:crypto'
+import {CtoError} from '../errors.js'
 import type {CtoContext} from '../context.js'
 import type {EngineEvent} from '../engines/types.js'
 import {randomFromSeed} from '../router/seeded-random.js'
+import {MemoryCascadeStats, cascadeStateFromJson, type CascadeStateJson} from '../router/cascade-stats.js'
 import {cliEngineDeps} from './engine-deps.js'
 import {progressMode, runWithProgress} from './progress.js'
 import {TaskLog} from './task-log.js'
@@ -86,6 +88,8 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     },
     record: o.dryRun ? undefined : (attempt) => store.record(attempt),
     dryRun: o.dryRun,
+    // What the router learned from every recorded attempt, kept by the store.
+    learned: learnedFrom(store),
     random: randomFromSeed(o.seed),
     workspace,
     flags: o.flags,
@@ -112,4 +116,19 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     }
   }
   return run.result()
+}
+
+/** The store's learned cascade state as the router's reader (empty before any attempt). */
+function learnedFrom(store: {cascade(): CascadeStateJson | null}): MemoryCascadeStats {
+  const json = store.cascade()
+  if (!json) return new MemoryCascadeStats()
+  try {
+    return new MemoryCascadeStats({state: cascadeStateFromJson(json)})
+  } catch (error) {
+    throw new CtoError({
+      code: 'PERF_STORE_CASCADE_UNREADABLE',
+      message: `The router's learned state in the performance store can't be read: ${(error as Error).message}. Nothing was run.`,
+      actions: ['Rebuild it from the recorded attempts: cto perf check --repair'],
+    })
+  }
 }

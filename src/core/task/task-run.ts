@@ -163,7 +163,7 @@ export interface TaskRunOptions {
   record?: (attempt: AttemptRecord) => Promise<void>
   /** The cascade planner's settings and how many escalations of a type outweigh a fallback chain (tuning; the replay). */
   routing?: {plan?: Partial<PlanParams>; chainEvidence?: number}
-  /** What the router learned about cascades; it observes every recorded attempt. Default: a fresh in-memory state (phase B: the store's). */
+  /** What the router learned about cascades (the store's, loaded by execute-task.ts); it observes every recorded attempt. Default: a fresh in-memory state. */
   learned?: CascadeStatsReader & CascadeStatsWriter
   random: RandomSource
   now?: () => number
@@ -572,13 +572,17 @@ export class TaskRun {
       record.verify_passed = v.passed === true
       record.verify_duration_ms = v.duration_ms
     }
+    // What the router learns from: where the attempt stood in its task, and the task's hashed words.
+    const fields = {failed_before: this.attempts.slice(0, view.escalation_step).map((a) => a.model), features: [...(this.learned.features ?? [])]}
+    record.failed_before = fields.failed_before
+    record.features = fields.features
     try {
       await this.opts.record(record)
     } catch (error) {
       this.notes.push(`Could not record the attempt in the performance store: ${(error as Error).message}`)
     }
-    const failedBefore = this.attempts.slice(0, view.escalation_step).map((a) => a.model)
-    this.learned.stats.observe(observationFromAttempt(record, {failed_before: failedBefore, features: [...(this.learned.features ?? [])]}))
+    // This process goes on from its own copy; the store folded the same observation for the next.
+    this.learned.stats.observe(observationFromAttempt(record, fields))
   }
 
   result(): TaskResult {
