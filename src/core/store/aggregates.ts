@@ -32,6 +32,20 @@ export const RECENT_TASK_WINDOW = 512
 /** [escalation step, model, task type, 1 when already counted as escalated]. */
 export type RecentAttempt = [number, string, string, 0 | 1]
 
+/**
+ * Where tasks went, for `cto perf report` (issue 17): per task type, the model each task was
+ * first given to, and each escalation as failed model → next model. Pairs, not whole chains, so
+ * its size is bounded by types × models² (~60 entries in practice, a few KB of the state).
+ * Imported model_performance.json totals have no such detail and are not in it. A state written
+ * before this field existed counts from its next record on (`routes` starts empty).
+ */
+export interface RoutesDoc {
+  /** task type → model → attempts at escalation step 0 (tasks it served first). */
+  first: Record<string, Record<string, number>>
+  /** task type → failed model → model tried next → escalations. */
+  escalations: Record<string, Record<string, Record<string, number>>>
+}
+
 export interface AggregatesDoc {
   version: typeof AGGREGATES_VERSION
   models: Record<string, PerfStats>
@@ -43,6 +57,8 @@ export interface AggregatesDoc {
   /** sha256 of every imported model_performance.json, so one file is not counted twice. */
   imports: string[]
   totals: {attempts: number; baselines: number}
+  /** Optional: states written before it have none (see RoutesDoc). */
+  routes?: RoutesDoc
 }
 
 export function emptyStats(): PerfStats {
@@ -69,6 +85,7 @@ export function emptyAggregates(): AggregatesDoc {
     recent_tasks: {order: [], by_id: {}},
     imports: [],
     totals: {attempts: 0, baselines: 0},
+    routes: {first: {}, escalations: {}},
   }
 }
 
@@ -134,12 +151,19 @@ export function foldAttempt(doc: AggregatesDoc, r: AttemptRecord): void {
   const types = (doc.model_types[r.model] ??= {})
   addAttempt(statsIn(types, r.task_type), r, newForType)
 
+  const routes = (doc.routes ??= {first: {}, escalations: {}})
+  if (r.escalation_step === 0) {
+    const first = (routes.first[r.task_type] ??= {})
+    first[r.model] = (first[r.model] ?? 0) + 1
+  }
   if (r.escalation_step > 0 && seen) {
     const prev = seen.find((a) => a[0] === r.escalation_step - 1 && a[3] === 0)
     if (prev) {
       prev[3] = 1
       statsIn(doc.models, prev[1]).escalations += 1
       statsIn((doc.model_types[prev[1]] ??= {}), prev[2]).escalations += 1
+      const to = ((routes.escalations[r.task_type] ??= {})[prev[1]] ??= {})
+      to[r.model] = (to[r.model] ?? 0) + 1
     }
   }
 
