@@ -1,0 +1,26 @@
+/**
+ * What `cto perf report` reads, through the store's interface only (types.ts PerfStore), so the
+ * file store and the team store (issue 16) give the same report: the day rollups, the breakdown
+ * (totals, or the raw attempts since `--since`), and the newest WORST_WINDOW attempts for the
+ * worst-tasks table. The three reads run at once. Nothing reads every raw attempt: at 1,000,000
+ * records this costs the rollups file (~1 MB of JSON) and the end of the newest segment or two.
+ */
+import type {PerfStore} from '../store/types.js'
+import {buildReportData, type ReportOptions} from './report-data.js'
+import type {ReportData} from './report-types.js'
+
+/** Newest attempts read for the worst-tasks table: a few days of a busy team, ~2 MB read backwards. */
+export const WORST_WINDOW = 5000
+
+export type ReportReader = Pick<PerfStore, 'location' | 'info' | 'health' | 'dailyRollups' | 'breakdown' | 'latest'>
+
+export async function gatherReport(store: ReportReader, opts: ReportOptions & {window?: number}): Promise<ReportData> {
+  const window = opts.window ?? WORST_WINDOW
+  const info = store.info()
+  const [days, breakdown, latest] = await Promise.all([
+    store.dailyRollups(),
+    store.breakdown(opts.since ? {since: opts.since} : {}),
+    store.latest({limit: window, ...(opts.since ? {since: opts.since} : {}), ...(opts.type ? {type: opts.type} : {})}),
+  ])
+  return buildReportData({store: store.location, health: store.health(), info, days, breakdown, latest, latestLimit: window}, opts)
+}
