@@ -3,6 +3,7 @@ import {join, resolve} from 'node:path'
 import {runStartupBench, timeCommands} from './startup.js'
 import {formatStoreBench, runStoreBench} from './store-bench.js'
 import {runTaskBench} from './task-bench.js'
+import {formatReportBench, runReportBench} from './report-bench.js'
 import {runRoutingBench, type RoutingBenchResult} from './routing-bench.js'
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
@@ -65,6 +66,10 @@ if (want('store')) {
     const decision = routing.select_ms + routing.open_ms
     console.log(`target: routing decision < 5 ms → ${decision < 5 ? 'met' : 'NOT met'} (open + select ${decision.toFixed(2)} ms)`)
   }
+}
+
+if (want('report')) {
+  console.log(`\n${formatReportBench(await runReportBench())}`)
 }
 
 if (want('task')) {

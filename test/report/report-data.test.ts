@@ -75,7 +75,7 @@ describe('report data from a known store', () => {
 
   it('worst recent tasks: blocked before rejected, each with its chain of models and the command that shows its log', async () => {
     const data = await gatherReport(store, opts())
-    expect(data.worst).toMatchObject({window: 5000, read: records.length})
+    expect(data.worst).toMatchObject({window: 2000, read: records.length})
     expect(data.worst.tasks).toHaveLength(Math.min(20, want.bad.size))
     const outcomes = data.worst.tasks.map((t) => t.outcome)
     expect(outcomes).toEqual([...outcomes].sort())
@@ -84,6 +84,14 @@ describe('report data from a known store', () => {
       expect(t.command).toBe(`cto logs --task ${t.task_id}`)
       expect(t.attempts.map((a) => a.model)).toEqual(records.filter((r) => r.task_id === t.task_id).map((r) => r.model))
     }
+  })
+
+  it('worst tasks come from the newest attempts only (the window), not from the whole history', async () => {
+    const data = await gatherReport(store, {...opts(), window: 40})
+    expect(data.worst).toMatchObject({window: 40, read: 40})
+    const newest = new Set([...records].sort((a, b) => b.time.localeCompare(a.time)).slice(0, 40).map((r) => r.task_id))
+    expect(data.worst.tasks.length).toBeGreaterThan(0)
+    for (const t of data.worst.tasks) expect(newest.has(t.task_id)).toBe(true)
   })
 
   it('--since: days from its date on, and the heatmap and routes from the attempts since then', async () => {

@@ -1,5 +1,6 @@
 import {Flags} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
+import {formatInt} from '../../core/cli/format.js'
 import {suggest} from '../../core/cli/did-you-mean.js'
 import {TASK_TYPES, type TaskType} from '../../core/providers/spec.js'
 import type {ReportBy} from '../../core/report/report-types.js'
@@ -126,7 +127,7 @@ export default class PerfReport extends CtoCommand {
     const h = r.holds
     const what = h.empty
       ? 'The store is empty: the page says how to fill it.'
-      : `${h.attempts.toLocaleString('en-US')} attempts, ${h.days} day(s), ${h.series.length} series, ${h.heatmap.cells} heatmap cells, ${h.escalation_pairs} escalation pair(s), ${h.worst_tasks} worst task(s).`
+      : `${formatInt(h.attempts)} attempts, ${h.days} day(s), ${h.series.length} series, ${h.heatmap.cells} heatmap cells, ${h.escalation_pairs} escalation pair(s), ${h.worst_tasks} worst task(s).`
     const lines = [`Wrote ${r.file} (${size}). ${what}`]
     if (askedToOpen) lines.push(r.opened ? 'Opened it in your browser.' : `Could not open a browser (${r.open_error}). Open ${r.file} yourself.`)
     else lines.push(`Open it in a browser, or run again with --open.`)

@@ -30,7 +30,7 @@ export function qualityChart(host: HTMLElement, view: QualityView, metric: Metri
     .map((c) => ({
       value: [c[1], c[0], metric.value(c) as number],
       cell: c,
-      ...(few(c) ? {itemStyle: {opacity: 0.45, borderType: 'dashed', borderColor: '#57606a', borderWidth: 1.5}} : {}),
+      ...(few(c) ? {itemStyle: {opacity: 0.45, borderType: 'dashed', borderColor: '#57606a', borderWidth: 1.5}, label: {color: '#1f2328', opacity: 1}} : {}),
     }))
   return drawChart(host, {
     tooltip: {
