@@ -17,10 +17,10 @@ const records = sampleAttempts({days: 20})
 const want = expectedFor(records)
 
 /** An executable that records its arguments in `log` and exits with `code`. */
-async function fakeOpener(dir: string, name: string, log: string, code = 0): Promise<string> {
+async function fakeOpener(dir: string, name: string, log: string, code = 0, sleep = 0): Promise<string> {
   await mkdir(dir, {recursive: true})
   const file = join(dir, name)
-  await writeFile(file, `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\nexit ${code}\n`)
+  await writeFile(file, `#!/bin/sh\nprintf '%s\\n' "$@" > '${log}'\n${sleep ? `sleep ${sleep}\n` : ''}exit ${code}\n`)
   await chmod(file, 0o755)
   return file
 }
@@ -85,6 +85,13 @@ describe('cto perf report', () => {
     let r = await sandbox.json<PerfReportResult>(['perf', 'report', '--out', out, '--open'], {env: {BROWSER: browser}})
     expect(r).toMatchObject({file: out, opened: true})
     expect((await readFile(log, 'utf8')).trim()).toBe(out)
+
+    // A browser that stays open (as a real one does) is left running; cto does not wait for it.
+    const stays = await fakeOpener(bin, 'stays-open', log, 0, 30)
+    const started = Date.now()
+    r = await sandbox.json<PerfReportResult>(['perf', 'report', '--out', out, '--open'], {env: {BROWSER: stays}})
+    expect(r).toMatchObject({opened: true})
+    expect(Date.now() - started).toBeLessThan(15_000)
 
     await fakeOpener(bin, 'xdg-open', log)
     await writeFile(log, '')

@@ -104,6 +104,9 @@ describe('report data from a known store', () => {
     expect(data.routes.first_served.reduce((a, f) => a + f.tasks, 0)).toBe([...w.firstServed.values()].reduce((a, n) => a + n, 0))
     expect(data.worst.read).toBe(recent.length)
     expect(data.filters.since).toBe(since.toISOString())
+    const future = await gatherReport(store, opts({since: new Date(2030, 0, 1)}))
+    expect(future.cost.dates).toEqual([])
+    expect(future.notes).toContain(`No attempts since ${new Date(2030, 0, 1).toISOString()}: the store's newest day is ${want.days.at(-1)}.`)
   })
 
   it('--type: one heatmap column and that type’s routes; the per-day charts stay whole and a note says why', async () => {

@@ -2,7 +2,8 @@
  * `--open`: hands the file to the user's browser. `$BROWSER` when set (the convention of git,
  * Python's webbrowser and many CLIs), else `open` on macOS, `cmd /c start` on Windows, `xdg-open`
  * elsewhere. The opener is waited for up to `waitMs` (xdg-open exits once the browser has the
- * file, or at once with an error when there is none); one still running then is left to it.
+ * file, or at once with an error when there is none); one still running after 1.5 s (a browser
+ * named in $BROWSER) is left to run.
  * Never throws: the caller says where the file is when it could not be opened.
  */
 import {spawn} from 'node:child_process'
@@ -24,7 +25,8 @@ export function openerFor(file: string, platform: NodeJS.Platform, env: NodeJS.P
 
 export function openInBrowser(file: string, opts: {platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv; waitMs?: number} = {}): Promise<OpenResult> {
   const env = opts.env ?? process.env
-  const argv = openerFor(file, opts.platform ?? process.platform, env)
+  const platform = opts.platform ?? process.platform
+  const argv = openerFor(file, platform, env)
   return new Promise((resolve) => {
     let settled = false
     const done = (r: OpenResult) => {
@@ -33,7 +35,7 @@ export function openInBrowser(file: string, opts: {platform?: NodeJS.Platform; e
       clearTimeout(timer)
       resolve(r)
     }
-    const child = spawn(argv[0], argv.slice(1), {env, stdio: 'ignore', detached: true, windowsVerbatimArguments: opts.platform === 'win32'})
+    const child = spawn(argv[0], argv.slice(1), {env, stdio: 'ignore', detached: true, windowsVerbatimArguments: platform === 'win32' && !env.BROWSER})
     child.on('error', (error: NodeJS.ErrnoException) =>
       done({opened: false, with: argv[0], reason: error.code === 'ENOENT' ? `${argv[0]} was not found` : error.message}),
     )
@@ -43,6 +45,6 @@ export function openInBrowser(file: string, opts: {platform?: NodeJS.Platform; e
     const timer = setTimeout(() => {
       child.unref()
       done({opened: true, with: argv[0]})
-    }, opts.waitMs ?? 3000)
+    }, opts.waitMs ?? 1500)
   })
 }

@@ -191,6 +191,7 @@ export function buildReportData(inputs: ReportInputs, opts: ReportOptions): Repo
       notes.push('This store was written by a cto that did not yet count where tasks go: first attempts and escalations are counted from the next recorded attempt on.')
     }
     if (opts.model !== undefined && quality.rows.length === 0) notes.push(`No attempts by ${opts.model}${opts.type ? ` on ${opts.type} tasks` : ''}${opts.since ? ' in this period' : ''}.`)
+    else if (opts.since !== undefined && quality.rows.length === 0) notes.push(`No attempts since ${opts.since.toISOString()}${opts.type ? ` on ${opts.type} tasks` : ''}: the store's newest day is ${Object.keys(inputs.days).sort().at(-1) ?? 'none'}.`)
   }
   const littleCells = quality.cells.filter((c) => c[2] < quality.little_evidence).length
   if (littleCells > 0) notes.push(`${littleCells} of ${quality.cells.length} heatmap cells rest on fewer than ${quality.little_evidence} attempts: they are drawn faded, with a dashed border.`)

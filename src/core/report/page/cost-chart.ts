@@ -12,9 +12,10 @@ import {el, escapeHtml, tokens, usd} from './dom.js'
 const GROUP_COLORS = {claude: '#c2410c', external: '#1d4ed8'} as const
 const FIRST_SHOWN_DAYS = 90
 
-export function costChart(host: HTMLElement, view: CostView, colorOf: (name: string) => string): Chart | undefined {
-  if (view.dates.length === 0) {
-    host.replaceWith(el('p', {class: 'empty-view'}, 'No dated attempts to draw: imported totals (model_performance.json) have no dates. Every "cto task" adds its day.'))
+export function costChart(host: HTMLElement, view: CostView, colorOf: (name: string) => string, filtered: boolean): Chart | undefined {
+  if (view.dates.length === 0 || view.series.length === 0) {
+    const why = filtered ? 'No attempts match --since or --model.' : 'No dated attempts to draw: imported totals (model_performance.json) have no dates. Every "cto task" adds its day.'
+    host.replaceWith(el('p', {class: 'empty-view'}, why))
     return undefined
   }
   const n = view.dates.length

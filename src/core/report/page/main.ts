@@ -93,7 +93,7 @@ function render(data: ReportData): Record<string, Chart> {
       costHost,
     ),
   )
-  const cost = costChart(costHost, data.cost, colorOf)
+  const cost = costChart(costHost, data.cost, colorOf, data.filters.since !== undefined || data.filters.model !== undefined)
   if (cost) charts.cost = cost
 
   const q = data.quality
