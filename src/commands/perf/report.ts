@@ -3,7 +3,7 @@ import {CtoCommand} from '../../core/cli/base-command.js'
 import {formatInt} from '../../core/cli/format.js'
 import {suggest} from '../../core/cli/did-you-mean.js'
 import {TASK_TYPES, type TaskType} from '../../core/providers/spec.js'
-import type {ReportBy} from '../../core/report/report-types.js'
+import type {ReportBy, ReportHolds} from '../../core/report/report-types.js'
 
 export interface PerfReportResult {
   /** Where the report was written. */
@@ -13,22 +13,7 @@ export interface PerfReportResult {
   opened: boolean
   open_error?: string
   /** What the page holds. */
-  holds: {
-    empty: boolean
-    attempts: number
-    cost_usd: number
-    days: number
-    first_day: string | null
-    last_day: string | null
-    /** Stacked cost series (models, or members with --by user). */
-    series: string[]
-    heatmap: {rows: number; cols: number; cells: number; little_evidence_cells: number}
-    escalation_pairs: number
-    first_served_models: number
-    worst_tasks: number
-    /** Newest attempts read for the worst-tasks table. */
-    worst_window: number
-  }
+  holds: ReportHolds
   filters: {since?: string; type?: string; model?: string; by: ReportBy}
   notes: string[]
   warnings: string[]
@@ -56,7 +41,7 @@ export default class PerfReport extends CtoCommand {
 
   async run(): Promise<PerfReportResult> {
     const {flags} = await this.parse(PerfReport)
-    const [{openStore}, {parseSince}, {gatherReport}, {loadPageAssets, renderReportHtml}, {reportPath, writeReport}] = await Promise.all([
+    const [{openStore}, {parseSince}, {gatherReport, reportHolds}, {loadPageAssets, renderReportHtml}, {reportPath, writeReport}] = await Promise.all([
       import('../../core/store/perf-store.js'),
       import('../../core/store/since.js'),
       import('../../core/report/gather-report.js'),
@@ -96,20 +81,7 @@ export default class PerfReport extends CtoCommand {
       bytes,
       opened,
       ...(openError ? {open_error: openError} : {}),
-      holds: {
-        empty: data.empty,
-        attempts: data.totals.attempts,
-        cost_usd: data.totals.cost_usd,
-        days: data.cost.dates.length,
-        first_day: data.totals.first_day,
-        last_day: data.totals.last_day,
-        series: data.cost.series.map((s) => s.name),
-        heatmap: {rows: data.quality.rows.length, cols: data.quality.cols.length, cells: data.quality.cells.length, little_evidence_cells: data.quality.cells.filter((c) => c[2] < data.quality.little_evidence).length},
-        escalation_pairs: data.routes.escalations.length,
-        first_served_models: data.routes.first_served.length,
-        worst_tasks: data.worst.tasks.length,
-        worst_window: data.worst.window,
-      },
+      holds: reportHolds(data),
       filters: data.filters,
       notes: data.notes,
       warnings,

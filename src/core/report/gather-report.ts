@@ -7,7 +7,7 @@
  */
 import type {PerfStore} from '../store/types.js'
 import {buildReportData, type ReportOptions} from './report-data.js'
-import type {ReportData} from './report-types.js'
+import type {ReportData, ReportHolds} from './report-types.js'
 
 /**
  * Newest attempts read for the worst-tasks table: a day of a busy team (10 members × 100 tasks),
@@ -26,4 +26,22 @@ export async function gatherReport(store: ReportReader, opts: ReportOptions & {w
     store.latest({limit: window, ...(opts.since ? {since: opts.since} : {}), ...(opts.type ? {type: opts.type} : {})}),
   ])
   return buildReportData({store: store.location, health: store.health(), info, days, breakdown, latest, latestLimit: window}, opts)
+}
+
+export function reportHolds(data: ReportData): ReportHolds {
+  const q = data.quality
+  return {
+    empty: data.empty,
+    attempts: data.totals.attempts,
+    cost_usd: data.totals.cost_usd,
+    days: data.cost.dates.length,
+    first_day: data.totals.first_day,
+    last_day: data.totals.last_day,
+    series: data.cost.series.map((s) => s.name),
+    heatmap: {rows: q.rows.length, cols: q.cols.length, cells: q.cells.length, little_evidence_cells: q.cells.filter((c) => c[2] < q.little_evidence).length},
+    escalation_pairs: data.routes.escalations.length,
+    first_served_models: data.routes.first_served.length,
+    worst_tasks: data.worst.tasks.length,
+    worst_window: data.worst.window,
+  }
 }

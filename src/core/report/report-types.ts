@@ -92,3 +92,21 @@ export interface WorstView {
   read: number
   tasks: WorstTask[]
 }
+
+/** What a written report holds, in numbers (`cto perf report --json`). */
+export interface ReportHolds {
+  empty: boolean
+  attempts: number
+  cost_usd: number
+  days: number
+  first_day: string | null
+  last_day: string | null
+  /** Stacked cost series (models, or members with --by user). */
+  series: string[]
+  heatmap: {rows: number; cols: number; cells: number; little_evidence_cells: number}
+  escalation_pairs: number
+  first_served_models: number
+  worst_tasks: number
+  /** Newest attempts read for the worst-tasks table. */
+  worst_window: number
+}
