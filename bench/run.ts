@@ -3,6 +3,7 @@ import {join, resolve} from 'node:path'
 import {runStartupBench, STARTUP_TARGETS, timeCommands} from './startup.js'
 import {formatStoreBench, runStoreBench} from './store-bench.js'
 import {runTaskBench} from './task-bench.js'
+import {formatReportBench, runReportBench} from './report-bench.js'
 import {runRoutingBench, type RoutingBenchResult} from './routing-bench.js'
 import {runSandboxBench} from './sandbox-bench.js'
 import {runClassifierBench} from './classifier-bench.js'
@@ -76,6 +77,10 @@ if (want('store')) {
     const decision = routing.select_ms + routing.open_ms + routing.load_state_ms
     console.log(`target: routing decision < 5 ms → ${decision < 5 ? 'met' : 'NOT met'} (open + load learned state + select ${decision.toFixed(2)} ms; with 11 models ${(routing.open_ms + routing.load_state_ms + routing.select_11_ms).toFixed(2)} ms)`)
   }
+}
+
+if (want('report')) {
+  console.log(`\n${formatReportBench(await runReportBench())}`)
 }
 
 if (want('task')) {

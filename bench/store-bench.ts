@@ -45,9 +45,10 @@ export interface StoreBenchResult {
 }
 
 const MODELS = ['deepseek', 'kimi', 'minimax', 'qwen', 'haiku', 'sonnet', 'opus', 'glm'] as const
-const SPAN_MS = 3 * 365 * 86_400_000
+export const SPAN_MS = 3 * 365 * 86_400_000
 
-function attempt(n: number, start: number, stepMs: number): AttemptRecord {
+/** Attempt number `n` of a history that starts at `start`, one every `stepMs` (also used by bench/report-bench.ts). */
+export function attempt(n: number, start: number, stepMs: number): AttemptRecord {
   const model = MODELS[n % MODELS.length]
   const claude = ['haiku', 'sonnet', 'opus'].includes(model)
   return {

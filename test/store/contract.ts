@@ -168,6 +168,54 @@ export function perfStoreContract(name: string, open: ContractFactory): void {
         expect(days['2025-02-01']?.models.deepseek?.attempts ?? 0).toBe(deepseekDay1.length)
       })
 
+      it('breakdown: per model × task type, first-served per model and escalations as failed → next model, per type', async () => {
+        const {store, reopen} = await open({})
+        const base = {...makeAttempt(0, 0), approved: undefined, quality: undefined, error_class: undefined}
+        const at = (day: number) => new Date(Date.UTC(2025, 2, day, 12)).toISOString()
+        const attempts: AttemptRecord[] = [
+          // t1 (coding): deepseek fails, deepseek again fails, sonnet serves it
+          {...base, time: at(1), task_id: 't1', task_type: 'coding', model: 'deepseek', escalation_step: 0, success: false},
+          {...base, time: at(1), task_id: 't1', task_type: 'coding', model: 'deepseek', escalation_step: 1, success: false},
+          {...base, time: at(1), task_id: 't1', task_type: 'coding', model: 'sonnet', group: 'claude', escalation_step: 2, success: true},
+          // t2 (coding): kimi fails, sonnet serves it
+          {...base, time: at(2), task_id: 't2', task_type: 'coding', model: 'kimi', escalation_step: 0, success: false},
+          {...base, time: at(2), task_id: 't2', task_type: 'coding', model: 'sonnet', group: 'claude', escalation_step: 1, success: true, quality: 8, approved: true},
+          // t3 (email): deepseek serves it first time
+          {...base, time: at(3), task_id: 't3', task_type: 'email', model: 'deepseek', escalation_step: 0, success: true, quality: 6, approved: true},
+        ]
+        await store.recordMany(attempts)
+        const b = await store.breakdown()
+        expect(b.source).toBe('aggregates')
+        expect(b.first_served).toEqual({coding: {deepseek: 1, kimi: 1}, email: {deepseek: 1}})
+        expect(b.escalations).toEqual({coding: {deepseek: {deepseek: 1, sonnet: 1}, kimi: {sonnet: 1}}})
+        expect(b.by_model_type.sonnet?.coding).toMatchObject({attempts: 2, successes: 2, quality_count: 1, quality_sum: 8, tasks: 2})
+        expect(b.by_model_type.deepseek?.coding).toMatchObject({attempts: 2, successes: 0, escalations: 2, tasks: 1})
+        expect(b.by_model_type.deepseek?.email).toMatchObject({attempts: 1, successes: 1})
+        // Another handle reads the same; `since` folds only the attempts since then.
+        expect(await (await reopen()).breakdown()).toEqual(b)
+        const since = await store.breakdown({since: new Date(Date.UTC(2025, 2, 2))})
+        expect(since.source).toBe('records')
+        expect(since.first_served).toEqual({coding: {kimi: 1}, email: {deepseek: 1}})
+        expect(since.escalations).toEqual({coding: {kimi: {sonnet: 1}}})
+        expect(Object.keys(since.by_model_type).sort()).toEqual(['deepseek', 'kimi', 'sonnet'])
+        expect((await store.breakdown({since: new Date(0)})).escalations).toEqual(b.escalations)
+      })
+
+      it('latest: the newest attempts of every model, newest first, by type and since; nothing from an empty store', async () => {
+        const {store} = await open({})
+        expect(await store.latest({limit: 5})).toEqual([])
+        const raw = Array.from({length: 60}, (_, i) => ({...makeAttempt(0, i), time: new Date(Date.UTC(2025, 0, 1, 0, i)).toISOString()}))
+        await store.recordMany(raw.slice(0, 30))
+        for (const a of raw.slice(30)) await store.record(a)
+        const newestFirst = [...raw].reverse()
+        expect((await store.latest({limit: 7})).map((r) => r.time)).toEqual(newestFirst.slice(0, 7).map((r) => r.time))
+        expect(await store.latest({limit: 100})).toHaveLength(60)
+        expect((await store.latest({limit: 4, type: 'coding'})).map((r) => r.task_id)).toEqual(newestFirst.filter((r) => r.task_type === 'coding').slice(0, 4).map((r) => r.task_id))
+        const since = new Date(Date.UTC(2025, 0, 1, 0, 50))
+        expect((await store.latest({limit: 100, since})).map((r) => r.time)).toEqual(newestFirst.filter((r) => r.time >= since.toISOString()).map((r) => r.time))
+        expect(await store.latest({limit: 0})).toEqual([])
+      })
+
       it('two handles on one store: each sees the other after refresh, and concurrent writes are all counted', async () => {
         const {store, reopen} = await open({})
         const other = await reopen()

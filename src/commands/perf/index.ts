@@ -1,9 +1,7 @@
 import {Flags} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
-import {suggest} from '../../core/cli/did-you-mean.js'
+import {knownModel} from '../../core/cli/known-model.js'
 import {sinceFlag} from '../../core/cli/since-flag.js'
-import {CtoError, NoSuchModelError} from '../../core/errors.js'
-import {EXIT} from '../../core/exit-codes.js'
 import {TASK_TYPES} from '../../core/providers/spec.js'
 import type {PerfSummary} from '../../core/store/perf-summary.js'
 
@@ -41,7 +39,7 @@ export default class Perf extends CtoCommand {
       process.stderr.write(`Warning: totals may be stale: ${problem}\n`)
     }
     const since = flags.since
-    const model = flags.model === undefined ? undefined : await this.knownModel(flags.model, store.models())
+    const model = flags.model === undefined ? undefined : await knownModel(flags.model, store.models(), () => this.loadCtx())
     const summary = await store.summary({model, type: flags.type as (typeof TASK_TYPES)[number] | undefined, since, recent: flags.recent})
     if (!this.jsonEnabled()) {
       const {renderPerfSummary} = await import('../../core/store/perf-report.js')
@@ -50,19 +48,4 @@ export default class Perf extends CtoCommand {
     return {...summary, warnings}
   }
 
-  /**
-   * A model the plugins know (or a legacy name for one), or one the store has history for (imported
-   * RouterBench models): its name. Anything else is a usage error with the closest name.
-   */
-  private async knownModel(name: string, withHistory: string[]): Promise<string> {
-    if (withHistory.includes(name)) return name
-    const {findModel} = await import('../../core/context.js')
-    const ctx = await this.loadCtx()
-    try {
-      return findModel(ctx, name).name
-    } catch (error) {
-      if (!CtoError.isInstance(error) || error.code !== 'NO_SUCH_MODEL' || error.exitCode !== EXIT.usage) throw error
-      throw new NoSuchModelError(name, {suggestion: suggest(name, [...new Set([...ctx.models.map((m) => m.name), ...withHistory])])})
-    }
-  }
 }

@@ -33,6 +33,20 @@ export const RECENT_TASK_WINDOW = 512
 /** [escalation step, model, task type, 1 when already counted as escalated]. */
 export type RecentAttempt = [number, string, string, 0 | 1]
 
+/**
+ * Where tasks went, for `cto perf report` (issue 17): per task type, the model each task was
+ * first given to, and each escalation as failed model → next model. Pairs, not whole chains, so
+ * its size is bounded by types × models² (~60 entries in practice, a few KB of the state).
+ * Imported model_performance.json totals have no such detail and are not in it. A state written
+ * before this field existed counts from its next record on (`routes` starts empty).
+ */
+export interface RoutesDoc {
+  /** task type → model → attempts at escalation step 0 (tasks it served first). */
+  first: Record<string, Record<string, number>>
+  /** task type → failed model → model tried next → escalations. */
+  escalations: Record<string, Record<string, Record<string, number>>>
+}
+
 export interface AggregatesDoc {
   version: typeof AGGREGATES_VERSION
   models: Record<string, PerfStats>
@@ -50,6 +64,8 @@ export interface AggregatesDoc {
    * model. A fold over the same attempts, kept and committed with the totals (write-session.ts).
    */
   cascade?: CascadeStateJson
+  /** Optional: states written before it have none (see RoutesDoc). */
+  routes?: RoutesDoc
 }
 
 /** The models that failed on a record's task before it, from the record or the recent-task window. */
@@ -87,6 +103,7 @@ export function emptyAggregates(): AggregatesDoc {
     recent_tasks: {order: [], by_id: {}},
     imports: [],
     totals: {attempts: 0, baselines: 0},
+    routes: {first: {}, escalations: {}},
   }
 }
 
@@ -156,12 +173,19 @@ export function foldAttempt(doc: AggregatesDoc, r: AttemptRecord): void {
   const types = (doc.model_types[r.model] ??= {})
   addAttempt(statsIn(types, r.task_type), r, newForType)
 
+  const routes = (doc.routes ??= {first: {}, escalations: {}})
+  if (r.escalation_step === 0) {
+    const first = (routes.first[r.task_type] ??= {})
+    first[r.model] = (first[r.model] ?? 0) + 1
+  }
   if (r.escalation_step > 0 && seen) {
     const prev = seen.find((a) => a[0] === r.escalation_step - 1 && a[3] === 0)
     if (prev) {
       prev[3] = 1
       statsIn(doc.models, prev[1]).escalations += 1
       statsIn((doc.model_types[prev[1]] ??= {}), prev[2]).escalations += 1
+      const to = ((routes.escalations[r.task_type] ??= {})[prev[1]] ??= {})
+      to[r.model] = (to[r.model] ?? 0) + 1
     }
   }
 

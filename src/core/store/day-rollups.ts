@@ -8,7 +8,7 @@
  * its rollup is added into the history file, which is written once per seal. So a record never
  * rewrites three years of days (1,100 dates × 8 models ≈ 0.5 MB of JSON), and the full series is
  * history + state: `mergeDays`. Imported model_performance.json totals have no dates and are not
- * in the rollups.
+ * in the rollups. A record that names who ran it (issue 16: `user`) is also summed per member.
  */
 import {isSuccessful, localDate} from './aggregates.js'
 import type {AttemptRecord, DayModelRollup, DayRollup} from './types.js'
@@ -25,6 +25,17 @@ export function foldDay(days: DayRollups, r: AttemptRecord): void {
   m.input_tokens += r.input_tokens
   m.output_tokens += r.output_tokens
   day.groups[r.group] += r.input_tokens + r.output_tokens
+  const user = userOf(r)
+  if (user !== undefined) {
+    const u = ((day.users ??= {})[user] ??= {attempts: 0, successes: 0, cost_usd: 0, input_tokens: 0, output_tokens: 0})
+    addModel(u, {attempts: 1, successes: isSuccessful(r) ? 1 : 0, cost_usd: r.cost_usd, input_tokens: r.input_tokens, output_tokens: r.output_tokens})
+  }
+}
+
+/** Who ran an attempt, when its record names them (the team store's records do, issue 16). */
+export function userOf(r: AttemptRecord): string | undefined {
+  const user = (r as unknown as {user?: unknown}).user
+  return typeof user === 'string' && user !== '' ? user : undefined
 }
 
 function addModel(into: DayModelRollup, from: DayModelRollup): void {
@@ -43,6 +54,9 @@ export function addDays(into: DayRollups, from: DayRollups): void {
     day.groups.external += d.groups.external
     for (const [model, m] of Object.entries(d.models)) {
       addModel((day.models[model] ??= {attempts: 0, successes: 0, cost_usd: 0, input_tokens: 0, output_tokens: 0}), m)
+    }
+    for (const [user, m] of Object.entries(d.users ?? {})) {
+      addModel(((day.users ??= {})[user] ??= {attempts: 0, successes: 0, cost_usd: 0, input_tokens: 0, output_tokens: 0}), m)
     }
   }
 }

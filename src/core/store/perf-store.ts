@@ -45,6 +45,8 @@ import type {
   ExportFormat,
   ExportResult,
   ImportResult,
+  LatestOptions,
+  PerfBreakdown,
   PerfStats,
   PerfStore,
   PerfSummary,
@@ -318,15 +320,23 @@ export class FilePerfStore implements PerfStore {
 
   /** The newest attempts of one model, newest first: segments without the model are skipped, the rest read from their ends. */
   async recent(model: string, opts: {limit?: number; type?: TaskType; since?: Date} = {}): Promise<AttemptRecord[]> {
-    const limit = opts.limit ?? 10
     if (!this.totals.models[model] && !this.totals.model_types[model]) return []
+    return this.newest(model, opts.limit ?? 10, opts)
+  }
+
+  /** The newest attempts of every model, newest first, read from the ends of the newest segments. */
+  async latest(opts: LatestOptions): Promise<AttemptRecord[]> {
+    return this.newest(undefined, opts.limit, opts)
+  }
+
+  private async newest(model: string | undefined, limit: number, opts: {type?: TaskType; since?: Date}): Promise<AttemptRecord[]> {
     if (this.view.v1) return []
     const sinceIso = opts.since?.toISOString()
     const parsed: AttemptRecord[] = []
     const read = () =>
       recentOf(this.paths, this.view.state, model, limit, (record) => {
         const line = parseStoreLine(record) as StoreLine | undefined
-        if (!line || 'kind' in line || line.model !== model) return false
+        if (!line || 'kind' in line || (model !== undefined && line.model !== model)) return false
         if (opts.type && line.task_type !== opts.type) return false
         if (sinceIso && line.time < sinceIso) return false
         parsed.push(line)
@@ -343,8 +353,24 @@ export class FilePerfStore implements PerfStore {
         return read()
       }
     })
-    if (damaged > 0) this.warn(`Performance store: ${damaged} damaged line(s) skipped while reading recent attempts of ${model}. Run "cto perf check --repair".`)
+    if (damaged > 0) this.warn(`Performance store: ${damaged} damaged line(s) skipped while reading recent attempts${model === undefined ? '' : ` of ${model}`}. Run "cto perf check --repair".`)
     return parsed
+  }
+
+  /** Per model × task type and where tasks went: from the totals, or (with `since`) from the attempts since then. */
+  async breakdown(opts: {since?: Date} = {}): Promise<PerfBreakdown> {
+    let doc = this.totals
+    if (opts.since) {
+      doc = emptyAggregates()
+      const folded = doc
+      await this.scan((line) => foldLine(folded, line), {sinceIso: opts.since.toISOString()})
+    }
+    return {
+      source: opts.since ? 'records' : 'aggregates',
+      by_model_type: structuredClone(doc.model_types),
+      first_served: structuredClone(doc.routes?.first ?? {}),
+      escalations: structuredClone(doc.routes?.escalations ?? {}),
+    }
   }
 
   async dailyRollups(): Promise<Record<string, DayRollup>> {

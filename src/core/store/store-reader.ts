@@ -141,11 +141,11 @@ export async function scanSince(paths: StorePaths, segments: SegmentMeta[], sinc
   return issues
 }
 
-/** The newest records of one model (newest first) whose JSON passes `keep`, up to `limit`. */
+/** The newest records of one model, or of every model when `model` is undefined (newest first), whose JSON passes `keep`, up to `limit`. */
 export async function recentOf(
   paths: StorePaths,
   state: StateDoc,
-  model: string,
+  model: string | undefined,
   limit: number,
   keep: (record: string) => boolean,
   sinceIso?: string,
@@ -153,9 +153,9 @@ export async function recentOf(
   const found: string[] = []
   let damaged = 0
   if (limit <= 0) return {records: found, damaged}
-  const needle = `"model":${JSON.stringify(model)}`
+  const needle = model === undefined ? '' : `"model":${JSON.stringify(model)}`
   const visitSegment = async (seg: SegmentMeta) => {
-    if (!seg.models.includes(model)) return
+    if (model !== undefined && !seg.models.includes(model)) return
     if (sinceIso && (!seg.max_time || seg.max_time < sinceIso)) return
     const r = await readSegmentBackward(segmentFile(paths, seg.id), seg, (record) => {
       if (record.includes(needle) && keep(record)) found.push(record)

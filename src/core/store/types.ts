@@ -99,6 +99,35 @@ export interface DayModelRollup {
 export interface DayRollup {
   models: Record<string, DayModelRollup>
   groups: Record<ModelGroup, number>
+  /**
+   * Per member who ran the attempts, when records name one (the team store, issue 16: `user@host`
+   * or CTO_USER); absent when none do. `cto perf report --by user` stacks cost by it.
+   */
+  users?: Record<string, DayModelRollup>
+}
+
+/**
+ * Per model × task type, and where tasks went: what `cto perf report` draws besides the day
+ * rollups (issue 17). From the running totals (imported model_performance.json totals included in
+ * `by_model_type`), or with `since` from the raw attempts since then, like `summary`.
+ */
+export interface PerfBreakdown {
+  source: 'aggregates' | 'records'
+  /** model → task type → stats. */
+  by_model_type: Record<string, Record<string, PerfStats>>
+  /** task type → model → tasks it served first (attempts at escalation step 0). */
+  first_served: Record<string, Record<string, number>>
+  /** task type → model whose attempt failed → model tried next → count. */
+  escalations: Record<string, Record<string, Record<string, number>>>
+}
+
+export interface LatestOptions {
+  /** At most this many attempts. */
+  limit: number
+  /** Only attempts that ended at or after this moment. */
+  since?: Date
+  /** Only this task type. */
+  type?: TaskType
 }
 
 export interface PerfSummaryOptions {
@@ -234,6 +263,10 @@ export interface PerfStore extends PerfReader {
   recent(model: string, opts?: {limit?: number; type?: TaskType; since?: Date}): Promise<AttemptRecord[]>
   /** Local date (YYYY-MM-DD) → rollup, every date with attempts. */
   dailyRollups(): Promise<Record<string, DayRollup>>
+  /** Stats per model × task type, first-served counts and escalation pairs (see PerfBreakdown). */
+  breakdown(opts?: {since?: Date}): Promise<PerfBreakdown>
+  /** The newest attempts of every model, newest first (the report's worst recent tasks). */
+  latest(opts: LatestOptions): Promise<AttemptRecord[]>
   /** Every record, in the order recorded: jsonl (lossless) or csv (attempts only); to a file path (atomically) or a stream. */
   export(format: ExportFormat, out: string | Writable): Promise<ExportResult>
   import(file: string): Promise<ImportResult>
