@@ -7,6 +7,7 @@ import type {Catalog} from '../providers/registry.js'
 import type {ModelGroup} from '../providers/spec.js'
 import type {ConfigLayer} from './layers.js'
 import type {ConfigFile} from './schema.js'
+import {DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_TEAM_SCHEMA} from '../store/store-settings.js'
 
 export interface EffectiveModel {
   enabled: boolean
@@ -38,6 +39,8 @@ export interface EffectiveConfig {
     claude_permission_mode: 'acceptEdits' | 'default' | 'plan' | 'bypassPermissions' | 'dontAsk'
   }
   tools: Record<string, unknown>
+  /** The performance store: `url` unset → local files. The URL holds a password: show it only through redactStoreUrl. */
+  store: {url?: string; schema: string; connect_timeout_seconds: number}
 }
 
 export interface ResolvedConfig {
@@ -190,7 +193,7 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
   flatten(defaultsFor(catalog), 'default', [], flat)
 
   // CTO_MODEL (the env layer) and a --cto flag outrank it.
-  const ctoChosen = layers.some((l) => l.kind === 'env' || (l.kind === 'flags' && l.data.cto_model))
+  const ctoChosen = layers.some((l) => l.source === 'CTO_MODEL' || (l.kind === 'flags' && l.data.cto_model))
   for (const layer of layers) flatten(canonicalLayer(layer, aliases, notices), layer.source, [], flat)
   // MODEL_PROVIDER sits with the environment: above files, below CTO_MODEL and flags.
   if (env.MODEL_PROVIDER && !ctoChosen) {
@@ -254,6 +257,11 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
       claude_permission_mode: eng.claude_permission_mode ?? 'acceptEdits',
     },
     tools: (raw.tools as Record<string, unknown>) ?? {},
+    store: {
+      ...(raw.store?.url ? {url: raw.store.url} : {}),
+      schema: raw.store?.schema ?? DEFAULT_TEAM_SCHEMA,
+      connect_timeout_seconds: raw.store?.connect_timeout_seconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS,
+    },
   }
   return {config, sources, notices, warnings}
 }

@@ -116,6 +116,7 @@ export async function readConfigLayers(opts: ReadLayersOptions): Promise<ConfigL
   }
 
   if (opts.env.CTO_MODEL) layers.push({kind: 'env', source: 'CTO_MODEL', data: {cto_model: opts.env.CTO_MODEL}})
+  if (opts.env.CTO_STORE_URL) layers.push({kind: 'env', source: 'CTO_STORE_URL', data: {store: {url: opts.env.CTO_STORE_URL}}})
   if (opts.flags && Object.keys(opts.flags).length > 0) layers.push({kind: 'flags', source: 'flags', data: opts.flags})
   return layers
 }

@@ -8,7 +8,7 @@ import type {AttemptRecord} from './types.js'
 
 const NUMBERS = new Set(['quality', 'escalation_step', 'input_tokens', 'output_tokens', 'cost_usd', 'duration_ms'])
 const BOOLEANS = new Set(['success', 'approved'])
-const OPTIONAL = new Set(['override_reason', 'approved', 'quality', 'error_class'])
+const OPTIONAL = new Set(['override_reason', 'approved', 'quality', 'error_class', 'attempt_id', 'user'])
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return ''

@@ -44,6 +44,10 @@ export const attemptSchema = z
     cost_usd: z.number().nonnegative().max(MAX_COST_USD),
     duration_ms: z.number().nonnegative().max(MAX_DURATION_MS),
     error_class: shortText.optional(),
+    /** Unique id of this attempt (a UUID from cto task): what makes a push or a spool delivery count it once. */
+    attempt_id: shortText.min(1).optional(),
+    /** Who ran it: CTO_USER, else user@host. */
+    user: shortText.optional(),
   })
   .strict()
 
@@ -88,6 +92,8 @@ export function shapeAttempt(v: AttemptRecord): AttemptRecord {
     cost_usd: v.cost_usd,
     duration_ms: v.duration_ms,
     error_class: v.error_class,
+    attempt_id: v.attempt_id,
+    user: v.user,
   }
   for (const k of Object.keys(out) as Array<keyof AttemptRecord>) if (out[k] === undefined) delete out[k]
   return out
