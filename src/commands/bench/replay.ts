@@ -23,7 +23,11 @@ Reports accuracy, total cost, calls per model and escalations, and on the same r
     shuffle: Flags.boolean({description: 'Shuffle the rows (seeded) before replaying.'}),
     seed: Flags.integer({description: 'Seed for shuffling, routing draws and review noise.', default: 1}),
     holdout: Flags.string({description: 'Score only the last fraction of each file (e.g. 0.3); the rows before it are replayed first, learning but not scored.'}),
-    store: Flags.string({description: 'disk: the real performance store in a temp folder (as cto task uses it); memory: the same counting rules in memory, faster.', options: ['disk', 'memory'], default: 'disk'}),
+    store: Flags.string({
+      description: 'disk: the real performance store in a temp folder (as cto task uses it); postgres: the team database (CTO_STORE_URL / store.url) in a temporary schema, dropped afterwards; memory: the same counting rules in memory, faster.',
+      options: ['disk', 'memory', 'postgres'],
+      default: 'disk',
+    }),
     plot: Flags.string({description: 'Write a cost-vs-accuracy chart (SVG) of the policy against the single models.'}),
   }
 
@@ -39,7 +43,7 @@ Reports accuracy, total cost, calls per model and escalations, and on the same r
       if (!(holdout > 0 && holdout < 1)) throw new CtoError({code: 'BAD_FLAG', message: `--holdout takes a fraction between 0 and 1 (got ${flags.holdout}).`})
     }
     const {runBenchReplay} = await import('../../core/replay/bench-replay.js')
-    const {report, text} = await runBenchReplay({files, policy: flags.policy, review: flags.review, types: flags.types as 'eval_name' | 'heuristic', shuffle: flags.shuffle, seed: flags.seed, holdout, store: flags.store as 'disk' | 'memory', plot: flags.plot})
+    const {report, text} = await runBenchReplay({files, policy: flags.policy, review: flags.review, types: flags.types as 'eval_name' | 'heuristic', shuffle: flags.shuffle, seed: flags.seed, holdout, store: flags.store as 'disk' | 'memory' | 'postgres', plot: flags.plot})
     if (!this.jsonEnabled()) this.log(text)
     return report
   }

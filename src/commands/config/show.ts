@@ -22,8 +22,11 @@ export default class ConfigShow extends CtoCommand {
     const {resolveToolPolicy} = await import('../../core/tools/policy/policy-schema.js')
     const tools = resolveToolPolicy(ctx.config.tools)
     for (const key of Object.keys(tools)) ctx.sources[`tools.${key}`] ??= 'default'
+    // The store URL's password is never shown.
+    const {redactStoreUrl} = await import('../../core/store/store-settings.js')
+    const store = ctx.config.store.url ? {...ctx.config.store, url: redactStoreUrl(ctx.config.store.url)} : ctx.config.store
     const result: ConfigShowResult = {
-      config: {...ctx.config, tools},
+      config: {...ctx.config, tools, store},
       sources: ctx.sources,
       files: ctx.layers.filter((l) => l.file).map((l) => l.file as string),
       notices: ctx.notices,

@@ -20,9 +20,9 @@ export default class PerfExport extends CtoCommand {
     if (this.jsonEnabled() && !flags.output) {
       throw new CtoError({code: 'PERF_EXPORT_NEEDS_OUTPUT', message: 'With --json the export needs a file: stdout carries the JSON result.', actions: ['cto perf export --output attempts.jsonl --json']})
     }
-    const {openStore} = await import('../../core/store/perf-store.js')
-    const store = await openStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
-    const result = await store.export(flags.format as 'jsonl' | 'csv', flags.output ?? process.stdout)
+    const {openConfiguredStore} = await import('../../core/store/open-perf-store.js')
+    const store = await openConfiguredStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
+    const result = await store.export(flags.format as 'jsonl' | 'csv', flags.output ?? process.stdout).finally(() => store.close())
     if (flags.output) this.note(`Wrote ${result.attempts} attempt(s)${result.baselines ? ` and ${result.baselines} imported total(s)` : ''} to ${flags.output}.`)
     if (result.unreadable > 0) this.note(`${result.unreadable} record(s) could not be read back (see the warning above); run "cto perf check --repair".`)
     return result

@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
 import {suggest} from '../../core/cli/did-you-mean.js'
 import {TASK_TYPES} from '../../core/providers/spec.js'
+import type {AnyPerfStore} from '../../core/store/open-perf-store.js'
 import type {PerfSummary} from '../../core/store/perf-summary.js'
 
 export type PerfResult = PerfSummary & {warnings: string[]}
@@ -9,11 +10,12 @@ export type PerfResult = PerfSummary & {warnings: string[]}
 export default class Perf extends CtoCommand {
   static override summary = 'Show how each model performed: tasks, success rate, quality, tokens, time, cost, escalations.'
   static override description =
-    'Success is CTO approval when the attempt was reviewed, else the engine finishing without error. Without --since the numbers come from running totals (including history imported from model_performance.json); --since reads the recorded attempts of the last segments only. Reading never writes: on a read-only or full disk, or with damage found, it answers from the last consistent state and says when the totals are stale.'
+    'Success is CTO approval when the attempt was reviewed, else the engine finishing without error. With CTO_STORE_URL or config store.url set, this is the team’s shared history in PostgreSQL. Without --since the numbers come from running totals (including history imported from model_performance.json); --since reads the recorded attempts of the last segments only. Reading never writes: on a read-only or full disk, or with damage found, it answers from the last consistent state and says when the totals are stale.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --model deepseek',
     '<%= config.bin %> <%= command.id %> --type coding --since 7d',
+    '<%= config.bin %> <%= command.id %> --by user --since 1d',
     '<%= config.bin %> <%= command.id %> --json | jq ".models[] | {model, success_rate}"',
   ]
   static override flags = {
@@ -21,25 +23,34 @@ export default class Perf extends CtoCommand {
     type: Flags.string({char: 't', description: 'Only this task type.', options: [...TASK_TYPES]}),
     since: Flags.string({description: 'Only attempts since a duration ago (30m, 12h, 7d, 2w) or a date (2025-01-31).'}),
     recent: Flags.integer({description: 'How many recent attempts to list with --model.', default: 10, min: 0}),
+    by: Flags.string({description: 'user: one row per person who ran attempts (CTO_USER or user@host), for a team store; reads the recorded attempts.', options: ['model', 'user'], default: 'model'}),
   }
 
   async run(): Promise<PerfResult> {
     const {flags} = await this.parse(Perf)
-    const {openStore} = await import('../../core/store/perf-store.js')
+    const {openConfiguredStore} = await import('../../core/store/open-perf-store.js')
     const {parseSince} = await import('../../core/store/since.js')
     const warnings: string[] = []
-    const store = await openStore({
+    const since = flags.since === undefined ? undefined : parseSince(flags.since)
+    const store = await openConfiguredStore({
       onWarning: (m) => {
         warnings.push(m)
         process.stderr.write(`Warning: ${m}\n`)
       },
     })
+    try {
+      return await this.show(store, flags, since, warnings)
+    } finally {
+      await store.close()
+    }
+  }
+
+  private async show(store: AnyPerfStore, flags: {model?: string; type?: string; recent: number; by: string}, since: Date | undefined, warnings: string[]): Promise<PerfResult> {
     for (const problem of store.health().problems) {
       warnings.push(problem)
       process.stderr.write(`Warning: totals may be stale: ${problem}\n`)
     }
-    const since = flags.since === undefined ? undefined : parseSince(flags.since)
-    const summary = await store.summary({model: flags.model, type: flags.type as (typeof TASK_TYPES)[number] | undefined, since, recent: flags.recent})
+    const summary = await store.summary({model: flags.model, type: flags.type as (typeof TASK_TYPES)[number] | undefined, since, recent: flags.recent, by: flags.by as 'model' | 'user'})
     if (!this.jsonEnabled()) {
       const {renderPerfSummary} = await import('../../core/store/perf-report.js')
       this.log(renderPerfSummary(summary))

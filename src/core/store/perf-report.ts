@@ -2,14 +2,16 @@
 import {formatInt} from '../cli/format.js'
 import {renderTable, type Column} from '../cli/table.js'
 import type {PerfRow, PerfSummary} from './perf-summary.js'
-import type {AttemptRecord} from './types.js'
+import type {AttemptRecord, UserRow} from './types.js'
 
 const pct = (v: number | null) => (v === null ? undefined : `${Math.round(v * 100)}%`)
 const fixed = (v: number | null, digits: number) => (v === null ? undefined : v.toFixed(digits))
 const seconds = (ms: number | null) => (ms === null ? undefined : `${(ms / 1000).toFixed(1)}s`)
 const usd = (v: number) => `$${v < 1 ? v.toFixed(4) : v.toFixed(2)}`
 
-const rowColumns = (first: Column<PerfRow>): Column<PerfRow>[] => [
+type Figures = Omit<PerfRow, 'model' | 'task_type'>
+
+const rowColumns = <R extends Figures>(first: Column<R>): Column<R>[] => [
   first,
   {header: 'tasks', get: (r) => r.tasks},
   {header: 'attempts', get: (r) => r.attempts},
@@ -38,14 +40,17 @@ export function renderPerfSummary(s: PerfSummary): string {
     out.push(`No attempts${s.filters.model ? ` by ${s.filters.model}` : ''}${scope ? ` (${scope})` : ''}.`)
     return out.join('\n')
   }
-  if (s.filters.model === undefined) {
+  if (s.by_user) {
+    out.push(renderTable<UserRow>(s.by_user, [...rowColumns<UserRow>({header: 'user', get: (r) => r.user}), {header: 'models', get: (r) => r.models.join(', ')}]))
+  } else if (s.filters.model === undefined) {
     out.push(renderTable(s.models, rowColumns({header: 'model', get: (r) => r.model})))
   } else {
     out.push(renderTable(s.models, rowColumns({header: 'model', get: (r) => r.model})))
     if (s.by_type && s.by_type.length > 0) out.push('', 'By task type', renderTable(s.by_type, rowColumns({header: 'type', get: (r) => r.task_type})))
     if (s.recent && s.recent.length > 0) out.push('', 'Recent attempts', renderRecent(s.recent))
   }
-  out.push('', `${formatInt(s.totals.attempts)} attempts, ${usd(s.totals.cost_usd)}${scope ? ` (${scope})` : ''}.`)
+  const totals = s.by_user ? {attempts: s.by_user.reduce((n, r) => n + r.attempts, 0), cost_usd: s.by_user.reduce((n, r) => n + r.total_cost_usd, 0)} : s.totals
+  out.push('', `${formatInt(totals.attempts)} attempts${s.by_user ? ` by ${s.by_user.length} ${s.by_user.length === 1 ? 'person' : 'people'}` : ''}, ${usd(totals.cost_usd)}${scope ? ` (${scope})` : ''}.`)
   return out.join('\n')
 }
 

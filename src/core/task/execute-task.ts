@@ -25,11 +25,16 @@ export interface ExecuteTaskOptions {
 }
 
 export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
-  const {openStore} = await import('../store/perf-store.js')
+  const {openTaskStore} = await import('../store/open-perf-store.js')
+  const {resolveStoreSettings} = await import('../store/store-settings.js')
+  const {recordingUser} = await import('../store/identity.js')
   const {runEngine} = await import('../engines/index.js')
-  const store = await openStore({env: o.ctx.env, onWarning: o.warn})
+  const user = recordingUser(o.ctx.env)
+  const settings = resolveStoreSettings(o.ctx.env, o.ctx.config.store, o.ctx.sources['store.url'])
+  const store = await openTaskStore({settings, env: o.ctx.env, onWarning: o.warn, user})
   const deps = cliEngineDeps({config: o.ctx.config, root: o.root, env: o.ctx.env, workspace: o.workspace})
-  const secrets = o.ctx.models.map((m) => m.apiKey)
+  const {storeUrlPassword} = await import('../store/store-settings.js')
+  const secrets = [...o.ctx.models.map((m) => m.apiKey), storeUrlPassword(settings.url)]
   let sink: ((e: EngineEvent) => void) | undefined
   const id = randomUUID()
   const log = new TaskLog(id, secrets)
@@ -41,6 +46,8 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     perf: store,
     runEngine: (request) => runEngine(request, deps),
     record: o.dryRun ? undefined : (attempt) => store.record(attempt),
+    budget: store.budget,
+    user,
     random: randomFromSeed(o.seed),
     workspace: o.workspace ?? o.ctx.cwd,
     flags: o.flags,
@@ -56,6 +63,7 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
   try {
     await runWithProgress(run, {mode, dryRun: o.dryRun, maxAttempts: o.flags.maxAttempts ?? 3, setEventSink: (s) => (sink = s)})
   } finally {
+    await store.close()
     if (run.classification) log.add('result', {...run.result(), output: undefined})
     if (!o.dryRun) {
       const problem = await log.flush(o.ctx.env)

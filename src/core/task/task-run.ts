@@ -13,14 +13,14 @@ import type {EffectiveConfig} from '../config/effective.js'
 import type {EngineRequest, EngineResult, Usage} from '../engines/types.js'
 import {ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
 import {suggest} from '../cli/did-you-mean.js'
-import type {Complexity, TaskType} from '../providers/spec.js'
+import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
 import {classifyTask} from '../router/heuristic-classifier.js'
 import {nextEscalation} from '../router/escalation.js'
 import {routeModelFromResolved, type RouteModel} from '../router/route-model.js'
 import type {RandomSource} from '../router/seeded-random.js'
 import {selectRoute, type RouteDecision} from '../router/weighted-selection.js'
-import type {AttemptRecord, PerfReader} from '../store/types.js'
+import type {AttemptRecord, BudgetGate, PerfReader} from '../store/types.js'
 import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt} from './cto-prompts.js'
 import {parseJsonReply} from './json-reply.js'
 import {classificationReplySchema, reviewReplySchema} from './schemas.js'
@@ -83,6 +83,10 @@ export interface TaskRunOptions {
   record?: (attempt: AttemptRecord) => Promise<void>
   random: RandomSource
   now?: () => number
+  /** Team budgets (the PostgreSQL store): each attempt is admitted against its group's daily cap, atomically for the team, before it runs. */
+  budget?: BudgetGate
+  /** Who runs the task, written on each record (CTO_USER, else user@host). */
+  user?: string
   workspace: string
   flags?: {model?: string; type?: TaskType; complexity?: Complexity; review?: boolean; maxTurns?: number; timeoutMs?: number; maxAttempts?: number}
   /** Routing internals for --verbose and the task log. */
@@ -109,6 +113,12 @@ export class TaskRun {
   output = ''
   readonly notes: string[] = []
   private nextModel?: {name: string; because: string}
+  /** Picks the model for the pending attempt again (after the team's budget turned a group away). */
+  private repick?: () => {name: string; because: string} | undefined
+  /** Tokens a group is known to have used today, from a refused admission: the router reads at least this. */
+  private readonly budgetFloor: Partial<Record<ModelGroup, number>> = {}
+  /** The store's reader, with what refused admissions taught about today's budgets. */
+  private readonly perf: PerfReader
   private readonly feedback: Array<{model: string; feedback: string}> = []
   private ctoUsage: Usage = {...ZERO}
   private ctoCost = 0
@@ -121,6 +131,10 @@ export class TaskRun {
     this.now = opts.now ?? Date.now
     this.started = this.now()
     this.routeModels = opts.models.map((m) => routeModelFromResolved(m))
+    this.perf = {
+      stats: (model, type) => opts.perf.stats(model, type),
+      tokensToday: (group) => Math.max(opts.perf.tokensToday(group), this.budgetFloor[group] ?? 0),
+    }
   }
 
   private trace(event: string, data: Record<string, unknown>): void {
@@ -171,7 +185,7 @@ export class TaskRun {
       const complexity = f.complexity ?? h.complexity
       c = {type, complexity, model: f.model ?? heuristicWorker(complexity), reason: f.model ? `--model ${f.model}` : 'type and complexity from flags', source: 'flags'}
     } else {
-      const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.opts.perf), classificationReplySchema, 'classification')
+      const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.perf), classificationReplySchema, 'classification')
       if (reply.ok) {
         c = {...reply.value, source: 'cto'}
       } else {
@@ -204,7 +218,7 @@ export class TaskRun {
         classification: c,
         ctoChoice: c.model,
         models: this.routeModels,
-        perf: this.opts.perf,
+        perf: this.perf,
         random: this.opts.random,
         budgets: co.enabled ? co.token_budget_per_day : undefined,
         costOptimization: co.enabled,
@@ -214,6 +228,7 @@ export class TaskRun {
     }
     this.noteUnusedOverride(c)
     this.nextModel = {name: this.decision.selected, because: this.decision.override_reason ?? (this.decision.overridden ? 'override' : 'CTO choice')}
+    this.repick = f.model ? undefined : () => (this.route(), this.nextModel)
     this.trace('route', {...this.decision})
     return this.decision
   }
@@ -238,9 +253,11 @@ export class TaskRun {
 
   /** Phases 3–5 for one attempt. Returns the attempt, or undefined when nothing was pending. */
   async attempt(onStart?: (model: string, step: number) => void): Promise<AttemptView | undefined> {
-    const next = this.nextModel
     const c = this.classification
-    if (!next || !c || this.status !== 'planned') return undefined
+    if (!this.nextModel || !c || this.status !== 'planned') return undefined
+    const attemptId = randomUUID()
+    const next = await this.admit(this.nextModel, attemptId, c.type)
+    if (!next) return undefined
     const model = this.opts.models.find((m) => m.name === next.name) as ResolvedModel
     const step = this.attempts.length
     onStart?.(model.name, step)
@@ -292,32 +309,76 @@ export class TaskRun {
       this.nextModel = undefined
     } else {
       this.feedback.push({model: model.name, feedback: feedback ?? (result.error ? `failed: ${result.error.message}` : 'rejected')})
-      const decision = nextEscalation({
-        failedModel: model.name,
-        tried: this.attempts.map((a) => a.model),
-        failedAttempts: this.attempts.length,
-        type: c.type,
-        models: this.routeModels,
-        perf: this.opts.perf,
-        fallbackChains: {external: ['sonnet', 'opus'], ...this.opts.config.fallback_chain},
-        budgets: this.opts.config.cost_optimization.enabled ? this.opts.config.cost_optimization.token_budget_per_day : undefined,
-        maxAttempts: f.maxAttempts,
-      })
-      this.trace('escalation', {...decision})
-      if (decision.kind === 'blocked') {
-        this.status = 'blocked'
-        this.blockedReason = decision.reason
-        this.output = result.text
-        this.nextModel = undefined
-      } else {
-        this.nextModel = {name: decision.model, because: `escalation: ${decision.reason}`}
+      const escalate = () => {
+        const decision = nextEscalation({
+          failedModel: model.name,
+          tried: this.attempts.map((a) => a.model),
+          failedAttempts: this.attempts.length,
+          type: c.type,
+          models: this.routeModels,
+          perf: this.perf,
+          fallbackChains: {external: ['sonnet', 'opus'], ...this.opts.config.fallback_chain},
+          budgets: this.opts.config.cost_optimization.enabled ? this.opts.config.cost_optimization.token_budget_per_day : undefined,
+          maxAttempts: f.maxAttempts,
+        })
+        this.trace('escalation', {...decision})
+        if (decision.kind === 'blocked') {
+          this.status = 'blocked'
+          this.blockedReason = decision.reason
+          this.output = result.text
+          this.nextModel = undefined
+        } else {
+          this.nextModel = {name: decision.model, because: `escalation: ${decision.reason}`}
+        }
+        return this.nextModel
       }
+      escalate()
+      this.repick = escalate
     }
-    await this.recordAttempt(view, success)
+    await this.recordAttempt(view, success, attemptId)
     return view
   }
 
-  private async recordAttempt(view: AttemptView, success: boolean): Promise<void> {
+  /**
+   * Team budgets: before an attempt runs, its group's cap is checked and its estimated tokens held,
+   * atomically for the whole team (BudgetGate). When the team used the cap up meanwhile, the group
+   * counts as over budget from now on and the model is picked again (route or escalation), which
+   * may block the task. `--model` runs skip this, as they skip every routing rule.
+   */
+  private async admit(next: {name: string; because: string}, attemptId: string, type: TaskType): Promise<{name: string; because: string} | undefined> {
+    const gate = this.opts.budget
+    const co = this.opts.config.cost_optimization
+    if (!gate || !co.enabled || this.opts.flags?.model) return next
+    let pick: {name: string; because: string} | undefined = next
+    for (let round = 0; pick && round < 4; round++) {
+      const model = this.opts.models.find((m) => m.name === pick?.name)
+      if (!model) return pick
+      const cap = co.token_budget_per_day[model.group]
+      const timeoutMs = this.opts.flags?.timeoutMs ?? this.opts.config.engines.attempt_timeout_seconds * 1000
+      const verdict = await gate.admit({id: attemptId, group: model.group, tokens: this.estimateTokens(model.name, type), cap, ttlMs: timeoutMs + 10 * 60_000})
+      this.trace('budget', {model: model.name, group: model.group, cap, ...verdict})
+      if (verdict.ok) return pick
+      this.budgetFloor[model.group] = Math.max(verdict.used, cap)
+      this.notes.push(`The team used up the ${model.group} group's daily budget (${verdict.used}/${cap} tokens) before ${model.name} could start: picked again.`)
+      pick = this.repick?.()
+    }
+    if (this.status === 'planned') {
+      this.status = 'blocked'
+      this.blockedReason = "the team's daily budgets turned every pick away"
+      this.nextModel = undefined
+    }
+    return undefined
+  }
+
+  /** Tokens one attempt of a model is expected to use: its recorded mean (this type, else any), else 2,000. */
+  private estimateTokens(model: string, type: TaskType): number {
+    for (const s of [this.perf.stats(model, type), this.perf.stats(model)]) {
+      if (s.attempts > 0) return Math.ceil((s.input_tokens + s.output_tokens) / s.attempts)
+    }
+    return 2000
+  }
+
+  private async recordAttempt(view: AttemptView, success: boolean, attemptId: string): Promise<void> {
     const c = this.classification as Classification
     const d = this.decision as RouteDecision
     if (!this.opts.record) return
@@ -342,6 +403,8 @@ export class TaskRun {
       cost_usd: view.cost_usd,
       duration_ms: view.duration_ms,
       error_class: success ? undefined : (view.error?.code ?? (view.approved === false ? 'rejected' : undefined)),
+      attempt_id: attemptId,
+      user: this.opts.user,
     }
     try {
       await this.opts.record(record)

@@ -91,6 +91,8 @@ export async function openPgStore(opts: OpenPgStoreOptions): Promise<PgPerfStore
 
 export class PgPerfStore implements PerfStore, BudgetGate {
   readonly kind = 'postgres'
+  /** Team budgets: this store is its own gate (TaskStore.budget). */
+  readonly budget: BudgetGate = this
   readonly location: string
   readonly schema: string
   private readonly sql: Sql
