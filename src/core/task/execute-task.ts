@@ -31,7 +31,17 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
   const {runEngine} = await import('../engines/index.js')
   const user = recordingUser(o.ctx.env)
   const settings = resolveStoreSettings(o.ctx.env, o.ctx.config.store, o.ctx.sources['store.url'])
-  const store = await openTaskStore({settings, env: o.ctx.env, onWarning: o.warn, user})
+  // Under --json warnings are not printed: the store's (database unreachable, spool delivered) go into the result's notes.
+  const storeNotes: string[] = []
+  const store = await openTaskStore({
+    settings,
+    env: o.ctx.env,
+    user,
+    onWarning: (m) => {
+      o.warn(m)
+      if (o.json) storeNotes.push(m)
+    },
+  })
   const deps = cliEngineDeps({config: o.ctx.config, root: o.root, env: o.ctx.env, workspace: o.workspace})
   const {storeUrlPassword} = await import('../store/store-settings.js')
   const secrets = [...o.ctx.models.map((m) => m.apiKey), storeUrlPassword(settings.url)]
@@ -64,6 +74,7 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     await runWithProgress(run, {mode, dryRun: o.dryRun, maxAttempts: o.flags.maxAttempts ?? 3, setEventSink: (s) => (sink = s)})
   } finally {
     await store.close()
+    run.notes.push(...storeNotes)
     if (run.classification) log.add('result', {...run.result(), output: undefined})
     if (!o.dryRun) {
       const problem = await log.flush(o.ctx.env)
