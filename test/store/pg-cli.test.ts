@@ -5,7 +5,7 @@
  * setting. The database is a real server started here; the models are the OpenAI-compatible test
  * server. After every scenario, no output and no file under HOME holds the URL's password.
  */
-import {readdir, readFile, stat} from 'node:fs/promises'
+import {readdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest'
 import {openStore} from '../../src/core/store/perf-store.js'
@@ -182,6 +182,22 @@ describe.skipIf(postgresMissing)(`the team store through the CLI${postgresMissin
     const status = await carol.run(['store', 'status', '--json'])
     expect(status.code).toBe(1)
     expect(JSON.parse(status.stdout)).toMatchObject({reachable: false, error: {code: 'STORE_SCHEMA_NEWER'}})
+  })
+
+  it('cto bench replay --store postgres replays in a schema of its own, with the results of --store disk, and leaves the team schema alone', async () => {
+    const name = await freshDb()
+    const frank = await member(pg.url(name), 'frank')
+    await frank.run(['store', 'migrate'])
+    const header = 'sample_id,eval_name,prompt,cheap,claude-dear,cheap|total_cost,claude-dear|total_cost,oracle_model_to_route_to'
+    const rows = Array.from({length: 40}, (_, i) => `s${i},mbpp,"Write a function f${i}",${i % 4 === 0 ? 0 : 1},1,0.0001,0.01,cheap`)
+    const file = join(frank.sb.home, 'tiny.csv')
+    await writeFile(file, `${header}\n${rows.join('\n')}\n`)
+    const runs = await Promise.all(['disk', 'postgres'].map((store) => frank.run(['bench', 'replay', file, '--seed', '3', '--store', store, '--json'])))
+    for (const r of runs) expect(r.code, r.stderr).toBe(0)
+    const [disk, team] = runs.map((r) => JSON.parse(r.stdout).all.result)
+    expect(team).toEqual(disk)
+    expect(await pg.admin(`SELECT string_agg(nspname, ',') FROM pg_namespace WHERE nspname LIKE 'cto%'`, name)).toBe('cto')
+    expect(await pg.admin('SELECT count(*) FROM cto.records', name)).toBe('0')
   })
 
   it('wrong password, missing database, TLS required: one clear error naming the setting, for cto perf and cto task alike', async () => {
