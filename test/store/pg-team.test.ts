@@ -174,6 +174,31 @@ describe.skipIf(postgresMissing)(`team store on PostgreSQL${postgresMissing ? ` 
       expect(await plain.admin(`SELECT count(*) || '/' || count(DISTINCT id) FROM ${settings.schema}.records`, 'team')).toBe('3/3')
     })
 
+    it('a server that stops answering mid-run: the record is given up after 3 × connect_timeout_seconds and spooled; two commands delivering at once count it once', async () => {
+      const settings = settingsFor(plain.url('team'), undefined, 1)
+      const spool = new Spool(join(await mkdtemp(join(tmpdir(), 'cto-spool-')), 'spool'))
+      const warnings: string[] = []
+      const store = await open(settings, {spool, warnings})
+      await store.record(makeAttempt(2, 0))
+      await plain.pause()
+      try {
+        const t0 = Date.now()
+        await store.record(makeAttempt(2, 1))
+        expect(Date.now() - t0).toBeLessThan(8000)
+        await store.record(makeAttempt(2, 2))
+        expect(await spool.pending()).toBe(2)
+        expect(warnings.join('\n')).toMatch(/can't be reached \(no answer from 127\.0\.0\.1:\d+ in time\): attempts are kept in /)
+      } finally {
+        await plain.resume()
+      }
+      const [a, b] = await Promise.all([open(settings, {spool}), open(settings, {spool})])
+      await a.refresh()
+      expect(a.info().attempts).toBe(3)
+      expect(b.info().attempts).toBeLessThanOrEqual(3)
+      expect(await spool.pending()).toBe(0)
+      expect(await plain.admin(`SELECT count(*) || '/' || count(DISTINCT id) FROM ${settings.schema}.records`, 'team')).toBe('3/3')
+    })
+
     it('a spooled file that cannot be read back is moved to quarantine, never deleted', async () => {
       const settings = settingsFor(pg.url('team'))
       const dir = await mkdtemp(join(tmpdir(), 'cto-spool-'))

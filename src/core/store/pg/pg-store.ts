@@ -252,7 +252,8 @@ export class PgPerfStore implements PerfStore, BudgetGate {
         await this.opts.spool.add(values)
         if (!this.spoolWarned) {
           this.spoolWarned = true
-          const why = StoreUnreachableError.is(error) ? error.reason : this.fail(error).message
+          const mapped = this.fail(error)
+          const why = StoreUnreachableError.is(mapped) ? mapped.reason : mapped.message
           this.warn(`The team store ${this.location} can't be reached (${why}): attempts are kept in ${this.opts.spool.dir} and delivered by the next command that reaches it.`)
         }
         return
@@ -261,8 +262,29 @@ export class PgPerfStore implements PerfStore, BudgetGate {
     }
   }
 
+  /**
+   * A write that gets no answer in time (a server paused, a network that drops packets) is given
+   * up as unreachable and the connection dropped, so `cto task` spools instead of hanging. If the
+   * write did commit after all, the delivery of the spool skips it (same attempt id).
+   */
+  private answered<T>(p: Promise<T>): Promise<T> {
+    const ms = Math.max(3, this.opts.settings.connectTimeoutSeconds * 3) * 1000
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        void this.sql.end({timeout: 0}).catch(() => {})
+        reject(Object.assign(new Error(`no answer in ${ms / 1000} s`), {code: 'ETIMEDOUT'}))
+      }, ms)
+    })
+    return Promise.race([p, late]).finally(() => clearTimeout(timer))
+  }
+
   /** Fold attempts in (record_attempts) and re-read the rollups, pipelined. Returns how many were new. */
   async send(attempts: readonly AttemptRecord[]): Promise<number> {
+    return this.answered(this.sendNow(attempts))
+  }
+
+  private async sendNow(attempts: readonly AttemptRecord[]): Promise<number> {
     const rows = attempts.map((a) => attemptRow(a))
     // Sent now (postgres.js queries are lazy), so the re-read queued behind it on the one connection sees it.
     const recording = this.sql<Array<{n: number}>>`SELECT record_attempts(${this.sql.json(rows as never)}) AS n`.execute()
@@ -292,8 +314,10 @@ export class PgPerfStore implements PerfStore, BudgetGate {
     const day = localDate(this.clock())
     try {
       await this.ensureSchema()
-      const [row] = await this.sql<Array<{r: {ok: boolean; used: number}}>>`
-        SELECT admit_budget(${req.id}, ${day}::date, ${req.group}, ${Math.ceil(req.tokens)}, ${Math.floor(req.cap)}, ${Math.ceil(req.ttlMs / 1000)}) AS r`
+      const [row] = await this.answered(
+        this.sql<Array<{r: {ok: boolean; used: number}}>>`
+          SELECT admit_budget(${req.id}, ${day}::date, ${req.group}, ${Math.ceil(req.tokens)}, ${Math.floor(req.cap)}, ${Math.ceil(req.ttlMs / 1000)}) AS r`.execute(),
+      )
       return {ok: row.r.ok, used: Number(row.r.used)}
     } catch (error) {
       if (!isUnreachable(error, this.conn.ctx)) throw this.fail(error, 'check the budget')
