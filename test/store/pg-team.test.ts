@@ -12,7 +12,8 @@ import {openStore} from '../../src/core/store/perf-store.js'
 import {migrate, SCHEMA_VERSION} from '../../src/core/store/pg/migrations.js'
 import {openPgStore, type PgPerfStore} from '../../src/core/store/pg/pg-store.js'
 import {Spool} from '../../src/core/store/pg/spool.js'
-import {resolveStoreSettings, type StoreSettings} from '../../src/core/store/store-settings.js'
+import {resolveStoreSettings, teamStoreId, type StoreSettings} from '../../src/core/store/store-settings.js'
+import {openTaskStore} from '../../src/core/store/open-perf-store.js'
 import {pushLocalHistory} from '../../src/core/store/store-push.js'
 import type {AttemptRecord} from '../../src/core/store/types.js'
 import {postgresMissing, startPostgres, type PgServer} from '../support/postgres-server.js'
@@ -197,6 +198,32 @@ describe.skipIf(postgresMissing)(`team store on PostgreSQL${postgresMissing ? ` 
       expect(b.info().attempts).toBeLessThanOrEqual(3)
       expect(await spool.pending()).toBe(0)
       expect(await plain.admin(`SELECT count(*) || '/' || count(DISTINCT id) FROM ${settings.schema}.records`, 'team')).toBe('3/3')
+    })
+
+    it("cto task's store while the database is down: the team totals it last saw plus this machine's spooled tokens", async () => {
+      const settings = settingsFor(plain.url('team'), undefined, 1)
+      const env = {CTO_DATA_DIR: await mkdtemp(join(tmpdir(), 'cto-offline-'))}
+      const now = new Date().toISOString()
+      const online = await openTaskStore({settings, env, onWarning: () => {}})
+      for (let i = 0; i < 4; i++) await online.record({...makeAttempt(0, i), time: now, group: 'external', input_tokens: 100, output_tokens: 50})
+      const before = {stats: online.stats('deepseek'), tokens: online.tokensToday('external')}
+      expect(before.tokens).toBe(600)
+      await online.close()
+      await plain.stop()
+      try {
+        const warnings: string[] = []
+        const offline = await openTaskStore({settings, env, onWarning: (m) => warnings.push(m)})
+        expect(offline.kind).toBe('postgres-offline')
+        expect(offline.budget).toBeUndefined()
+        expect(warnings.join('\n')).toMatch(/can't be reached .*routes on the team's totals from \d{4}-\d\d-\d\dT/)
+        expect(offline.stats('deepseek')).toEqual(before.stats)
+        await offline.record({...makeAttempt(0, 9), time: now, group: 'external', input_tokens: 70, output_tokens: 30})
+        expect(offline.tokensToday('external')).toBe(700)
+      } finally {
+        await plain.start()
+      }
+      const back = await open(settings, {spool: new Spool(join(env.CTO_DATA_DIR, 'team', teamStoreId(settings), 'spool'))})
+      expect(back.info()).toMatchObject({attempts: 5, spent_today: {external: 700}})
     })
 
     it('a spooled file that cannot be read back is moved to quarantine, never deleted', async () => {

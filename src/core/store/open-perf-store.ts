@@ -59,6 +59,8 @@ export async function openTaskStore(o: OpenPerfStoreOptions): Promise<TaskStore 
     const {openPgStore} = await import('./pg/pg-store.js')
     const store = await openPgStore({settings: o.settings, clock: o.clock, onWarning: o.onWarning, spool, user: o.user})
     await saveTotals(cache, store).catch(() => {})
+    // Again when the task ends, so they include its own attempts.
+    store.beforeClose = () => saveTotals(cache, store)
     return store
   } catch (error) {
     if (!StoreUnreachableError.is(error)) throw error

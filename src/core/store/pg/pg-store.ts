@@ -204,7 +204,11 @@ export class PgPerfStore implements PerfStore, BudgetGate {
     this.view = parseView(snapshot.value[0])
   }
 
+  /** Run before the connection closes (cto task saves the totals it ends with, for a task that finds the database unreachable). */
+  beforeClose?: () => Promise<void>
+
   async close(): Promise<void> {
+    await this.beforeClose?.().catch(() => {})
     await this.sql.end({timeout: 2}).catch(() => {})
   }
 
