@@ -9,6 +9,8 @@ import {runSandboxBench} from './sandbox-bench.js'
 import {runClassifierBench} from './classifier-bench.js'
 import {runPolicyBench, targetInputs} from './policy-bench.js'
 import {replayMarkdown, runReplayBench, writeReplayReadme} from './replay-report.js'
+import {runTeamBench} from './team-bench.js'
+import {postgresMissing} from '../test/support/postgres-server.js'
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'run.js')
 
@@ -128,4 +130,35 @@ if (want('policy')) {
   const targets = rows.filter((r) => targetInputs.includes(r.name))
   const worst = targets.reduce((a, b) => (b.median_ms > a.median_ms ? b : a))
   console.log(`target: thirty-star globs and 64 KB of braces each < 50 ms → ${worst.median_ms < 50 ? 'met' : 'NOT met'} (slowest: ${worst.name}, ${worst.median_ms.toFixed(1)} ms)`)
+}
+
+if (want('team')) {
+  if (postgresMissing) {
+    console.log(`\nTeam store: skipped (${postgresMissing})`)
+  } else {
+    const r = await runTeamBench()
+    const c = r.concurrent
+    printTable(`Team store: ${c.processes} processes (2 HOMEs × 10) recording ${c.attempts_each} attempts each at once, daily claude cap = ${c.cap_calls.toLocaleString('en-US')} calls`, [
+      {measure: 'wall time', value: `${c.seconds.toFixed(1)} s`},
+      {measure: 'attempts recorded / distinct', value: `${c.recorded} / ${c.distinct}`},
+      {measure: 'claude calls admitted', value: c.claude_calls},
+      {measure: 'claude tokens spent / cap', value: `${c.claude_tokens.toLocaleString('en-US')} / ${c.cap_tokens.toLocaleString('en-US')}`},
+    ])
+    const all = c.processes * c.attempts_each
+    console.log(`target: all ${all} recorded once → ${c.recorded === all && c.distinct === all ? 'met' : 'NOT met'} (${c.recorded} rows, ${c.distinct} distinct)`)
+    console.log(`target: cap exceeded by at most one call → ${c.claude_tokens <= c.cap_tokens + c.tokens_per_call ? 'met' : 'NOT met'} (${c.claude_tokens - c.cap_tokens} tokens over)`)
+    const g = r.routing
+    printTable(`Routing decision with ${g.records.toLocaleString('en-US')} team records (median; records generated in ${g.fill_seconds.toFixed(0)} s)`, [
+      {step: 'open: connect, authenticate, read totals, load the learned state (once per process)', ms: g.open_ms.toFixed(2)},
+      {step: 'load the learned state, nothing new (one round trip)', ms: g.learn_ms.toFixed(2)},
+      {step: 're-read the totals (one round trip)', ms: g.refresh_ms.toFixed(2)},
+      {step: 'selectRoute with its cascade plan (8 models)', ms: g.select_ms.toFixed(3)},
+      {step: 'team budget admission (one round trip)', ms: g.admit_ms.toFixed(2)},
+    ])
+    console.log(`target: routing decision ≤ 10 ms → ${g.decision_ms <= 10 ? 'met' : 'NOT met'} (learned state + re-read + select + admit ${g.decision_ms.toFixed(2)} ms; with a fresh connection ${(g.open_ms + g.select_ms + g.admit_ms).toFixed(2)} ms)`)
+    console.log(`the learned state's first catch-up over ${g.learned_from.toLocaleString('en-US')} records (once, by the first cto task after they arrived): ${g.learn_first_seconds.toFixed(1)} s`)
+    printTable(`cto perf over ${r.perf.records.toLocaleString('en-US')} records, whole process (ratio to the local store, same run)`, r.perf.timings.map((t) => ({command: t.name, 'median ms': t.median_ms.toFixed(1), ratio: t.ratio.toFixed(2)})))
+    const team = r.perf.timings.find((t) => t.name === 'cto perf (team database)')
+    console.log(`target: cto perf on the team database ≤ 2.00 × local → ${team && team.ratio <= 2 ? 'met' : 'NOT met'} (${team?.ratio.toFixed(2)})`)
+  }
 }

@@ -3,7 +3,10 @@ import {hasUsableKey} from '../core/models/resolve-models.js'
 import {dataDir} from '../core/paths.js'
 import {taskLogPath} from '../core/task/task-log.js'
 import {formatInt} from '../core/cli/format.js'
+import {join} from 'node:path'
 import type {BoundaryReport} from '../core/tools/sandbox/describe-boundary.js'
+
+const storeDirOf = (env: NodeJS.ProcessEnv) => join(dataDir(env), 'perf')
 
 export interface StatusResult {
   cto_model: {name: string; source: string; usable: boolean}
@@ -17,8 +20,10 @@ export interface StatusResult {
   broken_plugins: Array<{name: string; reason: string}>
   config_files: string[]
   data_dir: string
-  store: {path: string; attempts: number; models: number} | {path: string; error: string}
-  budgets: Record<'claude' | 'external', {used_today: number; budget: number; enforced: boolean}>
+  /** `kind`: files (this machine) or postgres (the team's database; `path` is its URL without the password). */
+  store: {kind: 'files' | 'postgres'; path: string; attempts: number; models: number} | {kind: 'files' | 'postgres'; path: string; error: string}
+  /** Tokens used today per budget group: this machine's (files) or the whole team's (postgres: spent plus held by attempts running now). */
+  budgets: Record<'claude' | 'external', {used_today: number; held_now?: number; budget: number; enforced: boolean; scope: 'machine' | 'team'}>
   task_log: string
   /** What stands between a model's commands and this machine, for work started in this folder. */
   boundary: BoundaryReport
@@ -37,23 +42,34 @@ export default class Status extends CtoCommand {
     const {unavailable} = await modelAvailability(ctx.models, ctx.env)
     const byEngine: StatusResult['models_by_engine'] = {}
     for (const m of ctx.models.filter((x) => x.enabled)) (byEngine[m.engine] ??= []).push({name: m.name, key: hasUsableKey(m), usable: hasUsableKey(m) && !unavailable.has(m.name)})
-    const {openStore} = await import('../core/store/perf-store.js')
+    const {openPerfStore} = await import('../core/store/open-perf-store.js')
+    const {redactStoreUrl, resolveStoreSettings} = await import('../core/store/store-settings.js')
     const budget = ctx.config.cost_optimization
     let store: StatusResult['store']
     let today = {claude: 0, external: 0}
+    let held: {claude: number; external: number} | undefined
+    const settings = resolveStoreSettings(ctx.env, ctx.config.store, ctx.sources['store.url'])
+    const kind = settings.kind
     try {
-      const s = await openStore({env: ctx.env, onWarning: (m) => this.note(`Warning: ${m}`)})
-      const info = s.info()
-      store = {path: info.paths.dir, attempts: info.attempts, models: info.models}
-      // Budgets count the CTO's calls and cut-short attempts too (the spend ledger).
-      const ledger = await SpendLedger.open({env: ctx.env})
-      today = {claude: info.tokens_today.claude + ledger.tokensToday('claude'), external: info.tokens_today.external + ledger.tokensToday('external')}
+      const s = await openPerfStore({settings, env: ctx.env, onWarning: (m) => this.note(`Warning: ${m}`)})
+      try {
+        const info = s.info() as ReturnType<typeof s.info> & {spent_today?: typeof today; held_today?: typeof today}
+        store = {kind, path: info.location, attempts: info.attempts, models: info.models}
+        const spent = info.spent_today ?? info.tokens_today
+        // Budgets count the CTO's calls and cut-short attempts too (this machine's spend ledger).
+        const ledger = await SpendLedger.open({env: ctx.env})
+        today = {claude: spent.claude + ledger.tokensToday('claude'), external: spent.external + ledger.tokensToday('external')}
+        held = info.held_today
+      } finally {
+        await s.close()
+      }
     } catch (error) {
-      store = {path: dataDir(ctx.env), error: (error as Error).message}
+      store = {kind, path: settings.url ? redactStoreUrl(settings.url) : storeDirOf(ctx.env), error: (error as Error).message}
     }
     const {resolveToolPolicy} = await import('../core/tools/policy/policy-schema.js')
     const {describeBoundary, boundaryLine} = await import('../core/tools/sandbox/describe-boundary.js')
     const boundary = await describeBoundary(resolveToolPolicy(ctx.config.tools), {env: ctx.env, cwd: ctx.cwd})
+    const scope = kind === 'postgres' ? ('team' as const) : ('machine' as const)
     const result: StatusResult = {
       cto_model: {name: ctx.config.cto_model, source: ctx.sources.cto_model ?? 'default', usable: Boolean(cto && cto.enabled && hasUsableKey(cto) && !unavailable.has(cto.name))},
       strategy: ctx.config.model_selection_strategy,
@@ -67,8 +83,8 @@ export default class Status extends CtoCommand {
       data_dir: dataDir(ctx.env),
       store,
       budgets: {
-        claude: {used_today: today.claude, budget: budget.token_budget_per_day.claude, enforced: budget.enabled},
-        external: {used_today: today.external, budget: budget.token_budget_per_day.external, enforced: budget.enabled},
+        claude: {used_today: today.claude, ...(held ? {held_now: held.claude} : {}), budget: budget.token_budget_per_day.claude, enforced: budget.enabled, scope},
+        external: {used_today: today.external, ...(held ? {held_now: held.external} : {}), budget: budget.token_budget_per_day.external, enforced: budget.enabled, scope},
       },
       task_log: taskLogPath(ctx.env),
       boundary,
@@ -89,10 +105,11 @@ export default class Status extends CtoCommand {
       for (const b of result.broken_plugins) this.log(`Broken plugin  ${b.name}: ${b.reason}`)
       this.log(`Config files   ${result.config_files.length > 0 ? result.config_files.join(', ') : 'none (defaults)'}`)
       this.log(`Data           ${result.data_dir}`)
-      this.log(`Store          ${'error' in store ? `${store.path} (unreadable: ${store.error})` : `${store.path} · ${formatInt(store.attempts)} attempts, ${store.models} models`}`)
+      const label = kind === 'postgres' ? 'team (PostgreSQL) ' : ''
+      this.log(`Store          ${label}${'error' in store ? `${store.path} (unreadable: ${store.error})` : `${store.path} · ${formatInt(store.attempts)} attempts, ${store.models} models`}`)
       const b = result.budgets
-      const fmt = (x: {used_today: number; budget: number}) => `${formatInt(x.used_today)} / ${formatInt(x.budget)}`
-      this.log(`Tokens today   claude ${fmt(b.claude)}, external ${fmt(b.external)}${budget.enabled ? '' : ' (budgets off: cost optimisation disabled)'}`)
+      const fmt = (x: {used_today: number; held_now?: number; budget: number}) => `${formatInt(x.used_today)} / ${formatInt(x.budget)}${x.held_now ? ` (+${formatInt(x.held_now)} held by running attempts)` : ''}`
+      this.log(`${scope === 'team' ? 'Team tokens today' : 'Tokens today  '} claude ${fmt(b.claude)}, external ${fmt(b.external)}${budget.enabled ? '' : ' (budgets off: cost optimisation disabled)'}`)
       this.log(`Task log       ${result.task_log}`)
       this.log(`Workspace      ${boundary.workspace}`)
       this.log(`Boundary       ${boundaryLine(boundary)}`)

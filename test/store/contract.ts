@@ -11,7 +11,8 @@ import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
-import type {AttemptRecord, PerfStore} from '../../src/core/store/types.js'
+import type {AttemptRecord, PerfStats, PerfStore} from '../../src/core/store/types.js'
+import {cascadeStateToJson, emptyCascadeState, foldCascade, observationFromAttempt} from '../../src/core/router/cascade-stats.js'
 import {makeAttempt} from './fixtures/attempts.js'
 import {tally} from './helpers.js'
 
@@ -214,6 +215,62 @@ export function perfStoreContract(name: string, open: ContractFactory): void {
         const since = new Date(Date.UTC(2025, 0, 1, 0, 50))
         expect((await store.latest({limit: 100, since})).map((r) => r.time)).toEqual(newestFirst.filter((r) => r.time >= since.toISOString()).map((r) => r.time))
         expect(await store.latest({limit: 0})).toEqual([])
+      })
+
+      it('verification counts, members per day and the router\'s learned state: the same on every store, also rebuilt after export → reset → import', async () => {
+        const {store, reopen, tmp} = await open({})
+        const base = {...makeAttempt(0, 0), approved: undefined, quality: undefined, error_class: undefined}
+        const at = (day: number, min: number) => new Date(Date.UTC(2025, 3, day, 12, min)).toISOString()
+        const attempts: AttemptRecord[] = [
+          // t1: deepseek's change fails the tests, sonnet's passes (failed_before as cto task writes it).
+          {...base, time: at(1, 0), task_id: 't1', task_type: 'coding', model: 'deepseek', escalation_step: 0, success: false, verify_passed: false, verify_command: 'npm test', verify_exit_code: 1, verify_duration_ms: 900, failed_before: [], features: [3, 17, 4095], user: 'alice@laptop'},
+          {...base, time: at(1, 1), task_id: 't1', task_type: 'coding', model: 'sonnet', group: 'claude', escalation_step: 1, success: true, verify_passed: true, verify_command: 'npm test', verify_exit_code: 0, verify_duration_ms: 800, failed_before: ['deepseek'], features: [3, 17, 4095], user: 'alice@laptop'},
+          // t2: no verification, another member.
+          {...base, time: at(2, 0), task_id: 't2', task_type: 'research', model: 'kimi', escalation_step: 0, success: true, features: [8], user: 'bob@desk'},
+          // t3: history from before failed_before and members: the failed models come from the task's earlier steps.
+          {...base, time: at(2, 5), task_id: 't3', task_type: 'coding', model: 'haiku', group: 'claude', escalation_step: 0, success: false},
+          {...base, time: at(2, 6), task_id: 't3', task_type: 'coding', model: 'sonnet', group: 'claude', escalation_step: 1, success: true},
+        ]
+        await store.recordMany(attempts)
+        const verified = (st: PerfStats) => [st.verify_runs ?? 0, st.verify_passes ?? 0]
+        expect(verified(store.stats('deepseek'))).toEqual([1, 0])
+        expect(verified(store.stats('sonnet', 'coding'))).toEqual([1, 1])
+        expect(store.stats('sonnet', 'coding').attempts).toBe(2)
+        expect(store.stats('kimi').verify_runs ?? 0).toBe(0)
+        const rows = (await store.summary()).models
+        expect(rows.find((r) => r.model === 'deepseek')?.verify_pass_rate).toBe(0)
+        expect(rows.find((r) => r.model === 'sonnet')?.verify_pass_rate).toBe(1)
+        expect(rows.find((r) => r.model === 'kimi')?.verify_pass_rate).toBeNull()
+
+        const days = await store.dailyRollups()
+        const localDay = (iso: string) => {
+          const d = new Date(iso)
+          return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+        }
+        expect(days[localDay(at(1, 0))]?.users?.['alice@laptop']).toMatchObject({attempts: 2, successes: 1})
+        expect(days[localDay(at(2, 0))]?.users).toEqual({'bob@desk': expect.objectContaining({attempts: 1, successes: 1})})
+
+        // The learned state: what folding the attempts in order gives, with t3's failed model found from its first step.
+        const expected = emptyCascadeState()
+        const failed = [[], ['deepseek'], [], [], ['haiku']]
+        attempts.forEach((a, i) => foldCascade(expected, observationFromAttempt(a, {failed_before: failed[i], features: a.features ?? []})))
+        const learned = async (s: PerfStore) => {
+          await (s as {loadCascade?: () => Promise<unknown>}).loadCascade?.()
+          return s.cascade()
+        }
+        expect(await learned(store)).toEqual(cascadeStateToJson(expected))
+        expect(await learned(await reopen())).toEqual(cascadeStateToJson(expected))
+
+        // Export → reset (nothing learned is left) → import: the same rollups, breakdown and learned state.
+        const breakdown = await store.breakdown()
+        const file = join(tmp, 'learned.jsonl')
+        await store.export('jsonl', file)
+        await store.reset({backup: false})
+        expect((await learned(await reopen()))?.observations ?? 0).toBe(0)
+        await store.import(file)
+        expect(await store.dailyRollups()).toEqual(days)
+        expect(await store.breakdown()).toEqual(breakdown)
+        expect(await learned(await reopen())).toEqual(cascadeStateToJson(expected))
       })
 
       it('two handles on one store: each sees the other after refresh, and concurrent writes are all counted', async () => {

@@ -85,6 +85,9 @@ describe('policy schema', () => {
   it('env scrubbing and git identity', () => {
     expect(Object.keys(scrubEnv({A_API_KEY: '1', NPM_TOKEN: '1', X_SECRET: '1', MYPASSWORDX: '1', AWS_SECRET_ACCESS_KEY: '1', PATH: '/bin', HOME: '/h'}))).toEqual(['PATH', 'HOME'])
     expect(gitIdentity('MiniMax M2')).toEqual({name: 'MiniMax M2 (cto)', email: 'minimax-m2@cto.local'})
+    // The team store's URL, and any URL that carries a password, stay out of the commands models run.
+    const urls = {CTO_STORE_URL: 'postgres://cto@db/team', DATABASE_URL: 'postgres://me:s3cret@db/x', DOCS_URL: 'https://example.com/a@b', PATH: '/bin'}
+    expect(Object.keys(scrubEnv(urls))).toEqual(['DOCS_URL', 'PATH'])
   })
   it('HOME is looked up at call time', async () => {
     const env = {...world.env}

@@ -29,7 +29,11 @@ Reports accuracy, total cost, calls per model and escalations, and on the same r
     shuffle: Flags.boolean({description: 'Shuffle the rows (seeded) before replaying.'}),
     seed: Flags.integer({description: 'Seed for shuffling, routing draws and review noise.', default: 1}),
     holdout: Flags.string({description: 'Score only the last fraction of each file (e.g. 0.3); the rows before it are replayed first, learning but not scored.'}),
-    store: Flags.string({description: 'disk: the real performance store in a temp folder (as cto task uses it); memory: the same counting rules in memory, faster.', options: ['disk', 'memory'], default: 'disk'}),
+    store: Flags.string({
+      description: 'disk: the real performance store in a temp folder (as cto task uses it); postgres: the team database (CTO_STORE_URL / store.url) in a temporary schema, dropped afterwards; memory: the same counting rules in memory, faster.',
+      options: ['disk', 'memory', 'postgres'],
+      default: 'disk',
+    }),
     plot: Flags.string({description: 'Write a cost-vs-accuracy chart (SVG): the frontier of the single models, the fixed cascade, the oracle and the router.'}),
     warmup: Flags.file({description: 'RouterBench CSV file(s) replayed first into the same store, not scored (takes every file after it).', multiple: true, exists: true}),
     cold: Flags.boolean({description: 'Start from an empty store: the warm-up rows only choose the fixed cascade.'}),
@@ -59,7 +63,7 @@ Reports accuracy, total cost, calls per model and escalations, and on the same r
       shuffle: flags.shuffle,
       seed: flags.seed,
       holdout,
-      store: flags.store as 'disk' | 'memory',
+      store: flags.store as 'disk' | 'memory' | 'postgres',
       plot: flags.plot,
     })
     if (!this.jsonEnabled()) this.log(text)

@@ -33,8 +33,11 @@ export default class ConfigShow extends CtoCommand {
       if (key === 'sandbox') for (const sub of Object.keys(value as object)) ctx.sources[`tools.sandbox.${sub}`] ??= 'default'
       else ctx.sources[`tools.${key}`] ??= 'default'
     }
+    // The store URL's password is never shown.
+    const {redactStoreUrl} = await import('../../core/store/store-settings.js')
+    const store = ctx.config.store.url ? {...ctx.config.store, url: redactStoreUrl(ctx.config.store.url)} : ctx.config.store
     const result: ConfigShowResult = {
-      config: {...ctx.config, tools: {...tools}},
+      config: {...ctx.config, tools: {...tools}, store},
       sources: ctx.sources,
       files: ctx.layers.filter((l) => l.file).map((l) => l.file as string),
       notices: ctx.notices,

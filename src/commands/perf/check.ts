@@ -14,18 +14,18 @@ export default class PerfCheck extends CtoCommand {
 
   async run(): Promise<CheckResult> {
     const {flags} = await this.parse(PerfCheck)
-    const {openStore} = await import('../../core/store/perf-store.js')
-    const store = await openStore({onWarning: (m) => this.note(`Warning: ${m}`)})
-    const result = await store.check({repair: flags.repair})
+    const {openConfiguredStore} = await import('../../core/store/open-perf-store.js')
+    const store = await openConfiguredStore({onWarning: (m) => this.note(`Warning: ${m}`)})
+    const result = await store.check({repair: flags.repair}).finally(() => store.close())
     if (!result.ok && !flags.repair) {
       throw new CtoError({
         code: 'PERF_STORE_DAMAGED',
-        message: `The performance store at ${store.path} has problems (${result.records} record(s) verified):\n${result.problems.map((p) => `  ${p}`).join('\n')}`,
+        message: `The performance store at ${store.location} has problems (${result.records} record(s) verified):\n${result.problems.map((p) => `  ${p}`).join('\n')}`,
         actions: ['cto perf check --repair'],
       })
     }
     if (!this.jsonEnabled()) {
-      if (result.ok) this.log(`OK: ${result.records} record(s) verified in ${store.path}.`)
+      if (result.ok) this.log(`OK: ${result.records} record(s) verified in ${store.location}.`)
       else {
         this.log(`Found ${result.problems.length} problem(s):`)
         for (const p of result.problems) this.log(`  ${p}`)

@@ -20,11 +20,11 @@ export default class PerfExport extends CtoCommand {
     if (this.jsonEnabled() && !flags.output) {
       throw new CtoError({code: 'PERF_EXPORT_NEEDS_OUTPUT', message: 'With --json the export needs a file: stdout carries the JSON result.', actions: ['cto perf export --output attempts.jsonl --json']})
     }
-    const {openStore} = await import('../../core/store/perf-store.js')
-    const store = await openStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
-    if (flags.output) await checkWritable(flags.output)
+    const {openConfiguredStore} = await import('../../core/store/open-perf-store.js')
+    const store = await openConfiguredStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
     let result: ExportResult
     try {
+      if (flags.output) await checkWritable(flags.output)
       result = await store.export(flags.format as 'jsonl' | 'csv', flags.output ?? process.stdout)
     } catch (error) {
       // The store writes through a temp file next to the target: name the file the user asked for.
@@ -32,6 +32,8 @@ export default class PerfExport extends CtoCommand {
       // The store's own errors (a damaged store, a folder where a segment should be) name their path already.
       if (!flags.output || !code || CtoError.isInstance(error)) throw error
       throw new CtoError({code: 'PERF_EXPORT_FAILED', message: `Cannot write ${flags.output}: ${describeIoError(code)}.`, actions: ['Choose another --output path.'], cause: error})
+    } finally {
+      await store.close()
     }
     if (flags.output) this.note(`Wrote ${result.attempts} attempt(s)${result.baselines ? ` and ${result.baselines} imported total(s)` : ''} to ${flags.output}.`)
     if (result.unreadable > 0) this.note(`${result.unreadable} record(s) could not be read back (see the warning above); run "cto perf check --repair".`)

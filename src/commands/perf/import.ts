@@ -14,9 +14,9 @@ export default class PerfImport extends CtoCommand {
 
   async run(): Promise<ImportResult> {
     const {args} = await this.parse(PerfImport)
-    const {openStore} = await import('../../core/store/perf-store.js')
-    const store = await openStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
-    const result = await store.import(args.file)
+    const {openConfiguredStore} = await import('../../core/store/open-perf-store.js')
+    const store = await openConfiguredStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
+    const result = await store.import(args.file).finally(() => store.close())
     if (!this.jsonEnabled()) {
       const parts = [`${result.attempts_added} attempt(s)`]
       if (result.format === 'model_performance' || result.baselines_added > 0) parts.push(`${result.baselines_added} model/task-type total(s)`)

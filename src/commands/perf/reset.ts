@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 import {createInterface} from 'node:readline/promises'
 import {CtoCommand} from '../../core/cli/base-command.js'
 import {CtoError} from '../../core/errors.js'
-import type {ResetResult} from '../../core/store/perf-store.js'
+import type {AnyPerfStore} from '../../core/store/open-perf-store.js'
+import type {ResetResult} from '../../core/store/types.js'
 
 export type PerfResetResult = ResetResult & {reset: boolean; store: string}
 
@@ -16,25 +17,33 @@ export default class PerfReset extends CtoCommand {
 
   async run(): Promise<PerfResetResult> {
     const {flags} = await this.parse(PerfReset)
-    const {openStore} = await import('../../core/store/perf-store.js')
-    const store = await openStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
+    const {openConfiguredStore} = await import('../../core/store/open-perf-store.js')
+    const store = await openConfiguredStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
+    try {
+      return await this.resetWith(store, flags)
+    } finally {
+      await store.close()
+    }
+  }
+
+  private async resetWith(store: AnyPerfStore, flags: {yes: boolean; backup: boolean}): Promise<PerfResetResult> {
     const {attempts, baselines} = store.info()
     if (!flags.yes) {
       if (!process.stdin.isTTY || this.jsonEnabled()) {
         throw new CtoError({code: 'PERF_RESET_NEEDS_YES', message: 'cto perf reset asks before clearing the history, and there is no terminal to ask on.', actions: ['cto perf reset --yes']})
       }
       const rl = createInterface({input: process.stdin, output: process.stderr})
-      const answer = await rl.question(`Clear ${attempts} attempt(s) and ${baselines} imported total(s) from ${store.path}${flags.backup ? ' (a backup is kept)' : ' (no backup)'}? [y/N] `)
+      const answer = await rl.question(`Clear ${attempts} attempt(s) and ${baselines} imported total(s) from ${store.location}${flags.backup ? ' (a backup is kept)' : ' (no backup)'}? [y/N] `)
       rl.close()
       if (!/^y(es)?$/i.test(answer.trim())) {
         this.log('Nothing changed.')
-        return {reset: false, attempts, baselines, store: store.path}
+        return {reset: false, attempts, baselines, store: store.location}
       }
     }
     const result = await store.reset({backup: flags.backup})
     if (!this.jsonEnabled()) {
       this.log(`Cleared ${result.attempts} attempt(s) and ${result.baselines} imported total(s).${result.backup ? ` Backup: ${result.backup}` : ''}`)
     }
-    return {...result, reset: true, store: store.path}
+    return {...result, reset: true, store: store.location}
   }
 }

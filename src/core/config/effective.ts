@@ -12,6 +12,7 @@ import type {ConfigLayer} from './layers.js'
 import {untrustedWarning} from './trust.js'
 import type {ConfigFile} from './schema.js'
 import {REVIEW_DEFAULTS, type ReviewSettings} from './review-schema.js'
+import {DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_TEAM_SCHEMA} from '../store/store-settings.js'
 
 export interface EffectiveModel {
   enabled: boolean
@@ -44,6 +45,8 @@ export interface EffectiveConfig {
   }
   tools: Record<string, unknown>
   review: ReviewSettings
+  /** The performance store: `url` unset → local files. The URL holds a password: show it only through redactStoreUrl. */
+  store: {url?: string; schema: string; connect_timeout_seconds: number}
 }
 
 export interface ResolvedConfig {
@@ -169,7 +172,7 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
   for (const layer of layers) {
     if (layer.untrusted) warnings.push(untrustedWarning(layer.source, layer.untrusted))
   }
-  const ctoChosen = layers.some((l) => l.kind === 'env' || (l.kind === 'flags' && l.data.cto_model))
+  const ctoChosen = layers.some((l) => l.source === 'CTO_MODEL' || (l.kind === 'flags' && l.data.cto_model))
   for (const layer of layers) flatten(canonicalLayer(layer, aliases, notices), layer.source, [], flat)
   // MODEL_PROVIDER sits with the environment: above files, below CTO_MODEL and flags.
   if (env.MODEL_PROVIDER && !ctoChosen) {
@@ -242,6 +245,11 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
       verify_timeout_seconds: raw.review?.verify_timeout_seconds ?? REVIEW_DEFAULTS.verify_timeout_seconds,
       in_place: raw.review?.in_place ?? REVIEW_DEFAULTS.in_place,
       copy_ignored: raw.review?.copy_ignored ?? [...REVIEW_DEFAULTS.copy_ignored],
+    },
+    store: {
+      ...(raw.store?.url ? {url: raw.store.url} : {}),
+      schema: raw.store?.schema ?? DEFAULT_TEAM_SCHEMA,
+      connect_timeout_seconds: raw.store?.connect_timeout_seconds ?? DEFAULT_CONNECT_TIMEOUT_SECONDS,
     },
   }
   return {config, sources, notices, warnings}

@@ -62,11 +62,23 @@ async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfig
   // Checked before with the same content and the same cto: reuse that (validation-cache.ts).
   const content = JSON.stringify(parsed.data)
   const hit = await cachedCheck('config', content, env)
-  if (hit) return {kind, source: file, file, data: hit.data as ConfigFile}
+  if (hit) return {kind, source: file, file, data: withStoreUrl(hit.data as ConfigFile, parsed.data)}
   const {data, problems} = await validateConfigData(parsed)
   if (!data) throw new ConfigError({file, problems})
-  await rememberCheck('config', content, data, env)
+  await rememberCheck('config', content, withoutStoreUrl(data), env)
   return {kind, source: file, file, data}
+}
+
+/** The cache never holds `store.url` (it may carry the team database's password): it is taken from the file again on a hit. */
+function withoutStoreUrl(data: ConfigFile): ConfigFile {
+  if (!data.store?.url) return data
+  const {url: _url, ...store} = data.store
+  return {...data, store}
+}
+
+function withStoreUrl(cached: ConfigFile, raw: unknown): ConfigFile {
+  const url = (raw as {store?: {url?: unknown}} | undefined)?.store?.url
+  return typeof url === 'string' && url ? {...cached, store: {...cached.store, url}} : cached
 }
 
 /** The project config found from `cwd` upward (stopping at home), parsed, or undefined (see project-config.ts). */
@@ -120,6 +132,7 @@ export async function readConfigLayers(opts: ReadLayersOptions): Promise<ConfigL
   }
 
   if (opts.env.CTO_MODEL) layers.push({kind: 'env', source: 'CTO_MODEL', data: {cto_model: opts.env.CTO_MODEL}})
+  if (opts.env.CTO_STORE_URL) layers.push({kind: 'env', source: 'CTO_STORE_URL', data: {store: {url: opts.env.CTO_STORE_URL}}})
   if (opts.flags && Object.keys(opts.flags).length > 0) layers.push({kind: 'flags', source: 'flags', data: opts.flags})
   return layers
 }

@@ -41,6 +41,21 @@ export const enginesSchema = z.object({
   claude_permission_mode: z.enum(['acceptEdits', 'default', 'plan', 'bypassPermissions', 'dontAsk']).optional(),
 })
 
+/** The performance store: unset → the local files; a PostgreSQL URL → the team's database (CTO_STORE_URL wins). */
+export const storeSchema = z.object({
+  url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a PostgreSQL URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE')
+    .optional(),
+  /** Schema holding cto's tables in that database. */
+  schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a plain PostgreSQL name: lower-case letters, digits and _')
+    .optional(),
+  /** Seconds to wait for the database before a command treats it as unreachable. */
+  connect_timeout_seconds: z.number().positive().max(300).optional(),
+})
+
 export const STRATEGIES = ['cost_aware', 'cto_choice'] as const
 
 export const configSchema = z.object({
@@ -64,6 +79,8 @@ export const configSchema = z.object({
   tools: toolPolicySchema.optional(),
   /** Attempt copies and verification (see src/core/config/review-schema.ts). */
   review: reviewSchema.optional(),
+  /** Where performance history is kept: the local store, or a team's PostgreSQL database. */
+  store: storeSchema.optional(),
 })
 
 export type ConfigFile = z.infer<typeof configSchema>

@@ -90,6 +90,8 @@ export function createClaudeCliEngine(options: ClaudeCliEngineOptions = {}): Eng
       if ('failure' in boundary) return fail(boundary.failure)
       const env: NodeJS.ProcessEnv = {...boundary.env, CTO_WORKSPACE: request.workspace, [HOOK_CONTEXT_ENV]: boundary.hookContext}
       if (options.hookCommand !== false) for (const name of HOOK_DISABLING_ENV) delete env[name]
+      // The team store's URL carries its password: a Claude Code session (and the commands it runs) has no use for it.
+      delete env.CTO_STORE_URL
       if (request.model.apiKey) env.ANTHROPIC_API_KEY = request.model.apiKey
       if (request.model.baseURL) env.ANTHROPIC_BASE_URL = request.model.baseURL
       const args = buildClaudeArgs(request, {

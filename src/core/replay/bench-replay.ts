@@ -22,7 +22,8 @@ export interface BenchReplayOptions {
   shuffle: boolean
   seed: number
   holdout?: number
-  store: 'disk' | 'memory'
+  /** disk: the local store in a temp folder; postgres: the configured team database, in a temporary schema dropped afterwards; memory: no store. */
+  store: 'disk' | 'memory' | 'postgres'
   plot?: string
 }
 
@@ -54,11 +55,16 @@ export async function runBenchReplay(o: BenchReplayOptions): Promise<{report: Re
   const {runReplay} = await import('./replay-engine.js')
   const {renderReplaySvg} = await import('./replay-svg.js')
   const tmp = o.store === 'disk' ? await mkdtemp(join(tmpdir(), 'cto-replay-')) : undefined
+  let team: import('../store/pg/pg-store.js').PgPerfStore | undefined
   try {
     let store
     if (tmp) {
       const {openStore} = await import('../store/perf-store.js')
       store = await openStore({dir: join(tmp, 'perf')})
+    }
+    if (o.store === 'postgres') {
+      team = await openReplaySchema()
+      store = team
     }
     const report = await runReplay({
       files: o.files,
@@ -82,5 +88,25 @@ export async function runBenchReplay(o: BenchReplayOptions): Promise<{report: Re
     return {report, text}
   } finally {
     if (tmp) await rm(tmp, {recursive: true, force: true})
+    if (team) {
+      await team.connection.sql.unsafe(`DROP SCHEMA IF EXISTS "${team.schema}" CASCADE`).catch(() => {})
+      await team.close()
+    }
   }
+}
+
+/** The team store's database (CTO_STORE_URL / store.url), in a schema of its own for this replay: the team's history is neither read nor touched. */
+async function openReplaySchema() {
+  const {readStoreSettings} = await import('../store/store-settings.js')
+  const settings = await readStoreSettings({env: process.env})
+  if (settings.kind !== 'postgres') {
+    throw new CtoError({
+      code: 'BAD_FLAG',
+      message: '--store postgres replays on the team database, and none is set.',
+      actions: ['Set CTO_STORE_URL=postgres://USER:PASSWORD@HOST:PORT/DATABASE, or use --store disk.'],
+    })
+  }
+  const {openPgStore} = await import('../store/pg/pg-store.js')
+  const schema = `cto_replay_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+  return openPgStore({settings: {...settings, schema}, onWarning: () => {}})
 }

@@ -14,6 +14,7 @@
  *
  * Everything that decides is TaskRun's and the router's: a change to the loop changes the replay.
  */
+import {DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_TEAM_SCHEMA} from '../store/store-settings.js'
 import type {EffectiveConfig} from '../config/effective.js'
 import {REVIEW_DEFAULTS} from '../config/review-schema.js'
 import type {EngineRequest, EngineResult} from '../engines/types.js'
@@ -119,6 +120,7 @@ export function replayConfig(models: readonly ResolvedModel[], ctoModel: string,
     engines: {max_turns: 1, request_timeout_seconds: 120, attempt_timeout_seconds: 1800, max_retries: 0, claude_permission_mode: 'acceptEdits'},
     tools: {},
     review: {...REVIEW_DEFAULTS, verify: null, copy_ignored: [], in_place: true},
+    store: {schema: DEFAULT_TEAM_SCHEMA, connect_timeout_seconds: DEFAULT_CONNECT_TIMEOUT_SECONDS},
   }
 }
 

@@ -9,7 +9,7 @@ import type {AttemptRecord} from './types.js'
 
 const NUMBERS = new Set(['quality', 'escalation_step', 'input_tokens', 'output_tokens', 'cost_usd', 'duration_ms', 'files_changed', 'lines_added', 'lines_removed', 'verify_exit_code', 'verify_duration_ms'])
 const BOOLEANS = new Set(['success', 'approved', 'verify_passed'])
-const OPTIONAL = new Set(['override_reason', 'approved', 'quality', 'error_class', 'verify_command'])
+const OPTIONAL = new Set(['override_reason', 'approved', 'quality', 'error_class', 'verify_command', 'attempt_id', 'user'])
 const LISTS = new Set(['failed_before', 'features'])
 
 function cell(v: unknown): string {

@@ -53,6 +53,10 @@ export const attemptSchema = z
     verify_exit_code: z.number().int().min(-1e6).max(1e6).optional(),
     verify_passed: z.boolean().optional(),
     verify_duration_ms: z.number().nonnegative().max(MAX_DURATION_MS).optional(),
+    /** Unique id of this attempt (a UUID from cto task): what makes a push or a spool delivery count it once. */
+    attempt_id: shortText.min(1).optional(),
+    /** Who ran it: CTO_USER, else user@host. */
+    user: shortText.optional(),
   })
   .strict()
 
@@ -106,6 +110,8 @@ export function shapeAttempt(v: AttemptRecord): AttemptRecord {
     verify_exit_code: v.verify_exit_code,
     verify_passed: v.verify_passed,
     verify_duration_ms: v.verify_duration_ms,
+    attempt_id: v.attempt_id,
+    user: v.user,
   }
   for (const k of Object.keys(out) as Array<keyof AttemptRecord>) if (out[k] === undefined) delete out[k]
   return out

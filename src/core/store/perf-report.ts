@@ -2,15 +2,17 @@
 import {formatInt} from '../cli/format.js'
 import {renderTable, type Column} from '../cli/table.js'
 import type {PerfRow, PerfSummary} from './perf-summary.js'
-import type {AttemptRecord} from './types.js'
+import type {AttemptRecord, UserRow} from './types.js'
 
 const pct = (v: number | null) => (v === null ? undefined : `${Math.round(v * 100)}%`)
 const fixed = (v: number | null, digits: number) => (v === null ? undefined : v.toFixed(digits))
 const seconds = (ms: number | null) => (ms === null ? undefined : `${(ms / 1000).toFixed(1)}s`)
 const usd = (v: number) => `$${v < 1 ? v.toFixed(4) : v.toFixed(2)}`
 
+type Figures = Omit<PerfRow, 'model' | 'task_type'>
+
 /** The `tests pass` column only when some row has verified attempts (history before verification has none). */
-const rowColumns = (first: Column<PerfRow>, rows: PerfRow[]): Column<PerfRow>[] => [
+const rowColumns = <R extends Figures>(first: Column<R>, rows: R[]): Column<R>[] => [
   first,
   {header: 'tasks', get: (r) => r.tasks},
   {header: 'attempts', get: (r) => r.attempts},
@@ -20,7 +22,7 @@ const rowColumns = (first: Column<PerfRow>, rows: PerfRow[]): Column<PerfRow>[] 
   {header: 'avg time', get: (r) => seconds(r.avg_duration_ms)},
   {header: 'cost', get: (r) => usd(r.total_cost_usd)},
   {header: 'escalated', get: (r) => pct(r.escalation_rate)},
-  ...(rows.some((r) => r.verify_pass_rate !== null) ? [{header: 'tests pass', get: (r: PerfRow) => pct(r.verify_pass_rate)}] : []),
+  ...(rows.some((r) => r.verify_pass_rate !== null) ? [{header: 'tests pass', get: (r: R) => pct(r.verify_pass_rate)}] : []),
 ]
 
 export function emptyStoreMessage(dir: string): string {
@@ -40,14 +42,17 @@ export function renderPerfSummary(s: PerfSummary): string {
     out.push(`No attempts${s.filters.model ? ` by ${s.filters.model}` : ''}${scope ? ` (${scope})` : ''}.`)
     return out.join('\n')
   }
-  if (s.filters.model === undefined) {
+  if (s.by_user) {
+    out.push(renderTable<UserRow>(s.by_user, [...rowColumns<UserRow>({header: 'user', get: (r) => r.user}, s.by_user), {header: 'models', get: (r) => r.models.join(', ')}]))
+  } else if (s.filters.model === undefined) {
     out.push(renderTable(s.models, rowColumns({header: 'model', get: (r) => r.model}, s.models)))
   } else {
     out.push(renderTable(s.models, rowColumns({header: 'model', get: (r) => r.model}, s.models)))
     if (s.by_type && s.by_type.length > 0) out.push('', 'By task type', renderTable(s.by_type, rowColumns({header: 'type', get: (r) => r.task_type}, s.by_type)))
     if (s.recent && s.recent.length > 0) out.push('', 'Recent attempts', renderRecent(s.recent))
   }
-  out.push('', `${formatInt(s.totals.attempts)} attempt${s.totals.attempts === 1 ? '' : 's'}, ${usd(s.totals.cost_usd)}${scope ? ` (${scope})` : ''}.`)
+  const totals = s.by_user ? {attempts: s.by_user.reduce((n, r) => n + r.attempts, 0), cost_usd: s.by_user.reduce((n, r) => n + r.total_cost_usd, 0)} : s.totals
+  out.push('', `${formatInt(totals.attempts)} attempt${totals.attempts === 1 ? '' : 's'}${s.by_user ? ` by ${s.by_user.length} ${s.by_user.length === 1 ? 'person' : 'people'}` : ''}, ${usd(totals.cost_usd)}${scope ? ` (${scope})` : ''}.`)
   return out.join('\n')
 }
 

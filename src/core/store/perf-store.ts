@@ -287,6 +287,13 @@ export class FilePerfStore implements PerfStore {
       store: this.path,
       health: this.health(),
     }
+    if (opts.by === 'user') {
+      const {UserFold} = await import('./user-summary.js')
+      const fold = new UserFold(opts)
+      await this.scan((line) => 'kind' in line || fold.add(line), opts.since ? {sinceIso: opts.since.toISOString()} : {})
+      summary.source = 'records'
+      summary.by_user = fold.rows()
+    }
     if (opts.model !== undefined) summary.recent = await this.recent(opts.model, {...opts, limit: opts.recent ?? 10})
     return summary
   }

@@ -96,13 +96,14 @@ async function removeDeadSnapshots(paths: StorePaths): Promise<void> {
   }
 }
 
-interface Sink {
+/** An export target: a file written under a temp name and renamed into place, or a stream (also used by the team store). */
+export interface Sink {
   write(data: Buffer): Promise<void>
   finish(): Promise<void>
   abort(): Promise<void>
 }
 
-async function fileSink(target: string): Promise<Sink> {
+export async function fileSink(target: string): Promise<Sink> {
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
   let fh: FileHandle
   try {
@@ -136,7 +137,7 @@ async function fileSink(target: string): Promise<Sink> {
   }
 }
 
-function streamSink(out: Writable): Sink {
+export function streamSink(out: Writable): Sink {
   return {
     async write(data) {
       if (!out.write(data)) await once(out, 'drain')

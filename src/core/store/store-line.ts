@@ -55,3 +55,8 @@ export function parseStoreLine(text: string): StoreLine | undefined {
 export function attemptKey(r: AttemptRecord): string {
   return `${r.task_id}\u0000${r.time}\u0000${r.model}\u0000${r.escalation_step}`
 }
+
+/** The attempt's id: its `attempt_id`, else (records from before ids) its task, time, model and step. */
+export function attemptId(r: AttemptRecord): string {
+  return r.attempt_id ?? `key:${attemptKey(r).replaceAll('\u0000', '\u001f')}`
+}

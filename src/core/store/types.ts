@@ -1,7 +1,7 @@
 /**
  * The performance store's interface: what `cto task` records, what the router reads, what the
- * `cto perf` commands show. One implementation today (files: perf-store.ts); issue 16 adds
- * PostgreSQL behind the same interface, and both run one contract suite (test/store/contract.ts),
+ * `cto perf` commands show. Two implementations: files (perf-store.ts, the default) and a team's
+ * PostgreSQL database (pg/pg-store.ts); both run one contract suite (test/store/contract.ts),
  * so everything a caller may rely on is stated here and nothing here names a file or a table.
  */
 import type {Writable} from 'node:stream'
@@ -54,6 +54,10 @@ export interface AttemptRecord {
   verify_exit_code?: number
   verify_passed?: boolean
   verify_duration_ms?: number
+  /** Unique id of the attempt (a UUID from `cto task`): a push or a spool delivery counts it once. Older records have none: their id is task, time, model and step (attemptId in store-line.ts). */
+  attempt_id?: string
+  /** Who ran it: `CTO_USER`, else user@host. Older records have none. */
+  user?: string
 }
 
 /** Running aggregate for one model, or one model × task type. */
@@ -139,6 +143,8 @@ export interface PerfSummaryOptions {
   model?: string
   /** How many recent attempts to list with `model` (default 10). */
   recent?: number
+  /** `user`: also one row per person who ran the attempts (`by_user`), from the raw attempts. */
+  by?: 'model' | 'user'
 }
 
 export interface PerfRow {
@@ -157,6 +163,13 @@ export interface PerfRow {
   escalation_rate: number | null
   /** Verified attempts whose tests passed, over verified attempts (null: none verified). */
   verify_pass_rate: number | null
+}
+
+/** One person's attempts (`cto perf --by user`): `user` is CTO_USER or user@host; `(unknown)` for records from before identities. */
+export interface UserRow extends Omit<PerfRow, 'model' | 'task_type'> {
+  user: string
+  /** Models this person's attempts ran on, most attempts first. */
+  models: string[]
 }
 
 /** Whether the totals can be trusted as they are. A read never repairs; it says so instead. */
@@ -179,6 +192,8 @@ export interface PerfSummary {
   by_type?: PerfRow[]
   /** With `model`: its most recent attempts, newest first. */
   recent?: AttemptRecord[]
+  /** With `by: 'user'`: one row per person, most attempts first (filters apply). */
+  by_user?: UserRow[]
   totals: {attempts: number; cost_usd: number; tokens: number}
   /** Where the store is (a folder, or a database URL without its password). */
   store: string
@@ -235,6 +250,37 @@ export interface CheckResult {
   problems: string[]
   /** With `repair`: what was done. */
   repaired: string[]
+}
+
+/** Whether an attempt may start under its group's daily token cap, decided for the whole team at once. */
+export interface BudgetAdmission {
+  ok: boolean
+  /** Tokens the group had used today (spent + held by attempts running now) before this one. */
+  used: number
+  /** Decided on this machine only (the team's database could not be reached). */
+  local?: boolean
+}
+
+/**
+ * Team budgets (the PostgreSQL store): the check against a cap and the spending happen
+ * atomically across machines. `admit` holds `tokens` for attempt `id` while the group's tokens
+ * today (spent + held) are under `cap`; recording the attempt (same `attempt_id`) turns the hold
+ * into spending; a hold never recorded expires after `ttlMs`. So no two members both pass a cap
+ * that only one fits under: a cap is exceeded by at most one attempt's overrun of its estimate.
+ */
+export interface BudgetGate {
+  admit(req: {id: string; group: ModelGroup; tokens: number; cap: number; ttlMs: number}): Promise<BudgetAdmission>
+}
+
+/** What `cto task` needs of a store: the totals the router reads, recording, and team budgets where the store has them. */
+export interface TaskStore extends PerfReader {
+  readonly location: string
+  record(attempt: AttemptRecord): Promise<void>
+  refresh(): Promise<void>
+  close(): Promise<void>
+  budget?: BudgetGate
+  /** What the router learned about cascades from the recorded attempts (src/core/router/cascade-stats.ts); null before any. */
+  cascade(): CascadeStateJson | null
 }
 
 /**

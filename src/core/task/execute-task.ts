@@ -40,16 +40,29 @@ export interface ExecuteTaskOptions {
 }
 
 export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
-  // Budgets count every token cto spends: the store's attempts plus the ledger's CTO calls and cut-short attempts.
+  const {openTaskStore} = await import('../store/open-perf-store.js')
+  const {resolveStoreSettings} = await import('../store/store-settings.js')
+  const {recordingUser} = await import('../store/identity.js')
+  const user = recordingUser(o.ctx.env)
+  const settings = resolveStoreSettings(o.ctx.env, o.ctx.config.store, o.ctx.sources['store.url'])
+  // Under --json warnings are not printed: the store's (database unreachable, spool delivered) go into the result's notes.
+  const storeNotes: string[] = []
+  const onWarning = (m: string) => {
+    o.warn(m)
+    if (o.json) storeNotes.push(m)
+  }
+  // Budgets count every token cto spends: the store's attempts plus the ledger's CTO calls and cut-short attempts
+  // (the ledger is this machine's: on a team store, other members' CTO calls are not in it).
   const [store, ledger, availability] = await Promise.all([
-    import('../store/perf-store.js').then(({openStore}) => openStore({env: o.ctx.env, onWarning: o.warn})),
+    openTaskStore({settings, env: o.ctx.env, user, onWarning}),
     SpendLedger.open({env: o.ctx.env}),
     modelAvailability(o.ctx.models, o.ctx.env),
   ])
   const perf = withSpend(store, ledger)
   const interrupt = watchInterrupts({note: (m) => process.stderr.write(`\n${m}\n`)})
   const deps = cliEngineDeps({config: o.ctx.config, root: o.root, env: o.ctx.env, workspace: o.workspace})
-  const secrets = o.ctx.models.map((m) => m.apiKey)
+  const {storeUrlPassword} = await import('../store/store-settings.js')
+  const secrets = [...o.ctx.models.map((m) => m.apiKey), storeUrlPassword(settings.url)]
   let sink: ((e: EngineEvent) => void) | undefined
   const id = randomUUID()
   const log = new TaskLog(id, secrets)
@@ -90,6 +103,8 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     dryRun: o.dryRun,
     // What the router learned from every recorded attempt, kept by the store.
     learned: learnedFrom(store),
+    budget: store.budget,
+    user,
     random: randomFromSeed(o.seed),
     workspace,
     flags: o.flags,
@@ -108,6 +123,8 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     await runWithProgress(run, {mode, dryRun: o.dryRun, maxAttempts: o.flags.maxAttempts ?? 3, setEventSink: (s) => (sink = s), answerInline: !o.onAnswer, secrets})
   } finally {
     interrupt.dispose()
+    await store.close()
+    run.notes.push(...storeNotes)
     // The whole result, answer included: `cto logs` reads it back.
     if (run.classification) log.add('result', {...run.result()})
     if (!o.dryRun) {

@@ -17,7 +17,7 @@ import type {EngineRequest, EngineResult, Usage} from '../engines/types.js'
 import {setupProblem, type SetupProblem} from '../availability/setup-failure.js'
 import {ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
 import {suggest} from '../cli/did-you-mean.js'
-import type {Complexity, TaskType} from '../providers/spec.js'
+import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
 import {nominalCallCost, protectedModelNames, workerForComplexity} from '../providers/catalog-policy.js'
 import {classifyTask} from '../router/heuristic-classifier.js'
@@ -30,7 +30,7 @@ import {MemoryCascadeStats, observationFromAttempt, type CascadeStatsReader, typ
 import type {CascadePlan, PlanCandidate, PlanParams} from '../router/cascade-plan.js'
 import {taskFeatures} from '../router/task-features.js'
 import {reviewCallCost} from '../router/cost-estimate.js'
-import type {AttemptRecord, PerfReader} from '../store/types.js'
+import type {AttemptRecord, BudgetGate, PerfReader} from '../store/types.js'
 import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt, type EarlierAttempt} from './cto-prompts.js'
 import {parseJsonReply} from './json-reply.js'
 import {inPlacePlaces, type AttemptPlace, type AttemptPlaces} from './attempt-place.js'
@@ -167,6 +167,10 @@ export interface TaskRunOptions {
   learned?: CascadeStatsReader & CascadeStatsWriter
   random: RandomSource
   now?: () => number
+  /** Team budgets (the PostgreSQL store): each attempt is admitted against its group's daily cap, atomically for the team, before it runs. */
+  budget?: BudgetGate
+  /** Who runs the task, written on each record (CTO_USER, else user@host). */
+  user?: string
   workspace: string
   flags?: {model?: string; type?: TaskType; complexity?: Complexity; review?: boolean; verify?: boolean; maxTurns?: number; timeoutMs?: number; maxAttempts?: number}
   /** Plan only (--dry-run): when nothing can run here yet, plan as if it could, and say what is missing. */
@@ -202,6 +206,12 @@ export class TaskRun {
   readonly notes: string[] = []
   private nextModel?: {name: string; because: string}
   private readonly feedback: EarlierAttempt[] = []
+  /** Picks the model for the pending attempt again (after the team's budget turned a group away). */
+  private repick?: () => {name: string; because: string} | undefined
+  /** Tokens a group is known to have used today, from a refused admission: the router reads at least this. */
+  private readonly budgetFloor: Partial<Record<ModelGroup, number>> = {}
+  /** The store's reader, with what refused admissions taught about today's budgets. */
+  private readonly perf: PerfReader
   private conflict: TaskResult['conflict'] = null
   private copied = false
   private ctoUsage: Usage = {...ZERO}
@@ -219,6 +229,10 @@ export class TaskRun {
     this.started = this.now()
     this.down = new Map(opts.unavailable)
     this.routeModels = opts.models.map((m) => ({...routeModelFromResolved(m), unavailable: this.down.get(m.name)?.reason}))
+    this.perf = {
+      stats: (model, type) => opts.perf.stats(model, type),
+      tokensToday: (group) => Math.max(opts.perf.tokensToday(group), this.budgetFloor[group] ?? 0),
+    }
     const cto = opts.models.find((m) => m.name === opts.config.cto_model)
     const reviewed = opts.flags?.review !== false && cto !== undefined
     this.learned = {stats: opts.learned ?? new MemoryCascadeStats(), features: taskFeatures(opts.task), params: opts.routing?.plan, reviewCostUsd: reviewed ? reviewCallCost(cto) : 0}
@@ -291,7 +305,7 @@ export class TaskRun {
       const complexity = f.complexity ?? h.complexity
       c = {type, complexity, model: f.model ?? heuristicWorker(complexity, this.opts.models, this.opts.config.cto_model), reason: f.model ? `--model ${f.model}` : 'type and complexity from flags', source: 'flags'}
     } else {
-      const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.opts.perf), 'classification')
+      const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.perf), 'classification')
       if (reply.ok) {
         c = {...reply.value, source: 'cto'}
       } else {
@@ -326,7 +340,7 @@ export class TaskRun {
           classification: c,
           ctoChoice: c.model,
           models,
-          perf: this.opts.perf,
+          perf: this.perf,
           random: this.opts.random,
           budgets: co.enabled ? co.token_budget_per_day : undefined,
           costOptimization: co.enabled,
@@ -350,6 +364,7 @@ export class TaskRun {
     }
     this.noteUnusedOverride(c)
     this.nextModel = {name: this.decision.selected, because: this.decision.override_reason ?? (this.decision.overridden ? 'override' : 'CTO choice')}
+    this.repick = f.model ? undefined : () => (this.route(), this.nextModel)
     this.trace('route', {...this.decision})
     return this.decision
   }
@@ -374,21 +389,23 @@ export class TaskRun {
 
   /** Phases 3–5 for one attempt. Returns the attempt, or undefined when nothing was pending. */
   async attempt(onStart?: (model: string, step: number) => void): Promise<AttemptView | undefined> {
-    const next = this.nextModel
     const c = this.classification
-    if (!next || !c || this.status !== 'planned') return undefined
+    if (!this.nextModel || !c || this.status !== 'planned') return undefined
+    const attemptId = randomUUID()
+    const next = await this.admit(this.nextModel, attemptId, c.type)
+    if (!next) return undefined
     const model = this.opts.models.find((m) => m.name === next.name) as ResolvedModel
     const step = this.attempts.length
     onStart?.(model.name, step)
     const place = await (this.opts.places ?? inPlacePlaces(this.opts.workspace)).prepare(step, model)
     try {
-      return await this.attemptIn(place, model, next, step, c)
+      return await this.attemptIn(place, model, next, step, c, attemptId)
     } finally {
       await place.dispose()
     }
   }
 
-  private async attemptIn(place: AttemptPlace, model: ResolvedModel, next: {name: string; because: string}, step: number, c: Classification): Promise<AttemptView> {
+  private async attemptIn(place: AttemptPlace, model: ResolvedModel, next: {name: string; because: string}, step: number, c: Classification, attemptId: string): Promise<AttemptView> {
     const f = this.opts.flags ?? {}
     if (place.placement === 'copy') this.copied = true
     this.notes.push(...place.notes)
@@ -494,33 +511,38 @@ export class TaskRun {
     } else {
       // A setup failure says nothing the next model could use.
       if (!setup) this.feedback.push({model: model.name, feedback: feedback ?? (result.error ? `failed: ${result.error.message}` : changeUnreadable ? 'its change could not be read' : 'rejected'), evidence})
-      const decision = nextEscalation({
-        failedModel: model.name,
-        tried: this.attempts.map((a) => a.model),
-        failedAttempts: this.attempts.length,
-        type: c.type,
-        models: this.routeModels,
-        perf: this.opts.perf,
-        // The defaults in it come from the plugins' escalatesTo declarations (src/core/providers/catalog-policy.ts).
-        fallbackChains: this.opts.config.fallback_chain,
-        budgets: this.opts.config.cost_optimization.enabled ? this.opts.config.cost_optimization.token_budget_per_day : undefined,
-        maxAttempts: f.maxAttempts,
-        learned: this.learned,
-        random: this.opts.random,
-        chainEvidence: this.opts.routing?.chainEvidence,
-      })
-      this.trace('escalation', {...decision})
-      if (decision.kind === 'blocked') {
-        this.status = 'blocked'
-        this.blockedReason = decision.reason
-        this.output = result.text
-        this.nextModel = undefined
-      } else {
-        this.nextModel = {name: decision.model, because: `escalation: ${decision.reason}`}
+      const escalate = () => {
+        const decision = nextEscalation({
+          failedModel: model.name,
+          tried: this.attempts.map((a) => a.model),
+          failedAttempts: this.attempts.length,
+          type: c.type,
+          models: this.routeModels,
+          perf: this.perf,
+          // The defaults in it come from the plugins' escalatesTo declarations (src/core/providers/catalog-policy.ts).
+          fallbackChains: this.opts.config.fallback_chain,
+          budgets: this.opts.config.cost_optimization.enabled ? this.opts.config.cost_optimization.token_budget_per_day : undefined,
+          maxAttempts: f.maxAttempts,
+          learned: this.learned,
+          random: this.opts.random,
+          chainEvidence: this.opts.routing?.chainEvidence,
+        })
+        this.trace('escalation', {...decision})
+        if (decision.kind === 'blocked') {
+          this.status = 'blocked'
+          this.blockedReason = decision.reason
+          this.output = result.text
+          this.nextModel = undefined
+        } else {
+          this.nextModel = {name: decision.model, because: `escalation: ${decision.reason}`}
+        }
+        return this.nextModel
       }
+      escalate()
+      this.repick = escalate
     }
     // A setup failure is an availability event (observe), not the model's failure on this task type.
-    if (!setup) await this.recordAttempt(view, success)
+    if (!setup) await this.recordAttempt(view, success, attemptId)
     return view
   }
 
@@ -536,7 +558,46 @@ export class TaskRun {
     return v
   }
 
-  private async recordAttempt(view: AttemptView, success: boolean): Promise<void> {
+  /**
+   * Team budgets: before an attempt runs, its group's cap is checked and its estimated tokens held,
+   * atomically for the whole team (BudgetGate). When the team used the cap up meanwhile, the group
+   * counts as over budget from now on and the model is picked again (route or escalation), which
+   * may block the task. `--model` runs skip this, as they skip every routing rule.
+   */
+  private async admit(next: {name: string; because: string}, attemptId: string, type: TaskType): Promise<{name: string; because: string} | undefined> {
+    const gate = this.opts.budget
+    const co = this.opts.config.cost_optimization
+    if (!gate || !co.enabled || this.opts.flags?.model) return next
+    let pick: {name: string; because: string} | undefined = next
+    for (let round = 0; pick && round < 4; round++) {
+      const model = this.opts.models.find((m) => m.name === pick?.name)
+      if (!model) return pick
+      const cap = co.token_budget_per_day[model.group]
+      const timeoutMs = this.opts.flags?.timeoutMs ?? this.opts.config.engines.attempt_timeout_seconds * 1000
+      const verdict = await gate.admit({id: attemptId, group: model.group, tokens: this.estimateTokens(model.name, type), cap, ttlMs: timeoutMs + 10 * 60_000})
+      this.trace('budget', {model: model.name, group: model.group, cap, ...verdict})
+      if (verdict.ok) return pick
+      this.budgetFloor[model.group] = Math.max(verdict.used, cap)
+      this.notes.push(`The team used up the ${model.group} group's daily budget (${verdict.used}/${cap} tokens) before ${model.name} could start: picked again.`)
+      pick = this.repick?.()
+    }
+    if (this.status === 'planned') {
+      this.status = 'blocked'
+      this.blockedReason = "the team's daily budgets turned every pick away"
+      this.nextModel = undefined
+    }
+    return undefined
+  }
+
+  /** Tokens one attempt of a model is expected to use: its recorded mean (this type, else any), else 2,000. */
+  private estimateTokens(model: string, type: TaskType): number {
+    for (const s of [this.perf.stats(model, type), this.perf.stats(model)]) {
+      if (s.attempts > 0) return Math.ceil((s.input_tokens + s.output_tokens) / s.attempts)
+    }
+    return 2000
+  }
+
+  private async recordAttempt(view: AttemptView, success: boolean, attemptId: string): Promise<void> {
     const c = this.classification as Classification
     const d = this.decision as RouteDecision
     if (!this.opts.record) return
@@ -564,6 +625,8 @@ export class TaskRun {
       files_changed: view.change?.files_changed,
       lines_added: view.change?.lines_added,
       lines_removed: view.change?.lines_removed,
+      attempt_id: attemptId,
+      user: this.opts.user,
     }
     const v = view.verification
     if (v?.ran && v.command !== null) {

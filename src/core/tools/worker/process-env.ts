@@ -20,10 +20,13 @@ export function gitIdentity(model: string): GitIdentity {
   return {name: `${model} (cto)`, email: `${slug}@cto.local`}
 }
 
+/** A URL with a password in it (`postgres://user:secret@host/db`, as CTO_STORE_URL or DATABASE_URL hold). */
+export const credentialUrlPattern = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:[^/@\s]+@/i
+
 export function scrubEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(env)) {
-    if (v === undefined || secretEnvPattern.test(k)) continue
+    if (v === undefined || secretEnvPattern.test(k) || credentialUrlPattern.test(v) || k === 'CTO_STORE_URL') continue
     out[k] = v
   }
   return out
