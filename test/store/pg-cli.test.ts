@@ -154,6 +154,14 @@ describe.skipIf(postgresMissing)(`the team store through the CLI${postgresMissin
     expect(table.stdout).toMatch(/^bob@desk\s+2\s+2\s+100%.*deepseek$/m)
     expect(table.stdout).toMatch(/^alice@laptop\s+1\s+1\s+/m)
     expect(table.stdout).toMatch(/3 attempts by 2 people/)
+    // The report reads the team database too: cost per day stacked by member.
+    const out = join(bob.sb.home, 'team-report.html')
+    const report = await bob.run(['perf', 'report', '--by', 'user', '--out', out, '--json'])
+    expect(report.code, report.stderr).toBe(0)
+    const made = JSON.parse(report.stdout) as {file: string; holds: {attempts: number; series: string[]}}
+    expect(made).toMatchObject({file: out, holds: {attempts: 3}})
+    expect(made.holds.series.sort()).toEqual(['alice@laptop', 'bob@desk'])
+    expect((await readFile(out, 'utf8')).startsWith('<!doctype html>')).toBe(true)
   })
 
   it('cto store status, migrate and push; a newer schema is refused by every command', async () => {

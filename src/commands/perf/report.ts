@@ -42,8 +42,8 @@ export default class PerfReport extends CtoCommand {
 
   async run(): Promise<PerfReportResult> {
     const {flags} = await this.parse(PerfReport)
-    const [{openStore}, {gatherReport, reportHolds}, {loadPageAssets, renderReportHtml}, {reportPath, writeReport}] = await Promise.all([
-      import('../../core/store/perf-store.js'),
+    const [{openConfiguredStore}, {gatherReport, reportHolds}, {loadPageAssets, renderReportHtml}, {reportPath, writeReport}] = await Promise.all([
+      import('../../core/store/open-perf-store.js'),
       import('../../core/report/gather-report.js'),
       import('../../core/report/report-html.js'),
       import('../../core/report/write-report.js'),
@@ -54,20 +54,35 @@ export default class PerfReport extends CtoCommand {
       warnings.push(m)
       this.note(`Warning: ${m}`)
     }
-    const [ctx, store, assets, file] = await Promise.all([this.loadCtx(), openStore({onWarning: warn}), loadPageAssets(), reportPath(flags.out, process.env, process.cwd())])
-    for (const w of ctx.warnings) warn(w)
-    for (const problem of store.health().problems) warn(`totals may be stale: ${problem}`)
-    const model = flags.model === undefined ? undefined : await knownModel(flags.model, store.models(), async () => ctx)
-    const budget = ctx.config.cost_optimization
-    const data = await gatherReport(store, {
-      since,
-      type: flags.type as TaskType | undefined,
-      model,
-      by: flags.by as ReportBy,
-      budgets: {...budget.token_budget_per_day, enforced: budget.enabled},
-      now: new Date(),
+    // The store opens alongside the rest; a team database's connection is closed whatever happens.
+    const opening = openConfiguredStore({onWarning: warn})
+    const [ctx, assets, file] = await Promise.all([this.loadCtx(), loadPageAssets(), reportPath(flags.out, process.env, process.cwd())]).catch(async (error: unknown) => {
+      await opening.then((s) => s.close()).catch(() => {})
+      throw error
     })
-    const bytes = await writeReport(file, renderReportHtml(data, assets))
+    const store = await opening
+    let data: Awaited<ReturnType<typeof gatherReport>>
+    let bytes: number
+    let model: string | undefined
+    let models: string[]
+    try {
+      for (const w of ctx.warnings) warn(w)
+      for (const problem of store.health().problems) warn(`totals may be stale: ${problem}`)
+      models = store.models()
+      model = flags.model === undefined ? undefined : await knownModel(flags.model, models, async () => ctx)
+      const budget = ctx.config.cost_optimization
+      data = await gatherReport(store, {
+        since,
+        type: flags.type as TaskType | undefined,
+        model,
+        by: flags.by as ReportBy,
+        budgets: {...budget.token_budget_per_day, enforced: budget.enabled},
+        now: new Date(),
+      })
+      bytes = await writeReport(file, renderReportHtml(data, assets))
+    } finally {
+      await store.close()
+    }
 
     let opened = false
     let openError: string | undefined
@@ -88,8 +103,8 @@ export default class PerfReport extends CtoCommand {
       warnings,
     }
     if (!this.jsonEnabled()) this.log(this.describe(result, flags.open ?? false))
-    if (model && !data.empty && !store.models().includes(model)) {
-      this.note(`${model} has no recorded attempts yet. Models with history: ${store.models().join(', ')}.`)
+    if (model && !data.empty && !models.includes(model)) {
+      this.note(`${model} has no recorded attempts yet. Models with history: ${models.join(', ')}.`)
     }
     return result
   }
