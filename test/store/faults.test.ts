@@ -20,14 +20,14 @@ const STALE_MS = 2000
 /** Index of an attempt made by makeAttempt(w, i), from its task id and step. */
 const indexOf = (taskId: string, step: number) => Number(/-t(\d+)$/.exec(taskId)?.[1]) * 2 + step
 
-async function expectExactlyOnce(dir: string, writers: Array<{w: number; acked: number[]; notStored?: number[]}>) {
+async function expectExactlyOnce(dir: string, writers: Array<{w: number; acked: number[]; notStored?: number[]; stderr?: string}>) {
   const raw = await readRawAttempts(dir)
   const keys = raw.map((r) => `${r.task_id}#${r.escalation_step}`)
   expect(keys.length - new Set(keys).size, 'records stored twice').toBe(0)
-  for (const {w, acked, notStored = []} of writers) {
+  for (const {w, acked, notStored = [], stderr = ''} of writers) {
     const stored = new Set(raw.filter((r) => r.task_id.startsWith(`w${w}-`)).map((r) => indexOf(r.task_id, r.escalation_step)))
     for (const i of acked) expect(stored.has(i), `writer ${w}: acknowledged record ${i} is missing`).toBe(true)
-    for (const i of notStored) expect(stored.has(i), `writer ${w}: record ${i} was reported as not stored, but is`).toBe(false)
+    for (const i of notStored) expect(stored.has(i), `writer ${w}: record ${i} was reported as not stored, but is (the writer said: ${stderr.trim().slice(-600)})`).toBe(false)
   }
   const store = await openStore({dir, onWarning: () => {}})
   expect(store.info().attempts).toBe(raw.length)
@@ -119,7 +119,7 @@ describe('paused writers (SIGSTOP / SIGCONT) and the fenced lock', () => {
 
   it('stopped at whatever point it holds the lock, resumed after another writer took over: nothing lost, nothing counted twice', async () => {
     const dir = await tempStoreDir()
-    const writers: Array<{w: number; acked: number[]; notStored: number[]}> = []
+    const writers: Array<{w: number; acked: number[]; notStored: number[]; stderr?: string}> = []
     for (let round = 0; round < 4; round++) {
       const a = trackedWriter(dir, 10 + round, 'forever')
       await a.waitForAcks(3)
@@ -143,7 +143,7 @@ describe('paused writers (SIGSTOP / SIGCONT) and the fenced lock', () => {
       a.child.kill('SIGKILL')
       await a.exited
       const notStored = [...a.stderr.matchAll(/error PERF_STORE_LOCK_LOST (\d+)/g)].map((m) => Number(m[1]))
-      writers.push({w: 10 + round, acked: [...a.acked], notStored}, {w: 20 + round, acked: b.acked, notStored: []})
+      writers.push({w: 10 + round, acked: [...a.acked], notStored, stderr: a.stderr}, {w: 20 + round, acked: b.acked, notStored: []})
     }
     await expectExactlyOnce(dir, writers)
   }, 120_000)
