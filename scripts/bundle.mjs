@@ -1,5 +1,5 @@
 // Bundles each oclif command (from src/commands; tsc has type-checked it) with cto's own modules and its
-// ESM-heavy dependencies (openai: ~150 files, zod: ~95, listr2, lowdb, ...) into a few files, and
+// ESM-heavy dependencies (openai: ~150 files, zod: ~95, listr2, ...) into a few files, and
 // puts the result in place of dist/commands. Start-up is a feature: loading hundreds of small
 // modules cost more than compiling the same code from a few files (bench/task-bench.ts).
 // @oclif/core stays external (commands must share the CLI's copy); dynamic imports become chunks,
