@@ -28,6 +28,7 @@ import {readBenchFile} from '../src/core/replay/routerbench-file.js'
 import {runReplay} from '../src/core/replay/replay-engine.js'
 import {renderReplaySvg} from '../src/core/replay/replay-svg.js'
 import type {ReplayReport, ReplaySection} from '../src/core/replay/replay-types.js'
+import type {PlanParams} from '../src/core/router/cascade-plan.js'
 
 export const TUNE_FRACTION = 0.7
 const REVIEWS = ['perfect', 'noisy:0.1'] as const
@@ -90,7 +91,7 @@ async function splitFile(path: string, dir: string): Promise<{tune: string; held
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 
-export async function runReplayBench(options: {data: string; seeds: number[]; files?: string[]}): Promise<ReplayBenchResult> {
+export async function runReplayBench(options: {data: string; seeds: number[]; files?: string[]; plan?: Partial<PlanParams>}): Promise<ReplayBenchResult> {
   const names = options.files ?? ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv']
   const tmp = await mkdtemp(join(tmpdir(), 'cto-replay-bench-'))
   try {
@@ -111,7 +112,7 @@ export async function runReplayBench(options: {data: string; seeds: number[]; fi
         commands.push(`cto bench replay ${heldOut.map((f) => basename(f)).join(' ')} --review ${review}${mode === 'cold' ? ' --cold' : ''} --seed N --json --warmup ${tune.map((f) => basename(f)).join(' ')}`)
         const reports: ReplayReport[] = []
         for (const seed of options.seeds) {
-          reports.push(await runReplay({files: heldOut, warmupFiles: tune, warmup: mode === 'warm', review, seed}))
+          reports.push(await runReplay({files: heldOut, warmupFiles: tune, warmup: mode === 'warm', review, seed, plan: options.plan}))
         }
         ctoModel = reports[0]?.cto_model ?? ''
         if (reports[0]) charts.push({mode, review, report: reports[0]})
