@@ -6,32 +6,30 @@
 import {REVIEW_DEFAULTS} from '../../src/core/config/review-schema.js'
 import {describe, expect, it} from 'vitest'
 import type {EffectiveConfig} from '../../src/core/config/effective.js'
+import {testModel} from '../support/test-model.js'
 import type {ResolvedModel} from '../../src/core/providers/resolve.js'
 import {createSeededRandom} from '../../src/core/router/seeded-random.js'
 import {emptyStats} from '../../src/core/store/aggregates.js'
 import type {AttemptRecord, BudgetGate} from '../../src/core/store/types.js'
 import {TaskRun} from '../../src/core/task/task-run.js'
 
-const model = (name: string, group: 'claude' | 'external'): ResolvedModel => ({
-  name,
-  provider: name,
-  plugin: `@cto-cli/provider-${name}`,
-  pluginType: 'core',
-  providerName: name,
-  specificationVersion: 'v2',
-  engine: group === 'claude' ? 'claude-cli' : 'openai-tools',
-  group,
-  modelId: name,
-  needsKey: false,
-  supportsTools: true,
-  contextWindow: 200_000,
-  pricing: {inputPerMTok: 1, outputPerMTok: 2},
-  goodFor: ['coding'],
-  description: name,
-  enabledByDefault: true,
-  enabled: true,
-  keySource: {kind: 'none'},
-})
+const model = (name: string, group: 'claude' | 'external'): ResolvedModel =>
+  testModel({
+    name,
+    provider: name,
+    plugin: `@cto-cli/provider-${name}`,
+    pluginType: 'core',
+    providerName: name,
+    engine: group === 'claude' ? 'claude-cli' : 'openai-tools',
+    group,
+    modelId: name,
+    needsKey: false,
+    contextWindow: 200_000,
+    pricing: {inputPerMTok: 1, outputPerMTok: 2},
+    description: name,
+    apiKey: undefined,
+    keySource: {kind: 'none'},
+  })
 
 const config = {
   cto_model: 'opus',

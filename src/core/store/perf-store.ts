@@ -401,20 +401,8 @@ export class FilePerfStore implements PerfStore {
    * system's model_performance.json. All or nothing; see store-import.ts.
    */
   async import(file: string): Promise<ImportResult> {
-    const {validateImport, writeImport} = await import('./store-import.js')
-    let validated
-    try {
-      validated = await validateImport(file, this.clock().toISOString())
-    } catch (error) {
-      if (CtoError.isInstance(error)) throw error
-      const e = error as NodeJS.ErrnoException
-      throw new CtoError({
-        code: 'PERF_IMPORT_UNREADABLE',
-        message: `Cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}. Nothing was imported.`,
-        actions: ['Check the path, then run "cto perf import FILE" again.'],
-        cause: error,
-      })
-    }
+    const {validateImportFile, writeImport} = await import('./store-import.js')
+    const validated = await validateImportFile(file, this.clock().toISOString())
     return this.write('import', (session) => writeImport(session, file, validated))
   }
 

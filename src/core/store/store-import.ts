@@ -34,6 +34,22 @@ export interface ValidatedImport {
   notes: string[]
 }
 
+/** validateImport, with a file that can't be read at all (missing, a folder, no permission) as PERF_IMPORT_UNREADABLE: for every store. */
+export async function validateImportFile(file: string, importedAt: string): Promise<ValidatedImport> {
+  try {
+    return await validateImport(file, importedAt)
+  } catch (error) {
+    if (CtoError.isInstance(error)) throw error
+    const e = error as NodeJS.ErrnoException
+    throw new CtoError({
+      code: 'PERF_IMPORT_UNREADABLE',
+      message: `Cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}. Nothing was imported.`,
+      actions: ['Check the path, then run "cto perf import FILE" again.'],
+      cause: error,
+    })
+  }
+}
+
 /** Pass 1. Throws PERF_IMPORT_INVALID listing the problems (with line numbers); writes nothing. */
 export async function validateImport(file: string, importedAt: string): Promise<ValidatedImport> {
   const {normalizeAttempt, normalizeBaseline, statsSchema} = await import('./attempt-schema.js')

@@ -47,21 +47,9 @@ async function insertBaselines(tx: TransactionSql, rows: BaselineRow[]): Promise
 }
 
 export async function importIntoPg(store: PgPerfStore, file: string, importedAt: string): Promise<ImportResult> {
-  const {validateImport} = await import('../store-import.js')
+  const {validateImportFile} = await import('../store-import.js')
   const {shapeAttempt, shapeBaseline} = await import('../attempt-schema.js')
-  let v: Awaited<ReturnType<typeof validateImport>>
-  try {
-    v = await validateImport(file, importedAt)
-  } catch (error) {
-    if (CtoError.isInstance(error)) throw error
-    const e = error as NodeJS.ErrnoException
-    throw new CtoError({
-      code: 'PERF_IMPORT_UNREADABLE',
-      message: `Cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}. Nothing was imported.`,
-      actions: ['Check the path, then run "cto perf import FILE" again.'],
-      cause: error,
-    })
-  }
+  const v = await validateImportFile(file, importedAt)
   const result: ImportResult = {file, format: v.info.format, attempts_added: 0, duplicates_skipped: 0, baselines_added: 0, already_imported: false, notes: [...v.notes]}
   try {
     await store.ensureSchema()
