@@ -1,4 +1,4 @@
-import {defineConfig, mergeConfig} from 'vitest/config'
+import {defineConfig} from 'vitest/config'
 import base from './vitest.config.js'
 
 /**
@@ -7,4 +7,4 @@ import base from './vitest.config.js'
  * Claude Code calling cto's hook, the sandbox escape corpus through `cto run`, the report page's
  * bundled assets). `npm test` runs everything else.
  */
-export default mergeConfig(base, defineConfig({test: {include: ['test/**/*.e2e.test.ts'], exclude: []}}))
+export default defineConfig({...base, test: {...base.test, include: ['test/**/*.e2e.test.ts'], exclude: ['**/node_modules/**']}})

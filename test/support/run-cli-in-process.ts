@@ -34,6 +34,7 @@ export type RunOptions = {env?: NodeJS.ProcessEnv; cwd?: string; input?: string;
 // back to dist/ without a word; so oclif's auto-transpiling stays off, as in bin/run.js, and the
 // plugins below are pointed at their sources instead.)
 // (`tsx/esm` registers its loader when imported; tsx/esm/api's register() fails on Node 20.)
+// @ts-expect-error tsx/esm is a loader: it has no types, only the side effect.
 await import('tsx/esm')
 settings.enableAutoTranspile = false
 
