@@ -17,6 +17,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: [...configDefaults.exclude, 'test/**/*.e2e.test.ts'],
     execArgv: [`--conditions=${SOURCE}`],
+    // The same for the Node processes tests start from the sources (`node --import tsx …`, test/store).
+    env: {NODE_OPTIONS: [process.env.NODE_OPTIONS, `--conditions=${SOURCE}`].filter(Boolean).join(' ')},
     // Tests that run real processes (CLI, tsx, Claude Code, git): `cto plugins link` alone took 30 s on a loaded CI run.
     testTimeout: 120_000,
     hookTimeout: 60_000,

@@ -7,4 +7,5 @@ import base from './vitest.config.js'
  * Claude Code calling cto's hook, the sandbox escape corpus through `cto run`, the report page's
  * bundled assets). `npm test` runs everything else.
  */
-export default defineConfig({...base, test: {...base.test, include: ['test/**/*.e2e.test.ts'], exclude: ['**/node_modules/**']}})
+// Not base's NODE_OPTIONS: the built CLI these tests start reads @cto-cli/provider-spec from its dist/.
+export default defineConfig({...base, test: {...base.test, env: undefined, include: ['test/**/*.e2e.test.ts'], exclude: ['**/node_modules/**']}})
