@@ -10,14 +10,17 @@
  * (captured; not a terminal) and process.exit (recorded, never ends the test) are the command's;
  * all are put back after it. Calls never overlap: one waits for the one before it.
  *
- * Commands load from src/ (oclif finds ./src/commands from ./dist/commands through tsconfig.json and
- * tsx, as bin/dev.js does), the provider plugins from plugins/* /src, @cto-cli/provider-spec from
- * its src/ (the "@cto-cli/source" export condition, set in vitest.config.ts). A built
- * oclif.manifest.json is ignored, so a stale dist/ is never what runs.
+ * Commands and hooks load from src/ (cto's package.json is read with its dist/ targets pointed at
+ * src/, through tsx's loader), the provider plugins' hooks from plugins/<name>/src, and
+ * @cto-cli/provider-spec from its src/ (the "@cto-cli/source" export condition vitest.config.ts
+ * sets). A built oclif.manifest.json is ignored: a stale dist/ is never what runs. Other plugins
+ * load as bin/run.js loads them (oclif's own, and a user's from its folder under XDG_DATA_HOME).
  *
  * What needs a process of its own stays with run-cli.ts (`*.e2e.test.ts`, `npm run test:e2e`):
- * signals, start-up, plugins installed or linked into the sandbox (loaded from their own folder),
- * several cto processes at once, Claude Code calling the hook, and anything that reads dist/.
+ * signals, a terminal, a real slow pipe, another user, `cto plugins install/link` and plugins
+ * whose hooks hang (the process must still exit), several cto processes at once, Claude Code
+ * calling the built hook, and anything that reads dist/. A call that times out is reported as a
+ * failure, but it is not stopped: what it still does runs in the test's process.
  */
 import {Console} from 'node:console'
 import {existsSync, readFileSync, realpathSync} from 'node:fs'
