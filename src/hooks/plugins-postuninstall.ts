@@ -1,7 +1,7 @@
 /**
  * After `cto plugins uninstall`: npm leaves a scope's folder behind when it removed the scope's last
  * package (an uninstalled plugin's `@cto-cli/provider-spec`): remove such empty folders, so the
- * plugin leaves nothing (test/cli/plugin-guide.test.ts).
+ * plugin leaves nothing (test/cli/plugin-guide.e2e.test.ts).
  */
 import {join} from 'node:path'
 import {removeEmptyScopes} from '../core/plugins/empty-scopes.js'

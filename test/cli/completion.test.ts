@@ -2,11 +2,12 @@
 import {execFile} from 'node:child_process'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 
 let sb: Sandbox
 beforeAll(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
 })
 afterAll(async () => {
   await sb.cleanup()

@@ -1,7 +1,8 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {mkdir, readFile, writeFile, stat} from 'node:fs/promises'
 import {join} from 'node:path'
-import {makeSandbox, REPO, type Sandbox} from '../support/run-cli.js'
+import {REPO, type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 
 interface Shown {
   config: {cto_model: string; models: Record<string, {enabled: boolean; known: boolean}>; fallback_chain: Record<string, string[]>; cost_optimization: {enabled: boolean; token_budget_per_day: {claude: number; external: number}}}
@@ -13,7 +14,7 @@ interface Shown {
 
 let sb: Sandbox
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
 })
 afterEach(async () => {
   await sb.cleanup()

@@ -4,11 +4,12 @@
  */
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseSinceStrict} from '../../src/core/cli/since-flag.js'
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 
 let sb: Sandbox
 beforeAll(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
 })
 afterAll(async () => {
   await sb.cleanup()

@@ -3,13 +3,13 @@
  * and without it (0 done, 1 error, 2 blocked, 64 usage, 130 interrupted). Every command the CLI
  * has (its own and its plugins') is tried with an unknown flag.
  */
-import {Config} from '@oclif/core'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {makeSandbox, REPO, type CliResult, type Sandbox} from '../support/run-cli.js'
+import {type CliResult, type Sandbox} from '../support/run-cli.js'
+import {loadCtoConfig, makeInProcessSandbox} from '../support/run-cli-in-process.js'
 
 let sb: Sandbox
 beforeAll(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
 })
 afterAll(async () => {
   await sb.cleanup()
@@ -35,7 +35,7 @@ async function inBatches<T, R>(items: T[], size: number, fn: (item: T) => Promis
 
 describe('errors for scripts', () => {
   it('every command answers an unknown flag with exit 64 and, under --json, one small error document', async () => {
-    const config = await Config.load(REPO)
+    const config = await loadCtoConfig()
     // `cto tools hook` speaks Claude Code's hook protocol instead: exit 2 blocks the tool call, and anything unexpected must block.
     const ids = config.commands.filter((c) => !c.hidden && c.id !== 'tools:hook').map((c) => c.id)
     expect(ids).toEqual(expect.arrayContaining(['task', 'run', 'perf', 'config:show', 'plugins', 'plugins:install', 'autocomplete', 'help']))

@@ -1,11 +1,12 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {chmod, mkdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 
 let sb: Sandbox
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
 })
 afterEach(async () => {
   await sb.cleanup()

@@ -1,12 +1,13 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {makeSandbox, REPO, type Sandbox} from '../support/run-cli.js'
+import {REPO, type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {makeAttempt} from '../store/fixtures/attempts.js'
 
 let sb: Sandbox
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
 })
 afterEach(async () => {
   await sb.cleanup()

@@ -1,5 +1,5 @@
 /**
- * Keys and endpoints per provider, with per-model overrides (issue 15), through the built CLI:
+ * Keys and endpoints per provider, with per-model overrides (issue 15), through the CLI (in-process):
  * `cto keys set <provider>` keys all its models; a model's own key wins over its provider's;
  * `providers.<provider>.base_url` points every model of a provider; `provider_endpoints.<model>`
  * still wins; the error for a model without an endpoint names settings `cto config set` takes,
@@ -8,14 +8,15 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {mkdir, readFile, stat, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {startOpenAIServer, type OpenAIServer} from '../support/openai-server.js'
 import {writePlugin} from '../support/plugin-package.js'
 
 let sb: Sandbox
 let server: OpenAIServer | undefined
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
 })
 afterEach(async () => {
   await server?.close()

@@ -3,12 +3,13 @@ import {readdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {classifyTask} from '../../src/core/router/heuristic-classifier.js'
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {makeAttempt} from '../store/fixtures/attempts.js'
 
 let sb: Sandbox
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
 })
 afterEach(async () => {
   await sb.cleanup()

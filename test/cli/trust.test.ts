@@ -9,7 +9,8 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 
 let sb: Sandbox
 let project: string
@@ -20,7 +21,7 @@ interface Shown {
 }
 
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
   project = join(sb.home, 'repo')
   await mkdir(project)
   await writeFile(

@@ -2,7 +2,7 @@
  * The escape corpus: commands a model could send through `run_command` to get out of its workspace —
  * delete or rewrite the home folder, read keys and send them back, reach the network, outlive the
  * run, rewrite cto's own rules, or break the sandbox itself. Each runs for real through `cto run`
- * against a throwaway home folder with planted secrets (escape.test.ts); none is aimed at the real
+ * against a throwaway home folder with planted secrets (escape.e2e.test.ts); none is aimed at the real
  * system. Placeholders: {PORT} a TCP listener on 127.0.0.1 that counts connections, {UDP} a UDP
  * one, {SOCK} a Unix socket standing in for an SSH agent, {OUT} a folder outside the home folder
  * holding a secret, {TMP} and {SHM} host-wide paths that must not appear, {ID} the run's id.

@@ -102,7 +102,7 @@ describe('a store this user may read but not write (EACCES)', () => {
     const as = asRoot ? {uid: 65534, gid: 65534} : {}
     const run = (args: string[]) =>
       new Promise<{code: number; stdout: string; stderr: string}>((resolve) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', ...args], {cwd: repoRoot, env: {PATH: process.env.PATH, HOME: tmpdir(), CTO_DATA_DIR: data}, stdio: ['ignore', 'pipe', 'pipe'], ...as})
+        const child = spawn(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', ...args], {cwd: repoRoot, env: {PATH: process.env.PATH, HOME: tmpdir(), CTO_DATA_DIR: data}, stdio: ['ignore', 'pipe', 'pipe'], ...as})
         let stdout = ''
         let stderr = ''
         child.stdout.on('data', (d) => (stdout += d))

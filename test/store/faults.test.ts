@@ -276,7 +276,7 @@ describe('export and reset at the same time', () => {
     const out = join(dataDir, 'racing.jsonl')
     const {spawn} = await import('node:child_process')
     const {perfRunner, repoRoot} = await import('./helpers.js')
-    const exporter = spawn(process.execPath, ['--import', 'tsx', perfRunner, 'export', '--output', out], {
+    const exporter = spawn(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', perfRunner, 'export', '--output', out], {
       cwd: repoRoot,
       env: {PATH: process.env.PATH, HOME: dataDir, CTO_DATA_DIR: dataDir, CTO_STORE_PAUSE_AT: 'export-snapshot'},
       stdio: ['ignore', 'pipe', 'pipe'],

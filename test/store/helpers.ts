@@ -14,7 +14,7 @@ export async function tempStoreDir(): Promise<string> {
 }
 
 export function startWriter(dir: string, writer: number, count: number | 'forever') {
-  return spawn(process.execPath, ['--import', 'tsx', writerScript, dir, String(writer), String(count)], {
+  return spawn(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', writerScript, dir, String(writer), String(count)], {
     cwd: repoRoot,
     env: {...process.env, WRITER_RETRY: '1'},
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -143,7 +143,7 @@ export const perfRunner = fileURLToPath(new URL('./fixtures/run-perf-command.ts'
 /** `cto perf <name> args` run from the sources as its own process, with the store in `dataDir`. */
 export function perfCli(dataDir: string, name: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{code: number; stdout: string; stderr: string}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', perfRunner, name, ...args], {
+    const child = spawn(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', perfRunner, name, ...args], {
       cwd: repoRoot,
       env: {PATH: process.env.PATH, HOME: dataDir, CTO_DATA_DIR: dataDir, NO_COLOR: '1', ...env},
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -159,7 +159,7 @@ export function perfCli(dataDir: string, name: string, args: string[] = [], env:
 
 /** A writer child whose acknowledgements (`recorded I`) and errors are collected as they come. */
 export function trackedWriter(dir: string, writer: number, count: number | 'forever', opts: {first?: number; env?: NodeJS.ProcessEnv} = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', writerScript, dir, String(writer), String(count), String(opts.first ?? 0)], {
+  const child = spawn(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', writerScript, dir, String(writer), String(count), String(opts.first ?? 0)], {
     cwd: repoRoot,
     env: {...process.env, ...opts.env},
     stdio: ['ignore', 'pipe', 'pipe'],

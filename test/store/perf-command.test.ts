@@ -15,7 +15,7 @@ const legacy = fileURLToPath(new URL('./fixtures/model_performance.json', import
 function cto(home: string, name: string, args: string[] = []): Promise<{code: number; stdout: string; stderr: string}> {
   const env = {PATH: process.env.PATH, HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config'), NO_COLOR: '1'}
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', runner, name, ...args], {cwd: repoRoot, env}, (error, stdout, stderr) => {
+    execFile(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', runner, name, ...args], {cwd: repoRoot, env}, (error, stdout, stderr) => {
       resolve({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr})
     })
   })

@@ -18,7 +18,7 @@ const worker = join(repoRoot, 'test', 'store', 'fixtures', 'team-worker.ts')
 
 function runWorker(url: string, w: number, count: number, cap: number, tokens: number, dataDir: string): Promise<{code: number | null; out: string}> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', worker, url, 'cto', String(w), String(count), String(cap), String(tokens), dataDir], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', worker, url, 'cto', String(w), String(count), String(cap), String(tokens), dataDir], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe']})
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     child.stderr.on('data', (d) => (out += d))

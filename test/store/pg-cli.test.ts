@@ -1,5 +1,5 @@
 /**
- * The team store through the built CLI (bin/run.js): `cto task` records into PostgreSQL, keeps
+ * The team store through the CLI (in-process; `cto perf report` on it is in pg-report.e2e.test.ts): `cto task` records into PostgreSQL, keeps
  * working when the database is down (spool) and the next command delivers; `cto status` shows the
  * team's spending; `cto store status|migrate|push`; `cto perf --by user`; faults named by their
  * setting. The database is a real server started here; the models are the OpenAI-compatible test
@@ -11,7 +11,8 @@ import {afterAll, afterEach, beforeAll, beforeEach, describe, expect, it} from '
 import {openStore} from '../../src/core/store/perf-store.js'
 import {startOpenAIServer, type ChatRequest, type OpenAIReply, type OpenAIServer} from '../support/openai-server.js'
 import {postgresMissing, startPostgres, type PgServer} from '../support/postgres-server.js'
-import {makeSandbox, type CliResult, type Sandbox} from '../support/run-cli.js'
+import type {CliResult, Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {makeAttempt} from './fixtures/attempts.js'
 
 const KEY = 'sk-test-team-0123456789abcdef'
@@ -27,7 +28,7 @@ const json = (v: unknown): OpenAIReply => ({content: JSON.stringify(v), usage: {
 
 /** A member's machine: its own HOME, the external models on the test server, Claude disabled. */
 async function member(url: string, user: string, extra: Record<string, unknown> = {}) {
-  const sb = await makeSandbox()
+  const sb = await makeInProcessSandbox()
   sandboxes.push(sb)
   await sb.writeUserConfig({
     worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
@@ -154,14 +155,6 @@ describe.skipIf(postgresMissing)(`the team store through the CLI${postgresMissin
     expect(table.stdout).toMatch(/^bob@desk\s+2\s+2\s+100%.*deepseek$/m)
     expect(table.stdout).toMatch(/^alice@laptop\s+1\s+1\s+/m)
     expect(table.stdout).toMatch(/3 attempts by 2 people/)
-    // The report reads the team database too: cost per day stacked by member.
-    const out = join(bob.sb.home, 'team-report.html')
-    const report = await bob.run(['perf', 'report', '--by', 'user', '--out', out, '--json'])
-    expect(report.code, report.stderr).toBe(0)
-    const made = JSON.parse(report.stdout) as {file: string; holds: {attempts: number; series: string[]}}
-    expect(made).toMatchObject({file: out, holds: {attempts: 3}})
-    expect(made.holds.series.sort()).toEqual(['alice@laptop', 'bob@desk'])
-    expect((await readFile(out, 'utf8')).startsWith('<!doctype html>')).toBe(true)
   })
 
   it('cto store status, migrate and push; a newer schema is refused by every command', async () => {

@@ -15,7 +15,7 @@ import {perfRunner, repoRoot, tempStoreDir} from './helpers.js'
 
 function cappedPerf(dataDir: string, args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--max-old-space-size=48', '--import', 'tsx', perfRunner, ...args], {
+    const child = spawn(process.execPath, ['--max-old-space-size=48', '--conditions=@cto-cli/source', '--import', 'tsx', perfRunner, ...args], {
       cwd: repoRoot,
       env: {PATH: process.env.PATH, HOME: dataDir, CTO_DATA_DIR: dataDir},
       stdio: ['ignore', 'pipe', 'pipe'],

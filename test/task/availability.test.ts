@@ -8,7 +8,8 @@ import {createServer} from 'node:net'
 import {mkdir} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {startOpenAIServer, type ChatRequest, type OpenAIServer} from '../support/openai-server.js'
 import {isClassification, isReview, jsonlFiles, jsonReply, KEY, lastUser} from './task-helpers.js'
 
@@ -32,7 +33,7 @@ interface TaskJson {
 let sb: Sandbox
 let server: OpenAIServer | undefined
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
   await mkdir(join(sb.home, 'work'))
 })
 afterEach(async () => {

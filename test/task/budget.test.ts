@@ -5,7 +5,8 @@ import {mkdir} from 'node:fs/promises'
  * classification included; and a dry run says when it asked the CTO and what that cost.
  */
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {startOpenAIServer, type OpenAIServer} from '../support/openai-server.js'
 import {isClassification, isReview, jsonReply, KEY} from './task-helpers.js'
 
@@ -22,7 +23,7 @@ interface TaskJson {
 let sb: Sandbox
 let server: OpenAIServer
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
   // Tasks whose worker can change files run in a copy of a project: not of the home folder.
   await mkdir(join(sb.home, 'work'), {recursive: true})
   server = await startOpenAIServer({

@@ -9,7 +9,8 @@ import {existsSync} from 'node:fs'
 import {cp, mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join, resolve} from 'node:path'
 
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {startOpenAIServer, toolMessages, type ChatRequest, type OpenAIReply, type OpenAIServer} from '../support/openai-server.js'
 import {fingerprint, gitEnv, sh} from './support/git-fixture.js'
 
@@ -40,7 +41,7 @@ let project: string
 let genv: NodeJS.ProcessEnv
 
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
   project = join(sb.home, 'calc')
   await cp(FIXTURE, project, {recursive: true})
   genv = gitEnv(sb.home)

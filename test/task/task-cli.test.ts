@@ -6,7 +6,8 @@
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {startOpenAIServer, type ChatRequest, type OpenAIReply, type OpenAIServer} from '../support/openai-server.js'
 
 interface TaskJson {
@@ -29,7 +30,7 @@ let server: OpenAIServer | undefined
 let workspace: string
 
 beforeEach(async () => {
-  sb = await makeSandbox()
+  sb = await makeInProcessSandbox()
   workspace = join(sb.home, 'project')
   await mkdir(workspace, {recursive: true})
 })

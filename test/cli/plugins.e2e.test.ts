@@ -20,7 +20,7 @@ async function writePlugin(dir: string, name: string, body: string): Promise<voi
 }
 
 describe('provider plugins', () => {
-  // The guide's example plugin, linked, published, installed and uninstalled: test/cli/plugin-guide.test.ts.
+  // The guide's example plugin, linked, published, installed and uninstalled: test/cli/plugin-guide.e2e.test.ts.
   it('reports a plugin that throws, times out or speaks another spec version, and keeps running', async () => {
     const throws = join(sb.home, 'p-throws')
     await writePlugin(throws, 'cto-provider-throws', 'export default async function () { throw new Error("boom from plugin") }\n')

@@ -1,5 +1,5 @@
 /**
- * The README's command and exit-code tables come from the commands' own metadata (oclif manifest,
+ * The README's command and exit-code tables come from the commands' own metadata (the built oclif manifest,
  * src/core/exit-codes.ts): if they differ, `npm run readme` rewrites them. And every cto command
  * carries what the README promises for all: help with examples, --json.
  */

@@ -1,6 +1,6 @@
 /**
  * `cto plugins install` from an npm tarball, as a user types the path: absolute, and `file:`
- * relative to where they are (a relative `./x.tgz` is in test/cli/plugin-safety.test.ts). oclif's
+ * relative to where they are (a relative `./x.tgz` is in test/cli/plugin-safety.e2e.test.ts). oclif's
  * plugin-plugins 5 took both for GitHub repositories or resolved them from cto's data folder.
  */
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'

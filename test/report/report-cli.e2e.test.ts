@@ -1,5 +1,5 @@
 /**
- * `cto perf report` end to end (the built bin/run.js in a sandboxed HOME): where the file goes,
+ * `cto perf report` end to end (the built bin/run.js in a sandboxed HOME, the page's bundled dist/report/): where the file goes,
  * what --json says it holds, --open through a real opener process (a script standing in for the
  * browser, found the way a user's would be), and the errors that name their fix.
  */

@@ -1,0 +1,70 @@
+/**
+ * Watching a task: the answer streams to stdout while the worker writes it, seen on the built CLI
+ * as a process of its own (the test reads its stdout as it comes). The rest of watching a task
+ * runs in-process: watching.test.ts.
+ */
+import {mkdir} from 'node:fs/promises'
+import {join} from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {startOpenAIServer, type OpenAIServer} from '../support/openai-server.js'
+import {isCto, isReview, jsonReply, KEY, spawnCli} from './task-helpers.js'
+
+let sb: Sandbox
+let server: OpenAIServer | undefined
+let workspace: string
+beforeEach(async () => {
+  sb = await makeSandbox()
+  workspace = join(sb.home, 'work')
+  await mkdir(workspace)
+})
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  await sb.cleanup()
+})
+
+async function configure(): Promise<NodeJS.ProcessEnv> {
+  await sb.writeUserConfig({
+    worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
+    provider_endpoints: {deepseek: {api_url: server?.baseURL}, minimax: {api_url: server?.baseURL, model_id: 'minimax-id'}},
+    fallback_chain: {deepseek: ['minimax']},
+    engines: {max_retries: 0},
+  })
+  return {DEEPSEEK_API_KEY: KEY, MINIMAX_API_KEY: KEY}
+}
+
+describe('watching cto task', () => {
+  it('streams the answer to stdout while the worker is still writing it', async () => {
+    let release: () => void = () => {}
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let releasedByTimeout = false
+    const answer = 'The first half of the answer arrives now, and the second half only after the test has seen the first.'
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isCto(r)) return isReview(r) ? jsonReply({approved: true, quality: 9, feedback: 'good'}) : jsonReply({complexity: 'simple', type: 'research', model: 'deepseek', reason: 'x'})
+        return {content: answer, gate: {afterPieces: 4, wait: held}}
+      },
+    })
+    const env = await configure()
+    const run = spawnCli(sb, ['task', '--model', 'deepseek', '--workspace', workspace, 'tell me about streams'], {env})
+    // Opened when the first words show on stdout; after 20 s anyway (and then the test fails).
+    const fallback = setTimeout(() => {
+      releasedByTimeout = true
+      release()
+    }, 20_000)
+    const poll = setInterval(() => {
+      if (run.stdout().includes('The first half')) release()
+    }, 20)
+    const r = await run.done
+    clearTimeout(fallback)
+    clearInterval(poll)
+    expect(r.code, r.stderr).toBe(0)
+    expect(releasedByTimeout).toBe(false)
+    // Shown once: streamed, not printed again with the summary.
+    expect(r.stdout.split(answer)).toHaveLength(2)
+    expect(r.stdout).toMatch(/Result\s+completed/)
+  })
+
+
+})
