@@ -4,10 +4,11 @@
  * TypeScript source, never a built dist/ (whether one is there or not). That it answers as the
  * built CLI does is in-process-runner.e2e.test.ts.
  */
+import {execFile} from 'node:child_process'
 import {mkdir} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import type {Sandbox} from '../support/run-cli.js'
+import {REPO, type Sandbox} from '../support/run-cli.js'
 import {loadCtoConfig, makeInProcessSandbox} from '../support/run-cli-in-process.js'
 
 let sb: Sandbox
@@ -53,4 +54,18 @@ describe('the in-process runner', () => {
     expect(ours.length).toBeGreaterThanOrEqual(10)
     for (const t of ours) expect(t).toMatch(/\/src\/hooks\/[\w-]+\.ts$/)
   })
+
+  it('bin/dev.js runs cto from the same sources, with the exit codes of bin/run.js', async () => {
+    const dev = (args: string[]) =>
+      new Promise<{code: number | null; stdout: string}>((resolve, reject) => {
+        execFile(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', join(REPO, 'bin', 'dev.js'), ...args], {cwd: REPO, env: {...process.env, HOME: sb.home, XDG_CONFIG_HOME: join(sb.home, '.config'), XDG_DATA_HOME: join(sb.home, '.local', 'share')}}, (error, stdout) => {
+          if (error && typeof error.code !== 'number') reject(error)
+          else resolve({code: error ? (error.code as number) : 0, stdout})
+        })
+      })
+    const list = await dev(['models', 'list', '--json'])
+    expect(list.code).toBe(0)
+    expect((JSON.parse(list.stdout) as {models: Array<{name: string}>}).models.map((m) => m.name)).toContain('sonnet')
+    expect((await dev(['nosuch'])).code).toBe(64)
+  }, 60_000)
 })
