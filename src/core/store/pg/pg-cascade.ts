@@ -31,7 +31,7 @@ interface CascadeDocument {
 export async function catchUpCascade(sql: Sql, user?: string): Promise<{state: CascadeStateJson | null; folded: number}> {
   // Nothing recorded since the saved state (the common case): one round trip.
   const [quick] = await sql<Array<{body: CascadeDocument | null; newest: string}>>`
-    SELECT (SELECT body FROM documents WHERE name = ${CASCADE_DOCUMENT}) AS body, (SELECT coalesce(max(seq), 0) FROM records)::text AS newest`
+    SELECT (SELECT body FROM documents WHERE name = ${CASCADE_DOCUMENT}) AS body, (SELECT coalesce(max(seq), 0) FROM records WHERE kind = 0)::text AS newest`
   if (quick?.body && Number(quick.body.through) >= Number(quick.newest)) {
     try {
       cascadeStateFromJson(quick.body.state)
