@@ -3,7 +3,7 @@
  * it runs; a refusal makes the group count as over budget and the model is picked again. The gate
  * here is a small in-memory one (the real one, on PostgreSQL, is tested in test/store/pg-*.test.ts).
  */
-import {REVIEW_DEFAULTS} from '../../src/core/config/review-schema.js'
+import {REVIEW_DEFAULTS} from '../../src/core/config/review-settings.js'
 import {describe, expect, it} from 'vitest'
 import type {EffectiveConfig} from '../../src/core/config/effective.js'
 import {testModel} from '../support/test-model.js'

@@ -11,7 +11,7 @@ import {normaliseSandboxInput} from '../tools/policy/policy-defaults.js'
 import type {ConfigLayer} from './layers.js'
 import {untrustedWarning} from './trust.js'
 import type {ConfigFile} from './schema.js'
-import {REVIEW_DEFAULTS, type ReviewSettings} from './review-schema.js'
+import {REVIEW_DEFAULTS, type ReviewSettings} from './review-settings.js'
 import {DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_TEAM_SCHEMA} from '../store/store-settings.js'
 
 export interface EffectiveModel {

@@ -1,5 +1,6 @@
 /**
- * The `review` section: how cto checks a worker's attempt before the CTO judges it.
+ * The `review` section: how cto checks a worker's attempt before the CTO judges it. Its settings
+ * and defaults are in review-settings.ts, which every command loads: this file loads zod.
  */
 import {z} from 'zod'
 
@@ -13,12 +14,3 @@ export const reviewSchema = z.strictObject({
   /** Ignored folders of a git project copied into each attempt all the same (dependencies the tests need). */
   copy_ignored: z.array(z.string().min(1).refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a path inside the project, without ..')).optional(),
 })
-
-export interface ReviewSettings {
-  verify: string | false | null
-  verify_timeout_seconds: number
-  in_place: boolean
-  copy_ignored: string[]
-}
-
-export const REVIEW_DEFAULTS = {verify_timeout_seconds: 300, in_place: false, copy_ignored: ['node_modules']}

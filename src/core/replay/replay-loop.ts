@@ -16,7 +16,7 @@
  */
 import {DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_TEAM_SCHEMA} from '../store/store-settings.js'
 import type {EffectiveConfig} from '../config/effective.js'
-import {REVIEW_DEFAULTS} from '../config/review-schema.js'
+import {REVIEW_DEFAULTS} from '../config/review-settings.js'
 import type {EngineRequest, EngineResult} from '../engines/types.js'
 import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'

@@ -15,8 +15,6 @@ import {progressMode, runWithProgress} from './progress.js'
 import {TaskLog} from './task-log.js'
 import {TaskRun, type TaskRunOptions, type TaskResult} from './task-run.js'
 import {createAttemptCopies, type AttemptPlace} from './attempt-place.js'
-import {readableInSandbox} from './sandbox-readable.js'
-import {createAttemptVerifier} from './attempt-verifier.js'
 import {taskFolder} from '../workspace/task-folder.js'
 import {modelAvailability} from '../availability/model-availability.js'
 import {SpendLedger, withSpend} from '../budget/spend-ledger.js'
@@ -72,8 +70,12 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
   const inPlace = o.dryRun || o.inPlace === true || review.in_place
   const places = inPlace ? undefined : createAttemptCopies({workspace, taskDir, env: o.ctx.env, copyIgnored: review.copy_ignored})
   // An attempt in a copy gets tools (and Claude Code's hook) rooted at the copy, and may read the git objects it borrows.
-  const configFor = (place: AttemptPlace) => ({...o.ctx.config, tools: readableInSandbox(o.ctx.config.tools, place.readOnlyPaths)})
-  const depsFor = (place: AttemptPlace | undefined) => (place?.root ? cliEngineDeps({config: configFor(place), root: o.root, env: o.ctx.env, workspace: place.root}) : deps)
+  // (Loaded when an attempt runs: the tool policy's schema loads zod, which a dry run never needs.)
+  const configFor = async (place: AttemptPlace) => {
+    const {readableInSandbox} = await import('./sandbox-readable.js')
+    return {...o.ctx.config, tools: readableInSandbox(o.ctx.config.tools, place.readOnlyPaths)}
+  }
+  const depsFor = async (place: AttemptPlace | undefined) => (place?.root ? cliEngineDeps({config: await configFor(place), root: o.root, env: o.ctx.env, workspace: place.root}) : deps)
   const run = new TaskRun({
     id,
     task: o.task,
@@ -81,9 +83,14 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     models: o.ctx.models,
     perf,
     // The engines load with the first call: a dry run on the heuristic makes none.
-    runEngine: async (request, place) => (await import('../engines/index.js')).runEngine(request, depsFor(place)),
+    runEngine: async (request, place) => (await import('../engines/index.js')).runEngine(request, await depsFor(place)),
     places,
-    verify: inPlace ? undefined : ({place}) => createAttemptVerifier({config: configFor(place), env: o.ctx.env})({place}),
+    verify: inPlace
+      ? undefined
+      : async ({place}) => {
+          const {createAttemptVerifier} = await import('./attempt-verifier.js')
+          return createAttemptVerifier({config: await configFor(place), env: o.ctx.env})({place})
+        },
     taskDir,
     signal: interrupt.signal,
     unavailable: availability.unavailable,
