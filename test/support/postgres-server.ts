@@ -37,6 +37,8 @@ export function findPostgresBin(): string | undefined {
 
 const BIN = findPostgresBin()
 const isRoot = process.getuid?.() === 0
+/** runuser by its path: a root shell's PATH may leave out the sbin folders. */
+const RUNUSER = ['/usr/sbin/runuser', '/sbin/runuser'].find((p) => existsSync(p)) ?? 'runuser'
 
 /** Why the PostgreSQL tests can't run here, in one line naming the package; undefined when they can. */
 export const postgresMissing: string | undefined = !BIN
@@ -80,7 +82,7 @@ async function freePort(): Promise<number> {
 /** Runs a PostgreSQL program as the postgres user when we are root. */
 function asPostgres(cmd: string, args: string[], opts: {env?: NodeJS.ProcessEnv} = {}) {
   const env = {...process.env, LC_ALL: 'C', ...opts.env}
-  return isRoot ? run('runuser', ['-u', 'postgres', '--', cmd, ...args], {env}) : run(cmd, args, {env})
+  return isRoot ? run(RUNUSER, ['-u', 'postgres', '--', cmd, ...args], {env}) : run(cmd, args, {env})
 }
 
 export interface StartPostgresOptions {
@@ -206,7 +208,7 @@ async function appendAs(file: string, text: string): Promise<void> {
 
 function pipeAs(argv: string[], input: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const [cmd, ...args] = isRoot ? ['runuser', '-u', 'postgres', '--', ...argv] : argv
+    const [cmd, ...args] = isRoot ? [RUNUSER, '-u', 'postgres', '--', ...argv] : argv
     const child = spawn(cmd, args, {stdio: ['pipe', 'ignore', 'pipe']})
     let err = ''
     child.stderr.on('data', (d) => (err += d))
