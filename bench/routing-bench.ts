@@ -20,7 +20,8 @@ import {TASK_TYPES, COMPLEXITIES} from '../src/core/providers/spec.js'
 import {join} from 'node:path'
 import {median} from './startup.js'
 
-const MODELS: RouteModel[] = [
+/** The first-party fleet at its prices (also the team bench's). */
+export const MODELS: RouteModel[] = [
   ['haiku', 'claude', 'claude-cli', true, 1, 5],
   ['sonnet', 'claude', 'claude-cli', true, 3, 15],
   ['opus', 'claude', 'claude-cli', true, 5, 25],

@@ -47,9 +47,9 @@ export interface StoreBenchResult {
 const MODELS = ['deepseek', 'kimi', 'minimax', 'qwen', 'haiku', 'sonnet', 'opus', 'glm'] as const
 export const SPAN_MS = 3 * 365 * 86_400_000
 
-/** Attempt number `n` of a history that starts at `start`, one every `stepMs` (also used by bench/report-bench.ts). */
-export function attempt(n: number, start: number, stepMs: number): AttemptRecord {
-  const model = MODELS[n % MODELS.length]
+/** Attempt number `n` of a history that starts at `start`, one every `stepMs`, the models taking turns (also used by the report and team benches). */
+export function attempt(n: number, start: number, stepMs: number, models: readonly string[] = MODELS): AttemptRecord {
+  const model = models[n % models.length]
   const claude = ['haiku', 'sonnet', 'opus'].includes(model)
   return {
     time: new Date(start + n * stepMs).toISOString(),

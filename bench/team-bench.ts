@@ -24,7 +24,6 @@ import {selectRoute} from '../src/core/router/select-route.js'
 import {MemoryCascadeStats, cascadeStateFromJson} from '../src/core/router/cascade-stats.js'
 import {taskFeatures} from '../src/core/router/task-features.js'
 import {createSeededRandom} from '../src/core/router/seeded-random.js'
-import type {RouteModel} from '../src/core/router/route-model.js'
 import {openStore} from '../src/core/store/perf-store.js'
 import {openPgStore} from '../src/core/store/pg/pg-store.js'
 import {WRITE_LOCK} from '../src/core/store/pg/migrations.js'
@@ -33,6 +32,8 @@ import {resolveStoreSettings} from '../src/core/store/store-settings.js'
 import type {AttemptRecord} from '../src/core/store/types.js'
 import {startPostgres} from '../test/support/postgres-server.js'
 import {median, timeCommands, type Timing} from './startup.js'
+import {MODELS} from './routing-bench.js'
+import {attempt as storeAttempt} from './store-bench.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -43,17 +44,6 @@ export interface TeamBenchResult {
   routing: {records: number; fill_seconds: number; learn_first_seconds: number; learned_from: number; open_ms: number; learn_ms: number; refresh_ms: number; select_ms: number; admit_ms: number; decision_ms: number}
   perf: {records: number; timings: Timing[]}
 }
-
-const MODELS: RouteModel[] = [
-  ['haiku', 'claude', 'claude-cli', true, 1, 5],
-  ['sonnet', 'claude', 'claude-cli', true, 3, 15],
-  ['opus', 'claude', 'claude-cli', true, 5, 25],
-  ['deepseek', 'external', 'openai-tools', true, 0.28, 0.42],
-  ['minimax', 'external', 'openai-tools', true, 0.3, 1.2],
-  ['gpt-4', 'external', 'openai-tools', true, 10, 30],
-  ['kimi', 'external', 'text', false, 0.6, 2.5],
-  ['glm', 'external', 'text', false, 0.6, 2.2],
-].map(([name, group, engine, tools, i, o]) => ({name, group, engine, supportsTools: tools, pricing: {inputPerMTok: i, outputPerMTok: o}, enabled: true, hasKey: true}) as RouteModel)
 
 function runWorker(url: string, w: number, count: number, cap: number, tokens: number, dataDir: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
@@ -68,31 +58,9 @@ function runWorker(url: string, w: number, count: number, cap: number, tokens: n
 
 const MODEL_NAMES = MODELS.map((m) => m.name)
 
+/** The store bench's attempt over this fleet, with an attempt id and a member, as cto task records them. */
 function attempt(n: number, start: number, stepMs: number): AttemptRecord {
-  const model = MODEL_NAMES[n % MODEL_NAMES.length]
-  const claude = ['haiku', 'sonnet', 'opus'].includes(model)
-  return {
-    time: new Date(start + n * stepMs).toISOString(),
-    task_id: `task-${Math.floor(n / 2)}`,
-    task_hash: n.toString(16).padStart(16, '0'),
-    task_excerpt: `Benchmark task number ${n}: refactor the module and add tests for the edge cases`,
-    task_type: TASK_TYPES[Math.floor(n / 2) % TASK_TYPES.length],
-    complexity: 'moderate',
-    cto_choice: 'deepseek',
-    model,
-    group: claude ? 'claude' : 'external',
-    engine: claude ? 'claude-cli' : 'openai-tools',
-    success: n % 5 !== 0,
-    approved: n % 3 !== 0,
-    quality: 1 + (n % 10),
-    escalation_step: n % 2,
-    input_tokens: 1000 + (n % 500),
-    output_tokens: 300 + (n % 200),
-    cost_usd: 0.0012,
-    duration_ms: 8000 + (n % 3000),
-    attempt_id: `bench-${n}`,
-    user: `member${n % 10}@host${n % 2}`,
-  }
+  return {...storeAttempt(n, start, stepMs, MODEL_NAMES), attempt_id: `bench-${n}`, user: `member${n % 10}@host${n % 2}`}
 }
 
 async function times(runs: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {
