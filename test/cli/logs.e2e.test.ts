@@ -8,12 +8,8 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {BIN, makeSandbox, type CliResult, type Sandbox} from '../support/run-cli.js'
 import {startOpenAIServer, type OpenAIServer} from '../support/openai-server.js'
-import {isCto, jsonReply, KEY} from '../task/task-helpers.js'
-
-interface LogsJson {
-  log: string
-  tasks: Array<{id: string; task: string; status: string; model: string | null; cost_usd: number; duration_ms: number | null; answer: string; usage: {input_tokens: number; output_tokens: number}; attempts: Array<{model: string; cancelled?: boolean}>; events: Array<{event: string}>}>
-}
+import {externalModelsOn, isCto, jsonReply} from '../task/task-helpers.js'
+import type {LogsJson} from './logs-json.js'
 
 let sb: Sandbox
 let server: OpenAIServer | undefined
@@ -27,14 +23,7 @@ afterEach(async () => {
   await sb.cleanup()
 })
 
-async function configure(): Promise<NodeJS.ProcessEnv> {
-  await sb.writeUserConfig({
-    worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
-    provider_endpoints: {deepseek: {api_url: server?.baseURL}},
-    engines: {max_retries: 0},
-  })
-  return {DEEPSEEK_API_KEY: KEY}
-}
+const configure = () => externalModelsOn(sb, server?.baseURL, {deepseek: {}})
 
 describe('cto logs', () => {
   it('pipe a 5 MB task, interrupt it, read it back', async () => {

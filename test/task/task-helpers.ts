@@ -13,6 +13,21 @@ export const isClassification = (r: ChatRequest) => isCto(r) && !isReview(r)
 export const lastUser = (r: ChatRequest) => String([...r.body.messages].reverse().find((m) => m.role === 'user')?.content ?? '')
 export const jsonReply = (v: unknown, usage = {prompt_tokens: 100, completion_tokens: 20}): OpenAIReply => ({content: JSON.stringify(v), usage})
 
+/**
+ * The user config most task tests write: the Claude models off, these external models served by the
+ * test server (with their own model id where given), no retries, plus `extra` keys; returns the
+ * environment with each model's key.
+ */
+export async function externalModelsOn(sb: Sandbox, baseURL: string | undefined, models: Record<string, {model_id?: string}>, extra: Record<string, unknown> = {}): Promise<NodeJS.ProcessEnv> {
+  await sb.writeUserConfig({
+    worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
+    provider_endpoints: Object.fromEntries(Object.entries(models).map(([name, o]) => [name, {api_url: baseURL, ...o}])),
+    ...extra,
+    engines: {max_retries: 0, ...(extra.engines as Record<string, unknown> | undefined)},
+  })
+  return Object.fromEntries(Object.keys(models).map((name) => [`${name.toUpperCase()}_API_KEY`, KEY]))
+}
+
 export interface Spawned {
   child: ChildProcessWithoutNullStreams
   done: Promise<CliResult>

@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {makeSandbox, type Sandbox} from '../support/run-cli.js'
 import {startOpenAIServer, type OpenAIServer} from '../support/openai-server.js'
-import {isCto, isReview, jsonReply, KEY, spawnCli} from './task-helpers.js'
+import {externalModelsOn, isCto, isReview, jsonReply, spawnCli} from './task-helpers.js'
 
 let sb: Sandbox
 let server: OpenAIServer | undefined
@@ -24,15 +24,7 @@ afterEach(async () => {
   await sb.cleanup()
 })
 
-async function configure(): Promise<NodeJS.ProcessEnv> {
-  await sb.writeUserConfig({
-    worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
-    provider_endpoints: {deepseek: {api_url: server?.baseURL}, minimax: {api_url: server?.baseURL, model_id: 'minimax-id'}},
-    fallback_chain: {deepseek: ['minimax']},
-    engines: {max_retries: 0},
-  })
-  return {DEEPSEEK_API_KEY: KEY, MINIMAX_API_KEY: KEY}
-}
+const configure = () => externalModelsOn(sb, server?.baseURL, {deepseek: {}, minimax: {model_id: 'minimax-id'}}, {fallback_chain: {deepseek: ['minimax']}})
 
 describe('watching cto task', () => {
   it('streams the answer to stdout while the worker is still writing it', async () => {
