@@ -77,7 +77,8 @@ const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)
 const median = (xs: number[]) => sorted(xs)[Math.floor(xs.length / 2)]
 const p90 = (xs: number[]) => sorted(xs)[Math.floor(xs.length * 0.9)]
 
-async function times(runs: number, fn: () => Promise<unknown>): Promise<number[]> {
+/** `runs` timings of `fn` in milliseconds, one after another (also the team bench's). */
+export async function times(runs: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {
   const out: number[] = []
   for (let i = 0; i < runs; i++) {
     const t = performance.now()

@@ -33,7 +33,7 @@ import type {AttemptRecord} from '../src/core/store/types.js'
 import {startPostgres} from '../test/support/postgres-server.js'
 import {median, timeCommands, type Timing} from './startup.js'
 import {MODELS} from './routing-bench.js'
-import {attempt as storeAttempt} from './store-bench.js'
+import {attempt as storeAttempt, times} from './store-bench.js'
 
 const ROOT = resolve(import.meta.dirname, '..')
 const BIN = join(ROOT, 'bin', 'run.js')
@@ -61,16 +61,6 @@ const MODEL_NAMES = MODELS.map((m) => m.name)
 /** The store bench's attempt over this fleet, with an attempt id and a member, as cto task records them. */
 function attempt(n: number, start: number, stepMs: number): AttemptRecord {
   return {...storeAttempt(n, start, stepMs, MODEL_NAMES), attempt_id: `bench-${n}`, user: `member${n % 10}@host${n % 2}`}
-}
-
-async function times(runs: number, fn: () => Promise<unknown> | unknown): Promise<number[]> {
-  const out: number[] = []
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now()
-    await fn()
-    out.push(performance.now() - t)
-  }
-  return out
 }
 
 export async function runTeamBench(opts: {log?: (line: string) => void} = {}): Promise<TeamBenchResult> {

@@ -30,7 +30,7 @@ import {CtoError} from '../errors.js'
 import {dataDir} from '../paths.js'
 import type {ModelGroup, TaskType} from '../providers/spec.js'
 import {emptyAggregates, emptyStats, foldLine, localDate} from './aggregates.js'
-import {summaryRows} from './perf-summary.js'
+import {summaryFilters, summaryRows} from './perf-summary.js'
 import {fsStep, storeFsError, type StoreDoing} from './store-errors.js'
 import {fsyncDir, listDir, segmentFile, segmentFileName, segmentIdsOnDisk, stamp, storePaths, v1SegmentNames, writeNewFile, type StorePaths} from './store-layout.js'
 import {parseStoreLine, type StoreLine} from './store-line.js'
@@ -277,11 +277,7 @@ export class FilePerfStore implements PerfStore {
     const rows = summaryRows(doc, opts)
     const summary: PerfSummary = {
       source,
-      filters: {
-        ...(opts.since ? {since: opts.since.toISOString()} : {}),
-        ...(opts.type ? {type: opts.type} : {}),
-        ...(opts.model ? {model: opts.model} : {}),
-      },
+      filters: summaryFilters(opts),
       empty: this.totals.totals.attempts === 0 && this.totals.totals.baselines === 0,
       ...rows,
       store: this.path,

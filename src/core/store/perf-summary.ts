@@ -51,3 +51,12 @@ export function summaryRows(doc: AggregatesDoc, opts: PerfSummaryOptions): Pick<
   }
   return {models, by_type, totals}
 }
+
+/** The filters a summary was asked for, as it reports them. */
+export function summaryFilters(opts: PerfSummaryOptions): PerfSummary['filters'] {
+  return {
+    ...(opts.since ? {since: opts.since.toISOString()} : {}),
+    ...(opts.type ? {type: opts.type} : {}),
+    ...(opts.model ? {model: opts.model} : {}),
+  }
+}

@@ -21,7 +21,7 @@ import type {Sql} from 'postgres'
 import {CtoError} from '../../errors.js'
 import type {ModelGroup, TaskType} from '../../providers/spec.js'
 import {emptyAggregates, emptyStats, localDate, type AggregatesDoc} from '../aggregates.js'
-import {summaryRows} from '../perf-summary.js'
+import {summaryFilters, summaryRows} from '../perf-summary.js'
 import type {StoreSettings} from '../store-settings.js'
 import type {
   AttemptRecord,
@@ -357,11 +357,7 @@ export class PgPerfStore implements PerfStore, BudgetGate {
     }
     const summary: PerfSummary = {
       source,
-      filters: {
-        ...(opts.since ? {since: opts.since.toISOString()} : {}),
-        ...(opts.type ? {type: opts.type} : {}),
-        ...(opts.model ? {model: opts.model} : {}),
-      },
+      filters: summaryFilters(opts),
       empty: this.view.doc.totals.attempts === 0 && this.view.doc.totals.baselines === 0,
       ...summaryRows(doc, opts),
       store: this.location,

@@ -9,20 +9,8 @@ import {emptyAggregates, emptyStats, type AggregatesDoc} from '../aggregates.js'
 import type {PerfStats, PerfSummaryOptions, UserRow} from '../types.js'
 import {byAttempts, UNKNOWN_USER, userRow} from '../user-summary.js'
 
-interface StatsRow {
-  attempts: number
-  successes: number
-  quality_count: number
-  quality_sum: number
-  input_tokens: number
-  output_tokens: number
-  cost_usd: number
-  duration_ms: number
-  escalations: number
-  tasks: number
-  verify_runs: number
-  verify_passes: number
-}
+/** A row of sums as the queries below return them: every figure of PerfStats, verification included. */
+type StatsRow = Required<PerfStats>
 
 const STATS_COLUMNS = `count(*)::float8 AS attempts, (count(*) FILTER (WHERE ok))::float8 AS successes, count(quality)::float8 AS quality_count,
   coalesce(sum(quality), 0)::float8 AS quality_sum, sum(input_tokens)::float8 AS input_tokens, sum(output_tokens)::float8 AS output_tokens,
