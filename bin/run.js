@@ -3,12 +3,11 @@
 process.env.OCLIF_DISABLE_ENGINE_WARNING ??= '1'
 const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 20 || (major === 20 && minor < 5)) process.emitWarning(`cto needs Node.js 20.5 or newer; this is ${process.versions.node}.`)
-const {Command, execute, settings} = await import('@oclif/core')
+// The bundled copy of @oclif/core the commands share (scripts/bundle.mjs): one file, not ~110.
+const {execute, settings} = await import('#oclif-core')
 // Plugins run from their built files: no TypeScript transpiling of linked plugins (and so no
 // "linked ESM module cannot be auto-transpiled" warning on every command).
 settings.enableAutoTranspile = false
-const {installJsonErrorRendering} = await import('../dist/core/cli/oclif-json-errors.js')
-installJsonErrorRendering(Command)
 await execute({dir: import.meta.url})
 // The command is done (errors exit inside execute): a timer or socket a plugin left behind must not
 // keep cto running (a provider hook's 100 s timer held every command 100 s). Output to a pipe may

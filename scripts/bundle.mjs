@@ -2,10 +2,16 @@
 // ESM-heavy dependencies (openai: ~150 files, zod: ~95, listr2, ...) into a few files, and
 // puts the result in place of dist/commands. Start-up is a feature: loading hundreds of small
 // modules cost more than compiling the same code from a few files (bench/task-bench.ts).
-// @oclif/core stays external (commands must share the CLI's copy); dynamic imports become chunks,
-// so a command still loads only what it uses.
+// Dynamic imports become chunks, so a command still loads only what it uses.
+// @oclif/core is bundled once, apart (dist/vendor/oclif-core.js): bin/run.js and every command
+// import that one file (package.json "imports": #oclif-core), so they share one copy. Loading
+// the package's ~110 CommonJS files one by one took about as long as `node -e 0` itself, the
+// bundle half of that (bench/startup.ts). oclif's own plugins (help, plugins, autocomplete) and a
+// user's plugins keep importing the package: a command of theirs loads that second copy, as
+// oclif CLIs always do when a plugin brings its own @oclif/core.
 import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
+import {createRequire} from 'node:module'
 import {readdir, readFile, rename, rm} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -35,6 +41,38 @@ async function sourceHash(dir, hash = createHash('sha256')) {
 }
 const buildId = (await sourceHash(join(root, 'src'))).digest('hex').slice(0, 16)
 
+// CommonJS dependencies bundled into ESM still call require() and read __filename.
+const cjsShims =
+  "import {createRequire as __ctoCreateRequire} from 'node:module'; import {fileURLToPath as __ctoFileURLToPath} from 'node:url'; import {dirname as __ctoDirname} from 'node:path'; const require = __ctoCreateRequire(import.meta.url); const __filename = __ctoFileURLToPath(import.meta.url); const __dirname = __ctoDirname(__filename);"
+
+// The entry names each export of @oclif/core: an ES module's exports must be known when it is built.
+const oclifExports = Object.keys(createRequire(import.meta.url)('@oclif/core')).filter((k) => k !== 'default' && k !== '__esModule')
+await build({
+  stdin: {
+    contents: `import * as core from '@oclif/core'\n${oclifExports.map((k) => `export const ${k} = core.${k}`).join('\n')}\n`,
+    resolveDir: root,
+    sourcefile: 'oclif-core-entry.js',
+  },
+  outfile: join(dist, 'vendor', 'oclif-core.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  // Loaded by oclif only to transpile TypeScript plugins, which bin/run.js turns off.
+  external: ['typescript', 'ts-node'],
+  logLevel: 'warning',
+  banner: {js: cjsShims},
+})
+console.log('dist/vendor/oclif-core.js bundled')
+
+/** Every import of @oclif/core in a command becomes an import of the bundled copy. */
+const sharedOclifCore = {
+  name: 'shared-oclif-core',
+  setup(b) {
+    b.onResolve({filter: /^@oclif\/core$/}, () => ({path: '#oclif-core', external: true}))
+  },
+}
+
 const tmp = join(dist, 'commands.bundled')
 await rm(tmp, {recursive: true, force: true})
 await build({
@@ -50,14 +88,12 @@ await build({
   mainFields: ['module', 'main'],
   // sandbox-runtime finds its vendored binaries (the seccomp filter, the Java proxy agent) next to
   // its own files: bundled, it would look for them under dist/ and fall back to `npm root -g`.
-  external: ['@oclif/core', '@oclif/plugin-plugins', 'mvdan-sh', '@anthropic-ai/sandbox-runtime'],
+  external: ['@oclif/plugin-plugins', 'mvdan-sh', '@anthropic-ai/sandbox-runtime'],
+  plugins: [sharedOclifCore],
   define: {'process.env.CTO_BUILD_ID': JSON.stringify(buildId)},
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
-  // CommonJS dependencies bundled into ESM still call require() and read __filename.
-  banner: {
-    js: "import {createRequire as __ctoCreateRequire} from 'node:module'; import {fileURLToPath as __ctoFileURLToPath} from 'node:url'; import {dirname as __ctoDirname} from 'node:path'; const require = __ctoCreateRequire(import.meta.url); const __filename = __ctoFileURLToPath(import.meta.url); const __dirname = __ctoDirname(__filename);",
-  },
+  banner: {js: cjsShims},
 })
 await rm(join(dist, 'commands'), {recursive: true, force: true})
 await rename(tmp, join(dist, 'commands'))

@@ -4,7 +4,8 @@
  * whole error object, oclif internals and all, with exit 1 for a usage error. bin/run.js calls this
  * once before oclif runs, so those commands answer with the same small document and exit code as
  * cto's own (error-document.ts). Without `--json` oclif's behaviour stays: the exit codes come from
- * `oclif.exitCodes` in package.json.
+ * `oclif.exitCodes` in package.json. The prerun hook (src/hooks/prerun.ts) installs it on the base
+ * class of the command about to run; installing it twice on one class changes nothing.
  */
 import type {Command} from '@oclif/core'
 
@@ -17,7 +18,11 @@ export function wantsJson(argv: readonly string[]): boolean {
   return json !== -1 && (end === -1 || json < end)
 }
 
+const installed = new WeakSet<object>()
+
 export function installJsonErrorRendering(CommandBase: CommandClass): void {
+  if (installed.has(CommandBase)) return
+  installed.add(CommandBase)
   const proto = CommandBase.prototype as Command & {catch(err: Error): Promise<unknown>}
   const original = proto.catch
   proto.catch = async function (this: Command, err: Error) {

@@ -1,0 +1,58 @@
+/**
+ * The built CLI loads @oclif/core once, as the one file scripts/bundle.mjs writes
+ * (dist/vendor/oclif-core.js): the package's ~110 CommonJS files took as long to load as
+ * `node -e 0` itself. A preload records every CommonJS file the process loaded (ES modules
+ * importing a CommonJS package load it through the same cache). The commands oclif's plugins
+ * bring keep their package's copy; the prerun hook still gives them cto's `--json` errors.
+ */
+import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterAll, beforeAll, describe, expect, it} from 'vitest'
+import {makeSandbox, REPO, type Sandbox} from '../support/run-cli.js'
+
+let sandbox: Sandbox
+let dir: string
+
+beforeAll(async () => {
+  sandbox = await makeSandbox()
+  dir = await mkdtemp(join(tmpdir(), 'cto-oclif-copies-'))
+  await writeFile(
+    join(dir, 'record.cjs'),
+    `process.on('exit', () => require('node:fs').writeFileSync(process.env.CTO_TEST_LOADED, Object.keys(require.cache).join('\\n')))\n`,
+  )
+})
+afterAll(async () => {
+  await sandbox.cleanup()
+  await rm(dir, {recursive: true, force: true})
+})
+
+async function loaded(args: string[]): Promise<{code: number; stdout: string; files: string[]}> {
+  const out = join(dir, `${args.join('-').replaceAll('/', '_')}.txt`)
+  const r = await sandbox.run(args, {env: {NODE_OPTIONS: `--require ${join(dir, 'record.cjs')}`, CTO_TEST_LOADED: out}})
+  return {code: r.code, stdout: r.stdout, files: (await readFile(out, 'utf8')).split('\n').filter(Boolean)}
+}
+
+const oclifPackage = join(REPO, 'node_modules', '@oclif', 'core')
+
+describe('one bundled @oclif/core', () => {
+  it.each([['models', 'list'], ['config', 'show'], ['task', '--dry-run', 'fix the failing test in src/parser.ts'], ['--version']].map((a) => [a.join(' '), a] as const))(
+    'cto %s loads none of the package’s files',
+    async (_name, args) => {
+      const r = await loaded(args)
+      expect(r.code).toBe(0)
+      // The preload did record: its own file is in the cache.
+      expect(r.files).toContain(join(dir, 'record.cjs'))
+      expect(r.files.filter((f) => f.startsWith(oclifPackage))).toEqual([])
+    },
+  )
+
+  it('a command of oclif’s plugins loads the package, and answers --json errors as cto’s own do', async () => {
+    const r = await loaded(['autocomplete', '--no-such-flag', '--json'])
+    expect(r.files.some((f) => f.startsWith(oclifPackage))).toBe(true)
+    expect(r.code).toBe(64)
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {code: 'UNKNOWN_FLAG', message: 'Nonexistent flag: --no-such-flag', actions: ['See "cto autocomplete --help" for its arguments, flags and examples.']},
+    })
+  })
+})
