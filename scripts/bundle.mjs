@@ -60,6 +60,16 @@ await build({
   target: 'node20',
   // Loaded by oclif only to transpile TypeScript plugins, which bin/run.js turns off.
   external: ['typescript', 'ts-node'],
+  plugins: [
+    {
+      // oclif's `require('minimatch')` gets the same minimatch with each pattern compiled once (the file says why).
+      name: 'minimatch-compiled-once',
+      setup(b) {
+        const shim = join(root, 'scripts', 'vendor', 'minimatch-compiled-once.mjs')
+        b.onResolve({filter: /^minimatch$/}, (args) => (args.importer === shim ? undefined : {path: shim}))
+      },
+    },
+  ],
   logLevel: 'warning',
   banner: {js: cjsShims},
 })
@@ -75,8 +85,7 @@ const sharedOclifCore = {
 
 const tmp = join(dist, 'commands.bundled')
 await rm(tmp, {recursive: true, force: true})
-await build({
-  entryPoints: await entries(join(root, 'src', 'commands')),
+const commandOptions = {
   outbase: join(root, 'src', 'commands'),
   outdir: tmp,
   bundle: true,
@@ -94,10 +103,28 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
   banner: {js: cjsShims},
-})
+}
+// One build per command: its chunks are split only where it imports lazily, not by which of ~35
+// commands share a module (one build for all gave `cto task` 55 chunks).
+await Promise.all((await entries(join(root, 'src', 'commands'))).map((entry) => build({...commandOptions, entryPoints: [entry]})))
 await rm(join(dist, 'commands'), {recursive: true, force: true})
 await rename(tmp, join(dist, 'commands'))
 console.log('dist/commands bundled')
+
+// cto's oclif hooks (prerun runs before every command): each one self-contained file, in place of
+// tsc's, so oclif loads one module for a hook instead of its chain of small ones.
+await build({
+  entryPoints: (await readdir(join(root, 'src', 'hooks'))).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'src', 'hooks', f)),
+  outdir: join(dist, 'hooks'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  plugins: [sharedOclifCore],
+  logLevel: 'warning',
+  banner: {js: cjsShims},
+})
+console.log('dist/hooks bundled')
 
 // Claude Code's PreToolUse hook runs before every tool call of a Claude session: one file, no oclif,
 // no zod; the shell parser (mvdan-sh) stays external and loads only for a Bash call it must check.
