@@ -12,9 +12,10 @@
 import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
 import {createRequire} from 'node:module'
-import {readdir, readFile, rename, rm} from 'node:fs/promises'
+import {readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {IMPORT_NAME} from './vendor/code-cached-commonjs.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
@@ -47,15 +48,17 @@ const cjsShims =
 
 // The entry names each export of @oclif/core: an ES module's exports must be known when it is built.
 const oclifExports = Object.keys(createRequire(import.meta.url)('@oclif/core')).filter((k) => k !== 'default' && k !== '__esModule')
+// @oclif/core as one CommonJS file, loaded with V8's code cache (scripts/vendor/code-cached-commonjs.mjs;
+// the cache is written by scripts/code-cache.mjs once the manifest exists), behind an ES module that names its exports.
 await build({
   stdin: {
     contents: `import * as core from '@oclif/core'\n${oclifExports.map((k) => `export const ${k} = core.${k}`).join('\n')}\n`,
     resolveDir: root,
     sourcefile: 'oclif-core-entry.js',
   },
-  outfile: join(dist, 'vendor', 'oclif-core.js'),
+  outfile: join(dist, 'vendor', 'oclif-core.cjs'),
   bundle: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   // Loaded by oclif only to transpile TypeScript plugins, which bin/run.js turns off.
@@ -71,7 +74,35 @@ await build({
     },
   ],
   logLevel: 'warning',
-  banner: {js: cjsShims},
+})
+// A script V8 takes from a code cache can't import() on Node 20: the bundle's import() calls go to
+// the function its loader passes (scripts/vendor/code-cached-commonjs.mjs). Any import() left
+// would fail only when a cache is used, so the build stops instead.
+{
+  const file = join(dist, 'vendor', 'oclif-core.cjs')
+  const text = (await readFile(file, 'utf8')).replaceAll('await import(', `await ${IMPORT_NAME}(`)
+  const left = text.split('\n').filter((line) => /(?<![\w"'`.$])import\s*\(/.test(line))
+  if (left.length > 0) throw new Error(`@oclif/core calls import() where the build can't route it (scripts/bundle.mjs):\n${left.join('\n')}`)
+  await writeFile(file, text)
+}
+await build({
+  stdin: {
+    contents: [
+      `import {fileURLToPath} from 'node:url'`,
+      `import {loadCommonJS} from './scripts/vendor/code-cached-commonjs.mjs'`,
+      `const core = loadCommonJS(fileURLToPath(new URL('./oclif-core.cjs', import.meta.url)), fileURLToPath(new URL('./oclif-core.cache', import.meta.url)), (url) => import(url))`,
+      ...oclifExports.map((k) => `export const ${k} = core.${k}`),
+      '',
+    ].join('\n'),
+    resolveDir: root,
+    sourcefile: 'oclif-core-facade.js',
+  },
+  outfile: join(dist, 'vendor', 'oclif-core.js'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'warning',
 })
 console.log('dist/vendor/oclif-core.js bundled')
 

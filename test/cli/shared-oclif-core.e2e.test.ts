@@ -56,3 +56,35 @@ describe('one bundled @oclif/core', () => {
     })
   })
 })
+
+describe('the code cache of the bundled @oclif/core', () => {
+  const vendor = join(REPO, 'dist', 'vendor')
+  const loaderFile = join(REPO, 'scripts', 'vendor', 'code-cached-commonjs.mjs')
+  type Loader = {
+    compile(file: string, cachedData?: Buffer): {cachedDataRejected?: boolean}
+    loadCommonJS(file: string, cacheFile: string, importModule: (url: string) => Promise<unknown>): Record<string, unknown>
+  }
+
+  it('is taken by this Node (the build wrote it for the Node that runs it)', async () => {
+    const loader = (await import(loaderFile)) as Loader
+    const script = loader.compile(join(vendor, 'oclif-core.cjs'), await readFile(join(vendor, 'oclif-core.cache')))
+    expect(script.cachedDataRejected).toBe(false)
+  })
+
+  it('with the cache, a rejected one or none, oclif loads and imports commands (import() from a cached script fails on Node 20)', async () => {
+    const loader = (await import(loaderFile)) as Loader
+    const copy = join(dir, 'vendor-copy')
+    const {cp} = await import('node:fs/promises')
+    await cp(vendor, copy, {recursive: true})
+    await writeFile(join(copy, 'rejected.cache'), 'not a code cache')
+    expect(loader.compile(join(copy, 'oclif-core.cjs'), await readFile(join(copy, 'oclif-core.cache'))).cachedDataRejected).toBe(false)
+    expect(loader.compile(join(copy, 'oclif-core.cjs'), await readFile(join(copy, 'rejected.cache'))).cachedDataRejected).toBe(true)
+    for (const cache of ['oclif-core.cache', 'rejected.cache', 'no-such.cache']) {
+      const core = loader.loadCommonJS(join(copy, 'oclif-core.cjs'), join(copy, cache), (url) => import(url)) as {
+        ModuleLoader: {loadWithData(config: unknown, path: string): Promise<{module: unknown}>}
+      }
+      const {module} = await core.ModuleLoader.loadWithData({root: REPO}, join(REPO, 'dist', 'core', 'exit-codes.js'))
+      expect(Object.keys(module as object)).toContain('EXIT')
+    }
+  })
+})
