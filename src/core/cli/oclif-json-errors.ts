@@ -8,6 +8,7 @@
  * class of the command about to run; installing it twice on one class changes nothing.
  */
 import type {Command} from '@oclif/core'
+import {CtoError} from '../errors.js'
 
 type CommandClass = typeof Command
 
@@ -26,13 +27,17 @@ export function installJsonErrorRendering(CommandBase: CommandClass): void {
   const proto = CommandBase.prototype as Command & {catch(err: Error): Promise<unknown>}
   const original = proto.catch
   proto.catch = async function (this: Command, err: Error) {
+    if ((err as {code?: unknown})?.code === 'EEXIT') return original.call(this, err)
     // help and autocomplete have no --json flag: asked for JSON anyway, they answer in JSON.
-    if ((err as {code?: unknown})?.code === 'EEXIT' || !(this.jsonEnabled() || wantsJson(this.argv))) return original.call(this, err)
-    // Loaded only when there is an error to render: bin/run.js imports this file on every start.
-    const {describeError} = await import('./error-document.js')
+    const json = this.jsonEnabled() || wantsJson(this.argv)
+    // cto's own errors from cto's versions of these commands (`plugins inspect`): as every cto command shows them, same exit code with and without --json.
+    if (!json && !CtoError.isInstance(err)) return original.call(this, err)
+    // Loaded only when there is an error to render: the prerun hook loads this file before every command.
+    const {describeError, renderErrorText} = await import('./error-document.js')
     const ctor = this.constructor as CommandClass
     const described = describeError(err, {bin: this.config.bin, command: this.id?.replaceAll(':', ' '), flags: Object.keys({...ctor.flags, ...ctor.baseFlags})})
-    this.logJson(described.document)
+    if (json) this.logJson(described.document)
+    else process.stderr.write(renderErrorText(described))
     process.exitCode = described.exitCode
   }
 }
