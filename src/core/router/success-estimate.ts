@@ -164,6 +164,13 @@ export function fitDifficulty(stats: CascadeStatsReader, type: TaskType, models:
   const tg: number[] = []
   const tn: number[] = []
   const ts: number[] = []
+  const term = (m: number, f: number, g: number, n: number, s: number) => {
+    tm.push(m)
+    tf.push(f)
+    tg.push(g)
+    tn.push(n)
+    ts.push(s)
+  }
   for (let m = 0; m < count; m++) {
     for (let f = 0; f < count; f++) {
       if (f === m || pairN[m * count + f] === 0) continue
@@ -171,7 +178,7 @@ export function fitDifficulty(stats: CascadeStatsReader, type: TaskType, models:
         if (g === m || pairN[m * count + g] === 0) continue
         const c = stats.afterSet(type, models[m] as string, [models[f] as string, models[g] as string])
         if (c.attempts === 0) continue
-        tm.push(m), tf.push(f), tg.push(g), tn.push(c.attempts), ts.push(c.successes)
+        term(m, f, g, c.attempts, c.successes)
         pairN[m * count + f] -= c.attempts
         pairS[m * count + f] -= c.successes
         pairN[m * count + g] -= c.attempts
@@ -183,7 +190,7 @@ export function fitDifficulty(stats: CascadeStatsReader, type: TaskType, models:
     for (let f = 0; f < count; f++) {
       const n = pairN[m * count + f] as number
       if (f === m || n <= 0) continue
-      tm.push(m), tf.push(f), tg.push(-1), tn.push(n), ts.push(Math.min(n, Math.max(0, pairS[m * count + f] as number)))
+      term(m, f, -1, n, Math.min(n, Math.max(0, pairS[m * count + f] as number)))
     }
   }
   // Per σ, a table of σ(a_m − d_k) over the Hermite nodes (no exp per term).
