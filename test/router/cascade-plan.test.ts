@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
 import {MemoryPerfStore} from '../../src/core/replay/memory-perf-store.js'
-import {planCascade, type PlanInput} from '../../src/core/router/cascade-plan.js'
+import {expectedCost, planCascade, type PlanInput} from '../../src/core/router/cascade-plan.js'
 import {MemoryCascadeStats} from '../../src/core/router/cascade-stats.js'
 import {createSeededRandom} from '../../src/core/router/seeded-random.js'
-import {model, observeMany} from './helpers.js'
+import {model, observeMany, recordMany} from './helpers.js'
 
 const models = [model('cheap', {callCostUsd: 0.001}), model('mid', {callCostUsd: 0.003}), model('dear', {callCostUsd: 0.05, group: 'claude'})]
 
@@ -17,7 +17,9 @@ function learned(): MemoryCascadeStats {
   observeMany(s, 'mid', 'coding', 50, 10, {failed: ['cheap', 'dear'], cost: 0.003})
   return s
 }
-const input = (over: Partial<PlanInput> = {}): PlanInput => ({type: 'coding', models, attemptsLeft: 3, stats: learned(), perf: new MemoryPerfStore(), ...over})
+// Reviews taken as right and σ fixed here (reviewError 0, difficultyFit 0): what an assumed review
+// error and a fitted σ change have their own tests (below, and success-estimate.test.ts).
+const input = (over: Partial<PlanInput> = {}): PlanInput => ({type: 'coding', models, attemptsLeft: 3, stats: learned(), perf: new MemoryPerfStore(), ...over, params: {reviewError: 0, estimate: {difficultyFit: 0}, ...over.params}})
 
 describe('planCascade', () => {
   it('puts the cheap model first and the dear one last, and says what the cascade should reach and cost', () => {
@@ -76,5 +78,61 @@ describe('planCascade', () => {
     const p = planCascade(input({random: createSeededRandom(1)}))
     expect(p.sampled).toBe(true)
     expect(p.candidates.every((c) => c.sampled_success >= 0 && c.sampled_success <= 1)).toBe(true)
+  })
+
+  it('prices that a review can be wrong: with an assumed review error the surer model goes first, since an approved wrong answer ends the task', () => {
+    const pair = [model('weak', {callCostUsd: 0.001}), model('strong', {callCostUsd: 0.002}), model('dear', {callCostUsd: 0.05})]
+    const s = new MemoryCascadeStats()
+    observeMany(s, 'weak', 'coding', 1000, 600, {cost: 0.001})
+    observeMany(s, 'strong', 'coding', 1000, 700, {cost: 0.002})
+    observeMany(s, 'strong', 'coding', 1000, 700, {failed: ['weak'], cost: 0.002})
+    observeMany(s, 'weak', 'coding', 1000, 600, {failed: ['strong'], cost: 0.001})
+    const plan = (reviewError: number) => planCascade({type: 'coding', models: pair, attemptsLeft: 2, stats: s, perf: new MemoryPerfStore(), params: {reviewError}})
+    // Reviews taken as right: both orders reach 0.88, the cheap one first costs less.
+    expect(plan(0).steps).toEqual(['weak', 'strong'])
+    expect(plan(0).expected_accuracy).toBeCloseTo(0.88, 2)
+    // A review wrong one time in ten approves 4 % of the weak model's answers wrongly, and that ends the task.
+    const noisy = plan(0.1)
+    expect(noisy.steps).toEqual(['strong', 'weak'])
+    // Approved and right: (a − ε)/(1 − 2ε) · (1 − ε) of each step reached.
+    expect(noisy.expected_accuracy).toBeCloseTo(((0.7 - 0.1) / 0.8) * 0.9 + 0.3 * ((0.6 - 0.1) / 0.8) * 0.9, 2)
+  })
+
+  it('shrinks a model\'s recorded cost toward its price list: one long call does not make it look dearer for good', () => {
+    const dear = model('dear', {callCostUsd: 0.05})
+    const perf = new MemoryPerfStore()
+    const s = new MemoryCascadeStats()
+    recordMany(perf, 'dear', 'coding', 1, 1, {cost: 0.15})
+    observeMany(s, 'dear', 'coding', 1, 1, {failed: ['cheap'], cost: 0.15})
+    // One attempt against three at the price list: (0.15 + 3 · 0.05) / 4 over every type, then on the type.
+    const overall = (0.15 + 3 * 0.05) / 4
+    expect(expectedCost(dear, '*', s, perf, 3)).toBeCloseTo(overall, 6)
+    expect(expectedCost(dear, 'coding', s, perf, 3)).toBeCloseTo((0.15 + 3 * overall) / 4, 6)
+    // Without shrinking, the one call is the model's cost.
+    expect(expectedCost(dear, 'coding', s, perf, 0)).toBeCloseTo(0.15, 6)
+    // With many attempts the record decides.
+    recordMany(perf, 'dear', 'coding', 199, 199, {cost: 0.15})
+    observeMany(s, 'dear', 'coding', 199, 199, {failed: ['cheap'], cost: 0.15})
+    expect(expectedCost(dear, 'coding', s, perf, 3)).toBeGreaterThan(0.148)
+  })
+
+  it('does not draw a candidate that could not start the best plan even at the top of its posterior', () => {
+    const s = new MemoryCascadeStats()
+    observeMany(s, 'cheap', 'coding', 90, 80, {cost: 0.001})
+    observeMany(s, 'mid', 'coding', 90, 10, {cost: 0.003})
+    observeMany(s, 'dear', 'coding', 30, 27, {failed: ['cheap'], cost: 0.05})
+    observeMany(s, 'dear', 'coding', 30, 27, {failed: ['mid'], cost: 0.05})
+    const run = (dominanceZ: number) => {
+      const random = createSeededRandom(3)
+      return Array.from({length: 20}, () => planCascade(input({stats: s, random, params: {dominanceZ}})).candidates.find((c) => c.model === 'mid')!)
+    }
+    // 'mid' succeeds 1 time in 9 with 90 attempts: far below 'cheap', which costs less.
+    for (const c of run(1)) expect(c.sampled_success).toBe(c.predicted_success)
+    // Without the pruning every candidate under 100 attempts is drawn.
+    expect(run(0).some((c) => c.sampled_success !== c.predicted_success)).toBe(true)
+    // 'cheap' can still start the best plan: it is drawn either way.
+    const random = createSeededRandom(3)
+    const cheap = planCascade(input({stats: s, random, params: {dominanceZ: 1}})).candidates.find((c) => c.model === 'cheap')!
+    expect(cheap.sampled_success).not.toBe(cheap.predicted_success)
   })
 })

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {MemoryPerfStore} from '../../src/core/replay/memory-perf-store.js'
 import {MemoryCascadeStats} from '../../src/core/router/cascade-stats.js'
-import {estimateSuccess} from '../../src/core/router/success-estimate.js'
+import {createEstimator, estimateSuccess, fitDifficulty} from '../../src/core/router/success-estimate.js'
 import {observeMany, recordMany} from './helpers.js'
 
 describe('estimateSuccess', () => {
@@ -62,5 +62,31 @@ describe('estimateSuccess', () => {
     const s = new MemoryCascadeStats()
     expect(estimateSuccess(s, 'coding', 'a', [], {}, perf).mean).toBeGreaterThan(0.75)
     expect(estimateSuccess(s, 'coding', 'a', []).mean).toBeCloseTo(0.5, 5)
+  })
+
+  it('learns from what followed failures how far one failure says the task is hard (σ), and plans unseen cascades with it', () => {
+    const names = ['a', 'b', 'c', 'd']
+    // Failures are nearly independent here: after one model failed, the others still succeed 7 times in 10.
+    const independent = new MemoryCascadeStats()
+    for (const m of names) observeMany(independent, m, 'coding', 300, 210)
+    observeMany(independent, 'b', 'coding', 100, 70, {failed: ['a']})
+    observeMany(independent, 'c', 'coding', 100, 68, {failed: ['b']})
+    observeMany(independent, 'a', 'coding', 100, 71, {failed: ['c']})
+    const first = (m: string) => estimateSuccess(independent, 'coding', m, []).mean
+    expect(fitDifficulty(independent, 'coding', names, first, 6, 1)).toBeLessThanOrEqual(1)
+    // d was never tried after a failure: the fitted σ expects about its first-attempt rate after a and b failed, the fixed σ = 6 far less.
+    const fitted = createEstimator(independent, 'coding', {difficultyFit: 1}, undefined, names)('d', ['a', 'b']).mean
+    const fixed = createEstimator(independent, 'coding', {difficultyFit: 0}, undefined, names)('d', ['a', 'b']).mean
+    expect(fitted).toBeGreaterThan(0.55)
+    expect(fixed).toBeLessThan(0.45)
+    // Where a failure does say the task is hard (the others then succeed 1 time in 10), σ comes out large.
+    const correlated = new MemoryCascadeStats()
+    for (const m of names) observeMany(correlated, m, 'coding', 300, 210)
+    observeMany(correlated, 'b', 'coding', 100, 10, {failed: ['a']})
+    observeMany(correlated, 'c', 'coding', 100, 12, {failed: ['b']})
+    observeMany(correlated, 'a', 'coding', 100, 9, {failed: ['c']})
+    expect(fitDifficulty(correlated, 'coding', names, (m) => estimateSuccess(correlated, 'coding', m, []).mean, 6, 1)).toBeGreaterThanOrEqual(4)
+    // No tallies after failures: the prior σ stands.
+    expect(fitDifficulty(new MemoryCascadeStats(), 'coding', names, () => 0.7, 6, 1)).toBe(6)
   })
 })

@@ -6,13 +6,19 @@
  * attempts left, the best plan's value is (dynamic programming over failed sets):
  *
  *   V(F, 0) = 0
- *   V(F, r) = max over models m not in F of   q(m | F) − λ · c(m) / c_ref  +  (1 − q(m | F)) · V(F ∪ {m}, r − 1)
+ *   V(F, r) = max over models m not in F of   pay(q(m | F)) − λ · c(m) / c_ref  +  (1 − q(m | F)) · V(F ∪ {m}, r − 1)
  *
- * q(m | F): the chance m succeeds given F failed (success-estimate.ts), shifted by the task's words
- *           (text-model.ts);
- * c(m):     m's mean recorded cost per attempt on the type (else its price list, cost-estimate.ts),
- *           plus what the CTO's review of the attempt costs (a task pays its reviews too);
- * c_ref:    the dearest model's mean cost over every type, so λ is free of currency and scale and
+ * q(m | F): the chance m's answer is approved given F failed (success-estimate.ts: what the store
+ *           counts as success), shifted by the task's words (text-model.ts);
+ * pay(a):   what an approval chance a is worth in accuracy. A review errs with chance ε (assumed:
+ *           `reviewError`, 0.05; the loop can't see it), so a = q(1 − ε) + (1 − q)ε for a true
+ *           chance q, and the answer is approved and right with q(1 − ε) = (a − ε)/(1 − 2ε) · (1 − ε).
+ *           An approved wrong answer ends the task, so a weak first step costs accuracy a plan that
+ *           took reviews as right would not price; with ε = 0, pay(a) = a.
+ * c(m):     m's mean recorded cost per attempt on the type, shrunk toward its mean over every type
+ *           and that toward its price list (3 pseudo-attempts each: expectedCost), plus what the
+ *           CTO's review of the attempt costs (a task pays its reviews too);
+ * c_ref:    the dearest model's expected cost over every type, so λ is free of currency and scale and
  *           one dollar weighs the same on every type;
  * λ:        the cost weight, 0.3: spending the dearest model's price once must buy at least 0.3
  *           of expected accuracy. The value is expected accuracy minus λ times expected relative
@@ -27,12 +33,16 @@
  * attempts in exactly this situation is no longer drawn: its mean decides, so near-ties between
  * well-known models stop flipping from task to task. (Drawing for every step explored more and did
  * worse on held-out rows; stopping at 100 cost 1 % of gpt-4's cost less there than never stopping,
- * at the same accuracy.) Without a random source the means decide (`--explain` of a kept choice,
- * tests).
+ * at the same accuracy.) Nor is a candidate that is clearly dominated: if its plan, with its
+ * chance at the posterior mean plus one standard deviation (`dominanceZ`), is still worth less
+ * than the best plan by means, its mean decides (exploring it would buy little and, with reviews
+ * that err, costs accuracy: a weak model's wrong answers are sometimes approved). Without a random
+ * source the means decide (`--explain` of a kept choice, tests).
  *
- * λ = 0.3 was chosen on the RouterBench training files' split (first 70 % warm-up, last 30 %
- * scored, seeds 11–16): warm with perfect review, 0.25 cost 2.8 % more of gpt-4's cost for the
- * same accuracy, 0.4 lost 0.011 of accuracy for the same cost.
+ * The defaults were chosen on the RouterBench training files' split (first 70 % warm-up, last
+ * 30 % scored, seeds 11–16; README, "The router on RouterBench", has the table): λ = 0.3 (0.35
+ * and 0.4 lost accuracy for little cost); ε = 0.05 (0 and 0.1 did worse with noisy review, and no
+ * better with perfect review); one standard deviation for dominance (0.25, 0.5 and 2 did worse).
  *
  * Cost: at most `horizon` (3) attempts ahead, over at most MAX_PLANNED_MODELS models: failed sets
  * are bit masks, 1 + M + M(M−1)/2 of them, about M³/2 estimates for M models (616 for 11), each a
@@ -42,7 +52,7 @@ import type {TaskType} from '../providers/spec.js'
 import type {PerfReader} from '../store/types.js'
 import {sampleBeta} from './beta-sample.js'
 import type {CascadeStatsReader} from './cascade-stats.js'
-import {estimateCallCost} from './cost-estimate.js'
+import {NOMINAL_INPUT_TOKENS, NOMINAL_OUTPUT_TOKENS} from './cost-estimate.js'
 import type {RouteModel} from './route-model.js'
 import type {RandomSource} from './seeded-random.js'
 import {createEstimator, type EstimateParams} from './success-estimate.js'
@@ -61,11 +71,21 @@ export interface PlanParams {
   temperature: number
   /** A candidate with at least this many attempts in exactly this situation is planned with its mean, not drawn. */
   exploreUntil: number
+  /**
+   * A candidate for the next attempt whose plan could not beat the best plan (by posterior means)
+   * even with its chance at the posterior mean plus this many standard deviations is planned with
+   * its mean, not drawn (0: every candidate with little evidence is drawn).
+   */
+  dominanceZ: number
+  /** ε: the assumed chance that a review's verdict is wrong (0: reviews are right). */
+  reviewError: number
+  /** Pseudo-attempts at the price list (over every type) and at the all-type mean (on a type) that a model's recorded mean cost is shrunk with. */
+  costPseudoCount: number
   estimate?: Partial<EstimateParams>
   text?: Partial<TextParams>
 }
 
-export const DEFAULT_PLAN_PARAMS: PlanParams = {costWeight: 0.3, horizon: 3, reference: 'all', explore: 'next', temperature: 1, exploreUntil: 100}
+export const DEFAULT_PLAN_PARAMS: PlanParams = {costWeight: 0.3, horizon: 3, reference: 'all', explore: 'next', temperature: 1, exploreUntil: 100, dominanceZ: 1, reviewError: 0.05, costPseudoCount: 3}
 
 export interface PlanCandidate {
   model: string
@@ -123,20 +143,38 @@ export interface PlanInput {
   reviewCostUsd?: number
 }
 
-/** Mean recorded cost of a model's attempts on a type, else cost-estimate's fallbacks. */
-export function expectedCost(model: RouteModel, type: TaskType | '*', stats: CascadeStatsReader, perf: PerfReader): number {
+/**
+ * A model's expected cost per attempt on a type: its recorded mean cost shrunk toward what it costs
+ * over every type, and that toward its price list, each with `pseudo` attempts of weight
+ *   overall = (Σ cost over all its attempts + k · listed) / (n + k)
+ *   type    = (Σ cost on the type + k · overall) / (n_type + k)
+ * so one unusually long call can't make a model look several times dearer for good (a model tried
+ * once, at its dearest, was never tried again), and the cost weight's reference stays steady.
+ */
+export function expectedCost(model: RouteModel, type: TaskType | '*', stats: CascadeStatsReader, perf: PerfReader, pseudo = DEFAULT_PLAN_PARAMS.costPseudoCount): number {
+  const k = Math.max(0, pseudo)
+  const listed = model.callCostUsd ?? (NOMINAL_INPUT_TOKENS * model.pricing.inputPerMTok + NOMINAL_OUTPUT_TOKENS * model.pricing.outputPerMTok) / 1e6
+  const all = perf.stats(model.name)
+  const overall = all.attempts + k > 0 ? (all.cost_usd + k * listed) / (all.attempts + k) : listed
+  if (type === '*') return overall
   const a = stats.position(type, model.name, 'first')
   const b = stats.position(type, model.name, 'after')
-  const n = a.attempts + b.attempts
-  if (n > 0) return (a.cost_usd + b.cost_usd) / n
-  if (type !== '*') return estimateCallCost(model, perf, type)
-  const all = perf.stats(model.name)
-  return all.attempts > 0 ? all.cost_usd / all.attempts : estimateCallCost(model, perf, 'analysis')
+  let n = a.attempts + b.attempts
+  let sum = a.cost_usd + b.cost_usd
+  if (n === 0) {
+    const t = perf.stats(model.name, type)
+    n = t.attempts
+    sum = t.cost_usd
+  }
+  return n + k > 0 ? (sum + k * overall) / (n + k) : overall
 }
 
 interface Estimate {
   mean: number
   draw: number
+  /** The counts' posterior mean and strength (before the text shift), for a deferred draw. */
+  raw: number
+  strength: number
   attempts: number
   evidence: number
 }
@@ -155,7 +193,7 @@ export function planCascade(input: PlanInput): CascadePlan {
   const {type, stats, perf, random} = input
   const failed = [...new Set(input.failed ?? [])]
   const features = input.features ?? []
-  const allCosts = new Map(input.models.map((m) => [m.name, expectedCost(m, type, stats, perf)]))
+  const allCosts = new Map(input.models.map((m) => [m.name, expectedCost(m, type, stats, perf, p.costPseudoCount)]))
   const nextSet = new Set(input.next ?? input.models.map((m) => m.name))
   // The models a plan may use: not failed; the next step's candidates first, then the cheapest.
   const pool = input.models
@@ -168,13 +206,20 @@ export function planCascade(input: PlanInput): CascadePlan {
   const names = pool.sort((a, b) => order.indexOf(a) - order.indexOf(b))
   const count = names.length
   const cost = names.map((n) => allCosts.get(n) ?? 0)
-  const reference = p.reference === 'type' ? Math.max(0, ...allCosts.values()) : Math.max(0, ...input.models.map((m) => expectedCost(m, '*', stats, perf)))
+  const reference = p.reference === 'type' ? Math.max(0, ...allCosts.values()) : Math.max(0, ...input.models.map((m) => expectedCost(m, '*', stats, perf, p.costPseudoCount)))
   const scale = reference > 0 ? p.costWeight / reference : 0
   const review = Math.max(0, input.reviewCostUsd ?? 0)
   const shift = names.map((n) => textOffset(stats.textWeights, stats.textBits, n, features, p.text))
 
-  const estimator = createEstimator(stats, type, p.estimate, perf)
+  const estimator = createEstimator(stats, type, p.estimate, perf, [...new Set([...names, ...failed])])
   const estimates = new Map<number, Estimate>()
+  // With dominance pruning the next attempt's draws wait until every candidate's plan is valued by means.
+  const defer = p.dominanceZ > 0 && p.explore === 'next'
+  const drawFor = (e: Estimate, d: number): number => {
+    const strength = e.strength / p.temperature
+    const raw = sampleBeta(Math.max(1e-3, e.raw * strength), Math.max(1e-3, (1 - e.raw) * strength), random as RandomSource)
+    return d === 0 ? raw : sigmoid(logit(raw) + d)
+  }
   const failedNames = (mask: number): string[] => {
     const out = [...failed]
     for (let j = 0; j < count; j++) if (mask & (1 << j)) out.push(names[j] as string)
@@ -187,18 +232,17 @@ export function planCascade(input: PlanInput): CascadePlan {
       const s = estimator(names[i] as string, failedNames(mask))
       const d = shift[i] ?? 0
       const mean = d === 0 ? s.mean : sigmoid(logit(s.mean) + d)
-      let draw = mean
-      if (random && p.explore !== 'none' && (p.explore === 'all' || mask === 0) && s.evidence < p.exploreUntil) {
-        const strength = s.strength / p.temperature
-        const raw = sampleBeta(Math.max(1e-3, s.mean * strength), Math.max(1e-3, (1 - s.mean) * strength), random)
-        draw = d === 0 ? raw : sigmoid(logit(raw) + d)
-      }
-      e = {mean, draw, attempts: s.attempts, evidence: s.evidence}
+      e = {mean, draw: mean, raw: s.mean, strength: s.strength, attempts: s.attempts, evidence: s.evidence}
+      if (random && p.explore !== 'none' && (p.explore === 'all' || mask === 0) && s.evidence < p.exploreUntil && !(defer && mask === 0)) e.draw = drawFor(e, d)
       estimates.set(k, e)
     }
     return e
   }
 
+  // What an approval chance a is worth in accuracy when verdicts are wrong with chance ε:
+  // a = q(1 − ε) + (1 − q)ε, so the answer is right with q = (a − ε)/(1 − 2ε), approved and right q(1 − ε).
+  const eps = Math.min(0.45, Math.max(0, p.reviewError))
+  const pay = (a: number): number => (eps === 0 ? a : Math.max(0, (a - eps) / (1 - 2 * eps)) * (1 - eps))
   const memo = new Map<number, Node>()
   const value = (mask: number, r: number): Node => {
     if (r <= 0) return {value: 0, best: -1}
@@ -209,7 +253,7 @@ export function planCascade(input: PlanInput): CascadePlan {
     for (let i = 0; i < count; i++) {
       if (mask & (1 << i)) continue
       const q = estimate(i, mask).draw
-      const v = q - scale * ((cost[i] as number) + review) + (1 - q) * value(mask | (1 << i), r - 1).value
+      const v = pay(q) - scale * ((cost[i] as number) + review) + (1 - q) * value(mask | (1 << i), r - 1).value
       if (best.best < 0 || v > best.value) best = {value: v, best: i}
     }
     memo.set(key, best)
@@ -218,11 +262,25 @@ export function planCascade(input: PlanInput): CascadePlan {
 
   const depth = Math.max(0, Math.min(input.attemptsLeft, p.horizon))
   const candidates: PlanCandidate[] = []
+  if (depth > 0 && defer && random) {
+    // Value every candidate's plan by means; draw only those that could still be the best.
+    const rest = (i: number, q: number) => pay(q) - scale * ((cost[i] as number) + review) + (1 - q) * value(1 << i, depth - 1).value
+    const open = names.map((n, i) => i).filter((i) => nextSet.has(names[i] as string))
+    const best = Math.max(...open.map((i) => rest(i, estimate(i, 0).mean)))
+    for (const i of open) {
+      const e = estimate(i, 0)
+      if (e.evidence >= p.exploreUntil) continue
+      const sd = Math.sqrt((e.raw * (1 - e.raw)) / (e.strength / p.temperature + 1))
+      const d = shift[i] ?? 0
+      const high = Math.min(1 - 1e-6, e.raw + p.dominanceZ * sd)
+      if (rest(i, d === 0 ? high : sigmoid(logit(high) + d)) >= best) e.draw = drawFor(e, d)
+    }
+  }
   if (depth > 0) {
     for (let i = 0; i < count; i++) {
       if (!nextSet.has(names[i] as string)) continue
       const e = estimate(i, 0)
-      const v = e.draw - scale * ((cost[i] as number) + review) + (1 - e.draw) * value(1 << i, depth - 1).value
+      const v = pay(e.draw) - scale * ((cost[i] as number) + review) + (1 - e.draw) * value(1 << i, depth - 1).value
       candidates.push({
         model: names[i] as string,
         predicted_success: e.mean,
@@ -251,7 +309,7 @@ export function planCascade(input: PlanInput): CascadePlan {
       const q = estimate(i, mask).mean
       spent += reach * (cost[i] as number)
       reviews += reach
-      accuracy += reach * q
+      accuracy += reach * pay(q)
       reach *= 1 - q
       mask |= 1 << i
       i = r - 1 > 0 ? value(mask, r - 1).best : -1

@@ -10,8 +10,8 @@
  *     (positions mixed)                    cascade totals lack            perfCap (10) attempts
  *   5 this model's first attempts on the type  position(type, model, first)  k = typeModel (3)
  * After failures F:
- *   6 latent difficulty: each task has a difficulty d ~ N(0, σ²) (σ = difficulty, 6, in log-odds),
- *     a model succeeds with σ(a − d), its ability a from level 5; given that the models in F
+ *   6 latent difficulty: each task has a difficulty d ~ N(0, σ²) (σ in log-odds, fitted per type:
+ *     below), a model succeeds with σ(a − d), its ability a from level 5; given that the models in F
  *     failed, d is probably high, so every model's chance drops — the strong ones' least:
  *     P(m | F) = E[σ(a_m − d) Π_f (1 − σ(a_f − d))] / E[Π_f (1 − σ(a_f − d))]  (9-point
  *     Gauss–Hermite), with at most `shift` (3) pseudo-counts
@@ -27,8 +27,16 @@
  * fast: strong models stay likely after cheap ones failed, weak ones don't; levels 8 and 9 find
  * what it misses (on a two-option task, the other option is right once one model's pick failed).
  *
- * σ = 6 was chosen on the first 70 % of the RouterBench training files (σ = 1.5 or 2.5 left the
- * third step's chances 0.1–0.4 too optimistic on the held-out rows, σ = 4–6 close to right).
+ * σ says how much one failure tells about the task: large, and a failure means the task is hard
+ * for everyone; small, and models fail on their own. It differs between kinds of work (fitted on
+ * the RouterBench training rows: about 2 on ARC, 3 on MBPP, ≤ 0.5 on Winogrande, where a fixed
+ * σ = 6 explained the attempts after a failure worst of all the values tried), so it is fitted per
+ * type to the store's attempts after one and after two failures (fitDifficulty: the most likely
+ * value on a grid, with a normal prior on ln σ around `difficulty`, 6, of spread `difficultyFit`,
+ * 1): with no attempts after failures σ = 6 stands (the old fixed value, cautious about later
+ * steps), and the tallies move it as they grow. The planner fits once per plan (about 0.5 ms
+ * with 11 models whose every pair and pair of failures has tallies); estimateSuccess and the text
+ * model's fold keep σ = 6 (a fit per folded observation would cost too much).
  */
 import type {TaskType} from '../providers/spec.js'
 import type {PerfReader} from '../store/types.js'
@@ -49,9 +57,14 @@ export interface EstimateParams {
   difficulty: number
   pair: number
   set: number
+  /**
+   * Fit σ to what the store saw after failures on the type (most likely value on a grid, with a
+   * normal prior on ln σ around `difficulty` of this spread); 0 keeps σ fixed at `difficulty`.
+   */
+  difficultyFit: number
 }
 
-export const DEFAULT_ESTIMATE_PARAMS: EstimateParams = {typePool: 4, model: 3, perf: 3, perfCap: 10, typeModel: 3, shift: 3, difficulty: 6, pair: 3, set: 3}
+export const DEFAULT_ESTIMATE_PARAMS: EstimateParams = {typePool: 4, model: 3, perf: 3, perfCap: 10, typeModel: 3, shift: 3, difficulty: 6, pair: 3, set: 3, difficultyFit: 1}
 
 export interface SuccessEstimate {
   /** Posterior mean. */
@@ -104,11 +117,123 @@ function firstLevel(stats: CascadeStatsReader, type: TaskType, model: string, p:
 
 export type Estimator = (model: string, failed: readonly string[]) => SuccessEstimate
 
+/** The σ values a fit chooses from (log-odds). */
+export const DIFFICULTY_GRID = [0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8]
+
+/** P(m succeeds | every model in `others` failed) under the latent-difficulty model (abilities scaled for σ). */
+function latentChance(a: number, others: readonly number[], sd: number): number {
+  let num = 0
+  let den = 0
+  for (let k = 0; k < HERMITE_NODES.length; k++) {
+    const d = sd * (HERMITE_NODES[k] as number)
+    let like = HERMITE_WEIGHTS[k] as number
+    for (const b of others) like *= 1 - sigmoid(b - d)
+    num += like * sigmoid(a - d)
+    den += like
+  }
+  return den > 0 ? num / den : sigmoid(a)
+}
+
+/**
+ * The σ that best explains the type's attempts after failures: each model's attempts after one
+ * model failed (the pair tallies less the two-failure sets they include) and after exactly two
+ * failed, under the latent-difficulty model with first-attempt chances `first`. The prior on ln σ
+ * (normal, spread `prior`, around σ0) keeps σ0 until the tallies say otherwise.
+ */
+export function fitDifficulty(stats: CascadeStatsReader, type: TaskType, models: readonly string[], first: (model: string) => number, sigma0: number, prior: number): number {
+  const count = models.length
+  // Pair tallies (after f failed) by index; then the two-failure sets, taken out of the pairs they include.
+  const pairN = new Float64Array(count * count)
+  const pairS = new Float64Array(count * count)
+  let any = false
+  for (let m = 0; m < count; m++) {
+    for (let f = 0; f < count; f++) {
+      if (f === m) continue
+      const c = stats.afterModel(type, models[m] as string, models[f] as string)
+      if (c.attempts > 0) {
+        pairN[m * count + f] = c.attempts
+        pairS[m * count + f] = c.successes
+        any = true
+      }
+    }
+  }
+  if (!any) return sigma0
+  // Terms: model m, failed f (and g ≥ 0 for a set), attempts, successes.
+  const tm: number[] = []
+  const tf: number[] = []
+  const tg: number[] = []
+  const tn: number[] = []
+  const ts: number[] = []
+  const term = (m: number, f: number, g: number, n: number, s: number) => {
+    tm.push(m)
+    tf.push(f)
+    tg.push(g)
+    tn.push(n)
+    ts.push(s)
+  }
+  for (let m = 0; m < count; m++) {
+    for (let f = 0; f < count; f++) {
+      if (f === m || pairN[m * count + f] === 0) continue
+      for (let g = f + 1; g < count; g++) {
+        if (g === m || pairN[m * count + g] === 0) continue
+        const c = stats.afterSet(type, models[m] as string, [models[f] as string, models[g] as string])
+        if (c.attempts === 0) continue
+        term(m, f, g, c.attempts, c.successes)
+        pairN[m * count + f] -= c.attempts
+        pairS[m * count + f] -= c.successes
+        pairN[m * count + g] -= c.attempts
+        pairS[m * count + g] -= c.successes
+      }
+    }
+  }
+  for (let m = 0; m < count; m++) {
+    for (let f = 0; f < count; f++) {
+      const n = pairN[m * count + f] as number
+      if (f === m || n <= 0) continue
+      term(m, f, -1, n, Math.min(n, Math.max(0, pairS[m * count + f] as number)))
+    }
+  }
+  // Per σ, a table of σ(a_m − d_k) over the Hermite nodes (no exp per term).
+  const logits = models.map((m) => logit(first(m)))
+  const nodes = HERMITE_NODES.length
+  const table = new Float64Array(count * nodes)
+  let best = sigma0
+  let bestScore = Number.NEGATIVE_INFINITY
+  for (const sd of DIFFICULTY_GRID) {
+    const scale = Math.sqrt(1 + (Math.PI * sd * sd) / 8)
+    for (let i = 0; i < count; i++) for (let k = 0; k < nodes; k++) table[i * nodes + k] = sigmoid((logits[i] as number) * scale - sd * (HERMITE_NODES[k] as number))
+    const z = Math.log(sd / sigma0) / prior
+    let score = -0.5 * z * z
+    for (let t = 0; t < tm.length; t++) {
+      const m = (tm[t] as number) * nodes
+      const f = (tf[t] as number) * nodes
+      const g = tg[t] as number
+      let num = 0
+      let den = 0
+      for (let k = 0; k < nodes; k++) {
+        let like = (HERMITE_WEIGHTS[k] as number) * (1 - (table[f + k] as number))
+        if (g >= 0) like *= 1 - (table[g * nodes + k] as number)
+        num += like * (table[m + k] as number)
+        den += like
+      }
+      const q = Math.min(1 - 1e-6, Math.max(1e-6, den > 0 ? num / den : 0.5))
+      const n = tn[t] as number
+      const s = ts[t] as number
+      score += s * Math.log(q) + (n - s) * Math.log(1 - q)
+    }
+    if (score > bestScore) {
+      bestScore = score
+      best = sd
+    }
+  }
+  return best
+}
+
 /**
  * An estimator for one type, caching what does not depend on the failed set (a plan asks for
  * hundreds of estimates of a dozen models).
  */
-export function createEstimator(stats: CascadeStatsReader, type: TaskType, params: Partial<EstimateParams> = {}, perf?: PerfReader): Estimator {
+export function createEstimator(stats: CascadeStatsReader, type: TaskType, params: Partial<EstimateParams> = {}, perf?: PerfReader, models?: readonly string[]): Estimator {
   const p = {...DEFAULT_ESTIMATE_PARAMS, ...params}
   const firsts = new Map<string, Level>()
   const firstOf = (model: string): Level => {
@@ -120,23 +245,10 @@ export function createEstimator(stats: CascadeStatsReader, type: TaskType, param
     return l
   }
   // Level 6. The ability is scaled so that E[σ(a − d)] matches the first-attempt mean (probit approximation).
-  const sd = p.difficulty
+  const sd = p.difficultyFit > 0 && models && models.length > 1 ? fitDifficulty(stats, type, models, (m) => firstOf(m).mean, p.difficulty, p.difficultyFit) : p.difficulty
   const attenuation = Math.sqrt(1 + (Math.PI * sd * sd) / 8)
   const ability = (model: string) => logit(firstOf(model).mean) * attenuation
-  const irt = (model: string, failed: readonly string[]): number => {
-    const a = ability(model)
-    const others = failed.map(ability)
-    let num = 0
-    let den = 0
-    for (let k = 0; k < HERMITE_NODES.length; k++) {
-      const d = sd * (HERMITE_NODES[k] as number)
-      let like = HERMITE_WEIGHTS[k] as number
-      for (const b of others) like *= 1 - sigmoid(b - d)
-      num += like * sigmoid(a - d)
-      den += like
-    }
-    return den > 0 ? num / den : sigmoid(a)
-  }
+  const irt = (model: string, failed: readonly string[]): number => latentChance(ability(model), failed.map(ability), sd)
   return (model, failed) => {
     const first = firstOf(model)
     if (failed.length === 0) {
