@@ -52,7 +52,7 @@ if (want('store')) {
           {name: 'cto perf', argv: perf([]), env},
           {name: 'cto perf --json', argv: perf(['--json']), env},
           {name: 'cto perf --model deepseek', argv: perf(['--model', 'deepseek']), env},
-          {name: 'cto perf --model nosuch', argv: perf(['--model', 'nosuch']), env},
+          {name: 'cto perf --model nosuch', argv: perf(['--model', 'nosuch']), env, okCodes: [64]},
           {name: 'cto perf --since 1d', argv: perf(['--since', '1d']), env},
         ],
         Number(process.env.BENCH_ROUNDS ?? 9),
