@@ -13,9 +13,9 @@ import {build} from 'esbuild'
 import {createHash} from 'node:crypto'
 import {createRequire} from 'node:module'
 import {readdir, readFile, rename, rm, writeFile} from 'node:fs/promises'
-import {dirname, join} from 'node:path'
+import {basename, dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {IMPORT_NAME} from './vendor/code-cached-commonjs.mjs'
+import {cacheFileFor, IMPORT_NAME} from './vendor/code-cached-commonjs.mjs'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
@@ -90,7 +90,8 @@ await build({
     contents: [
       `import {fileURLToPath} from 'node:url'`,
       `import {loadCommonJS} from './scripts/vendor/code-cached-commonjs.mjs'`,
-      `const core = loadCommonJS(fileURLToPath(new URL('./oclif-core.cjs', import.meta.url)), fileURLToPath(new URL('./oclif-core.cache', import.meta.url)), (url) => import(url))`,
+      // The cache of exactly this oclif-core.cjs (V8 would take one of other code of the same length).
+      `const core = loadCommonJS(fileURLToPath(new URL('./oclif-core.cjs', import.meta.url)), fileURLToPath(new URL(${JSON.stringify(`./${basename(cacheFileFor(join(dist, 'vendor', 'oclif-core.cjs')))}`)}, import.meta.url)), (url) => import(url))`,
       ...oclifExports.map((k) => `export const ${k} = core.${k}`),
       '',
     ].join('\n'),

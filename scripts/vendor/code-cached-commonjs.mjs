@@ -10,6 +10,11 @@
 //
 // The cache is written by the build (writeCodeCache) for the Node that built it; a cache V8
 // rejects (another Node version, other flags) costs nothing but the compile it would have saved.
+// V8 checks a cache against its source by the source's LENGTH only: a cache of other code of the
+// same length is taken, and that code runs. So a cache is named by a hash of the file's content
+// (cacheFileFor), and the loader is given the name the build computed: a cache of any other
+// content is never read.
+import {createHash} from 'node:crypto'
 import {readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {dirname} from 'node:path'
@@ -17,6 +22,12 @@ import vm from 'node:vm'
 
 /** The name the bundle calls instead of import() (scripts/bundle.mjs rewrites it). */
 export const IMPORT_NAME = '__ctoImport'
+
+/** The code cache's file for the CommonJS file `file` as it is now: `<name>.<content hash>.cache` beside it. */
+export function cacheFileFor(file) {
+  const hash = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16)
+  return `${file.replace(/\.cjs$/, '')}.${hash}.cache`
+}
 
 /** The file as a vm.Script; `cachedDataRejected` says whether V8 took the cache. */
 export function compile(file, cachedData) {

@@ -61,14 +61,28 @@ describe('the code cache of the bundled @oclif/core', () => {
   const vendor = join(REPO, 'dist', 'vendor')
   const loaderFile = join(REPO, 'scripts', 'vendor', 'code-cached-commonjs.mjs')
   type Loader = {
+    cacheFileFor(file: string): string
     compile(file: string, cachedData?: Buffer): {cachedDataRejected?: boolean}
     loadCommonJS(file: string, cacheFile: string, importModule: (url: string) => Promise<unknown>): Record<string, unknown>
   }
 
   it('is taken by this Node (the build wrote it for the Node that runs it)', async () => {
     const loader = (await import(loaderFile)) as Loader
-    const script = loader.compile(join(vendor, 'oclif-core.cjs'), await readFile(join(vendor, 'oclif-core.cache')))
+    const script = loader.compile(join(vendor, 'oclif-core.cjs'), await readFile(loader.cacheFileFor(join(vendor, 'oclif-core.cjs'))))
     expect(script.cachedDataRejected).toBe(false)
+  })
+
+  it('is named by the content it was made from, and the CLI reads the one of its own oclif-core.cjs', async () => {
+    // V8 checks a cache only against its source's length: one of other code of the same length would be taken and run.
+    const loader = (await import(loaderFile)) as Loader
+    const a = join(dir, 'a.cjs')
+    const b = join(dir, 'b.cjs')
+    await writeFile(a, 'module.exports = "AAAA"\n')
+    await writeFile(b, 'module.exports = "BBBB"\n')
+    expect(loader.cacheFileFor(a).replace('a.', '')).not.toBe(loader.cacheFileFor(b).replace('b.', ''))
+    const own = loader.cacheFileFor(join(vendor, 'oclif-core.cjs'))
+    expect(await readFile(join(vendor, 'oclif-core.js'), 'utf8')).toContain(JSON.stringify(`./${own.split('/').at(-1)}`))
+    expect((await readFile(own)).length).toBeGreaterThan(0)
   })
 
   it('with the cache, a rejected one or none, oclif loads and imports commands (import() from a cached script fails on Node 20)', async () => {
@@ -77,9 +91,10 @@ describe('the code cache of the bundled @oclif/core', () => {
     const {cp} = await import('node:fs/promises')
     await cp(vendor, copy, {recursive: true})
     await writeFile(join(copy, 'rejected.cache'), 'not a code cache')
-    expect(loader.compile(join(copy, 'oclif-core.cjs'), await readFile(join(copy, 'oclif-core.cache'))).cachedDataRejected).toBe(false)
+    const built = loader.cacheFileFor(join(copy, 'oclif-core.cjs')).split('/').at(-1) as string
+    expect(loader.compile(join(copy, 'oclif-core.cjs'), await readFile(join(copy, built))).cachedDataRejected).toBe(false)
     expect(loader.compile(join(copy, 'oclif-core.cjs'), await readFile(join(copy, 'rejected.cache'))).cachedDataRejected).toBe(true)
-    for (const cache of ['oclif-core.cache', 'rejected.cache', 'no-such.cache']) {
+    for (const cache of [built, 'rejected.cache', 'no-such.cache']) {
       const core = loader.loadCommonJS(join(copy, 'oclif-core.cjs'), join(copy, cache), (url) => import(url)) as {
         ModuleLoader: {loadWithData(config: unknown, path: string): Promise<{module: unknown}>}
       }
