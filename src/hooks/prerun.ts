@@ -8,7 +8,7 @@ import type {Hook} from '@oclif/core'
 import {installJsonErrorRendering} from '../core/cli/oclif-json-errors.js'
 
 const hook: Hook<'prerun'> = async function ({Command}) {
-  installJsonErrorRendering(baseClass(Command))
+  if (typeof Command === 'function') installJsonErrorRendering(baseClass(Command))
 }
 
 /** oclif's `Command`: the class at the root of a command's class chain. */
