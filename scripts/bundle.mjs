@@ -3,10 +3,10 @@
 // puts the result in place of dist/commands. Start-up is a feature: loading hundreds of small
 // modules cost more than compiling the same code from a few files (bench/task-bench.ts).
 // Dynamic imports become chunks, so a command still loads only what it uses.
-// @oclif/core is bundled once, apart (dist/vendor/oclif-core.js): bin/run.js and every command
-// import that one file (package.json "imports": #oclif-core), so they share one copy. Loading
-// the package's ~110 CommonJS files one by one took about as long as `node -e 0` itself, the
-// bundle half of that (bench/startup.ts). oclif's own plugins (help, plugins, autocomplete) and a
+// @oclif/core is bundled once, apart: dist/vendor/oclif-core.cjs, loaded with V8's code cache by the
+// ES module dist/vendor/oclif-core.js, which bin/run.js and every command import (package.json
+// "imports": #oclif-core), so they share one copy. Loading the package's ~110 CommonJS files one
+// by one took about as long as `node -e 0` itself (bench/startup.ts). oclif's own plugins (help, plugins, autocomplete) and a
 // user's plugins keep importing the package: a command of theirs loads that second copy, as
 // oclif CLIs always do when a plugin brings its own @oclif/core.
 import {build} from 'esbuild'
