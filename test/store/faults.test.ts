@@ -13,7 +13,7 @@ import {describe, expect, it} from 'vitest'
 import {encodeLine} from '../../src/core/store/line-codec.js'
 import {openStore} from '../../src/core/store/perf-store.js'
 import {makeAttempt} from './fixtures/attempts.js'
-import {isStopped, perfCli, readRawAttempts, sleep, statsMismatches, tempStoreDir, trackedWriter} from './helpers.js'
+import {isStopped, perfCli, resumeOnceStopped, readRawAttempts, sleep, statsMismatches, tempStoreDir, trackedWriter} from './helpers.js'
 
 const STALE_MS = 2000
 
@@ -79,7 +79,7 @@ describe('paused writers (SIGSTOP / SIGCONT) and the fenced lock', () => {
     await sleep(STALE_MS + 700)
     const b = trackedWriter(dir, 2, 5)
     expect(await b.exited, b.stderr).toBe(0)
-    a.child.kill('SIGCONT')
+    await resumeOnceStopped(a.child)
     expect(await a.exited).toBe(1)
     expect(a.acked).toEqual([])
     expect(a.stderr).toMatch(/error PERF_STORE_LOCK_LOST 0: This process lost the performance store lock .*Nothing was recorded/)
@@ -97,7 +97,7 @@ describe('paused writers (SIGSTOP / SIGCONT) and the fenced lock', () => {
     await sleep(STALE_MS + 700)
     const b = trackedWriter(dir, 2, 3)
     expect(await b.exited, b.stderr).toBe(0)
-    a.child.kill('SIGCONT')
+    await resumeOnceStopped(a.child)
     expect(await a.exited, a.stderr).toBe(0)
     expect(a.stderr).not.toMatch(/PERF_STORE_LOCK_LOST/)
     expect(a.acked).toEqual([0, 1])
@@ -111,7 +111,7 @@ describe('paused writers (SIGSTOP / SIGCONT) and the fenced lock', () => {
     await sleep(STALE_MS + 700)
     const b = trackedWriter(dir, 2, 3)
     expect(await b.exited, b.stderr).toBe(0)
-    a.child.kill('SIGCONT')
+    await resumeOnceStopped(a.child)
     expect(await a.exited, a.stderr).toBe(0)
     expect(a.acked).toEqual([0, 1])
     await expectExactlyOnce(dir, [{w: 1, acked: a.acked}, {w: 2, acked: b.acked}])
@@ -289,7 +289,7 @@ describe('export and reset at the same time', () => {
     const reset = await perfCli(dataDir, 'reset', ['--yes', '--no-backup', '--json'])
     expect(reset.code, reset.stderr).toBe(0)
     expect(JSON.parse(reset.stdout)).toMatchObject({attempts: 3000})
-    exporter.kill('SIGCONT')
+    await resumeOnceStopped(exporter)
     expect(await done, err).toBe(0)
     expect((await readFile(out)).equals(await readFile(before))).toBe(true)
     expect((await openStore({dir})).info().attempts).toBe(0)
