@@ -166,8 +166,21 @@ export function addStats(into: PerfStats, from: PerfStats): void {
 export function foldAttempt(doc: AggregatesDoc, r: AttemptRecord): void {
   const {order, by_id: byId} = doc.recent_tasks
   let seen = byId[r.task_id]
-  const newForModel = !seen?.some((a) => a[1] === r.model)
-  const newForType = !seen?.some((a) => a[1] === r.model && a[2] === r.task_type)
+  // Plain loops, no closures: `cto perf --since` runs this ~9,000 times in a new process, mostly
+  // before V8 optimises it, where each callback and iterator costs.
+  let newForModel = true
+  let newForType = true
+  if (seen) {
+    for (let i = 0; i < seen.length; i++) {
+      const a = seen[i]
+      if (a[1] !== r.model) continue
+      newForModel = false
+      if (a[2] === r.task_type) {
+        newForType = false
+        break
+      }
+    }
+  }
 
   addAttempt(statsIn(doc.models, r.model), r, newForModel)
   const types = (doc.model_types[r.model] ??= {})
@@ -179,7 +192,13 @@ export function foldAttempt(doc: AggregatesDoc, r: AttemptRecord): void {
     first[r.model] = (first[r.model] ?? 0) + 1
   }
   if (r.escalation_step > 0 && seen) {
-    const prev = seen.find((a) => a[0] === r.escalation_step - 1 && a[3] === 0)
+    let prev: RecentAttempt | undefined
+    for (let i = 0; i < seen.length; i++) {
+      if (seen[i][0] === r.escalation_step - 1 && seen[i][3] === 0) {
+        prev = seen[i]
+        break
+      }
+    }
     if (prev) {
       prev[3] = 1
       statsIn(doc.models, prev[1]).escalations += 1

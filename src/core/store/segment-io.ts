@@ -96,8 +96,6 @@ export async function readSegment(
     startLine?: number
     prevSeq?: number
     checkMeta?: boolean
-    /** Lines the caller does not want, told from their raw bytes buf[start, end): counted, not decoded (no checksum). */
-    skip?: (buf: Buffer, start: number, end: number) => boolean
   } = {},
 ): Promise<{good: number; issues: SegmentIssue[]; size: number}> {
   const issues: SegmentIssue[] = []
@@ -109,7 +107,6 @@ export async function readSegment(
     throw error
   }
   let good = 0
-  let skipped = 0
   let size = 0
   try {
     size = (await withPath(file, () => fh.stat())).size
@@ -141,11 +138,6 @@ export async function readSegment(
         const nl = chunk.indexOf(NL, start)
         if (nl < 0) break
         lineNo += 1
-        if (opts.skip?.(chunk, start, nl)) {
-          skipped += 1
-          start = nl + 1
-          continue
-        }
         const why = decodeLineAt(chunk, start, nl, fields)
         if (why !== undefined) issues.push({segment: meta.id, line: lineNo, offset: chunkOffset + start, why})
         else if (fields.seq <= prevSeq) issues.push({segment: meta.id, line: lineNo, offset: chunkOffset + start, why: `sequence ${fields.seq} after ${prevSeq}`})
@@ -172,8 +164,8 @@ export async function readSegment(
     }
     if (carry && carry.length > 0) issues.push({segment: meta.id, line: lineNo + 1, offset: carryOffset, why: `the committed end cuts a line (${carry.length} bytes without a newline${isZero(carry) ? ', all zeros' : ''})`})
     if ((opts.checkMeta ?? (opts.fromOffset ?? 0) === 0) && issues.length === 0) {
-      if (good + skipped !== meta.lines) issues.push({segment: meta.id, why: `${good + skipped} record(s) where the index says ${meta.lines}`})
-      else if (good > 0 && skipped === 0 && prevSeq !== meta.last_seq) issues.push({segment: meta.id, why: `ends at sequence ${prevSeq}, the index says ${meta.last_seq}`})
+      if (good !== meta.lines) issues.push({segment: meta.id, why: `${good} record(s) where the index says ${meta.lines}`})
+      else if (good > 0 && prevSeq !== meta.last_seq) issues.push({segment: meta.id, why: `ends at sequence ${prevSeq}, the index says ${meta.last_seq}`})
     }
   } finally {
     await fh.close()

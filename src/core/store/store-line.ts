@@ -47,7 +47,7 @@ export function parseStoreLine(text: string): StoreLine | undefined {
   if (typeof o.model !== 'string' || typeof o.task_id !== 'string' || typeof o.time !== 'string') return undefined
   if (typeof o.task_type !== 'string' || typeof o.success !== 'boolean') return undefined
   if (o.group !== 'claude' && o.group !== 'external') return undefined
-  for (const k of NUMERIC) if (typeof o[k] !== 'number') return undefined
+  for (let i = 0; i < NUMERIC.length; i++) if (typeof o[NUMERIC[i]] !== 'number') return undefined
   return o as unknown as AttemptRecord
 }
 

@@ -14,7 +14,8 @@
 import {readFile} from 'node:fs/promises'
 import {emptyAggregates, type AggregatesDoc} from './aggregates.js'
 import {mergeDays, type DayRollups} from './day-rollups.js'
-import {checkTail, describeIssue, readSegment, readSegmentBackward, type SegmentIssue} from './segment-io.js'
+import {checkTail, describeIssue, readSegmentBackward, type SegmentIssue} from './segment-io.js'
+import {scanSegmentsSince} from './since-scan.js'
 import {isErrno} from './store-errors.js'
 import {segmentFile, v1SegmentNames, type StorePaths} from './store-layout.js'
 import {freshState, readDays, readHistory, readLatestState, type HistoryDoc, type SegmentMeta, type StateDoc} from './store-state.js'
@@ -106,39 +107,11 @@ export async function dailyRollups(paths: StorePaths, state: StateDoc): Promise<
 
 /**
  * Every committed record at or after `sinceIso` (attempts only), in append order, skipping
- * segments whose newest attempt is older. Damage met on the way is returned, not repaired.
- * Times are compared as bytes in the line (`[seq,{"time":"…`): a line outside the range is neither
- * checksummed nor turned into a string (a cold `cto perf --since 1d` process at ~9,000 records a day
- * spent a quarter of its time in garbage collection before).
+ * segments whose newest attempt is older and lines older than `sinceIso` without checksumming them
+ * (since-scan.ts). Damage met on the way is returned, not repaired.
  */
 export async function scanSince(paths: StorePaths, segments: SegmentMeta[], sinceIso: string, visit: (record: string) => void): Promise<SegmentIssue[]> {
-  const issues: SegmentIssue[] = []
-  const since = Buffer.from(sinceIso, 'latin1')
-  const TIME = Buffer.from('{"time":"', 'latin1')
-  // -1: not an attempt (a baseline); 0/1: older than `since` or not, from the record's first bytes.
-  const older = (buf: Buffer, recStart: number): number => {
-    if (buf.compare(TIME, 0, TIME.length, recStart, recStart + TIME.length) !== 0) return -1
-    return buf.compare(since, 0, since.length, recStart + TIME.length, recStart + TIME.length + since.length) < 0 ? 1 : 0
-  }
-  const skip = (buf: Buffer, start: number, end: number) => {
-    const comma = buf.indexOf(0x2c, start)
-    return comma > 0 && comma < end && older(buf, comma + 1) !== 0
-  }
-  for (const seg of segments) {
-    if (!seg.max_time || seg.max_time < sinceIso) continue
-    const wholeSegment = seg.min_time !== undefined && seg.min_time >= sinceIso
-    const r = await readSegment(
-      segmentFile(paths, seg.id),
-      seg,
-      (v) => {
-        if (older(v.bytes, v.recStart) !== 0) return
-        visit(v.bytes.toString('utf8', v.recStart, v.recEnd))
-      },
-      wholeSegment ? {} : {skip},
-    )
-    issues.push(...r.issues)
-  }
-  return issues
+  return scanSegmentsSince(segments, (seg) => segmentFile(paths, seg.id), sinceIso, visit)
 }
 
 /** The newest records of one model, or of every model when `model` is undefined (newest first), whose JSON passes `keep`, up to `limit`. */
