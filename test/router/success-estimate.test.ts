@@ -56,6 +56,22 @@ describe('estimateSuccess', () => {
     expect(estimateSuccess(s, 'analysis', 'left', ['right']).mean).toBeLessThan(0.5)
   })
 
+  it('judges a model after one failure by what it did right after that failure, not after two', () => {
+    const s = new MemoryCascadeStats()
+    observeMany(s, 'a', 'analysis', 200, 120)
+    observeMany(s, 'b', 'analysis', 200, 120)
+    // c as the second attempt, after a failed: right 2 times in 10. As the third, after a and b
+    // failed (a two-option task: both picked the wrong one), right every time: the tally after
+    // a failed mixes both and says 60 %.
+    observeMany(s, 'c', 'analysis', 40, 8, {failed: ['a']})
+    observeMany(s, 'c', 'analysis', 40, 40, {failed: ['a', 'b']})
+    expect(s.afterModel('analysis', 'c', 'a')).toMatchObject({attempts: 80, successes: 48})
+    const second = estimateSuccess(s, 'analysis', 'c', ['a'])
+    expect(second.mean).toBeLessThan(0.3)
+    expect(second.evidence).toBe(40)
+    expect(estimateSuccess(s, 'analysis', 'c', ['a', 'b']).mean).toBeGreaterThan(0.85)
+  })
+
   it('uses the store\'s per-type totals for attempts the cascade totals lack (cto task before phase B)', () => {
     const perf = new MemoryPerfStore()
     recordMany(perf, 'a', 'coding', 50, 45)

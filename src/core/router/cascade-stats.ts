@@ -9,7 +9,7 @@
  *   position(type, model, 'first')   attempts of a model on a type that came first in their task
  *   position(type, model, 'after')   … that came after at least one failure
  *   afterModel(type, model, F)       … that came after model F failed (one per failed model)
- *   afterSet(type, model, {F1, F2})  … after exactly these failed (two or more)
+ *   afterSet(type, model, {F1, …})   … after exactly these failed (one or more)
  * plus the same with type `*` (every type), and position totals with model `*` (every model),
  * for the priors. So a model used mostly after others failed is judged by what it does there,
  * and not mixed with first attempts (the store's per-model totals mix them). The text model's
@@ -81,7 +81,11 @@ export interface CascadeStatsReader {
   position(type: AnyType, model: string, position: Position): CascadeCounts
   /** A model's attempts on a type after `failedModel` failed (whatever else failed too). */
   afterModel(type: AnyType, model: string, failedModel: string): CascadeCounts
-  /** A model's attempts on a type after exactly these models failed (two or more, any order). */
+  /**
+   * A model's attempts on a type after exactly these models failed (one or more, any order). With
+   * one, it is afterModel without the attempts that came after others failed too: on a two-option
+   * task a third attempt is nearly always right, and counting those overstates the second.
+   */
   afterSet(type: AnyType, model: string, failed: readonly string[]): CascadeCounts
   /** The text model's weights (length 2^textBits). */
   readonly textWeights: ArrayLike<number>
@@ -208,7 +212,7 @@ export function foldCascade(state: CascadeState, o: CascadeObservation, params: 
     const own = talliesIn(state, type, o.model)
     own[position] = bump(own[position], o.success, cost)
     for (const f of failed) own.pair.set(f, bump(own.pair.get(f), o.success, cost))
-    if (failed.length >= 2) {
+    if (failed.length >= 1) {
       const key = setKey(failed)
       own.set.set(key, bump(own.set.get(key), o.success, cost))
     }
