@@ -112,27 +112,12 @@ export async function readSegment(
     size = (await withPath(file, () => fh.stat())).size
     const end = Math.min(meta.bytes, size)
     if (size < meta.bytes) issues.push({segment: meta.id, offset: size, why: `the file is ${meta.bytes - size} bytes shorter than committed`})
-    let pos = opts.fromOffset ?? 0
+    const from = opts.fromOffset ?? 0
     let lineNo = (opts.startLine ?? 1) - 1
     let prevSeq = opts.prevSeq ?? 0
-    let carry: Buffer | undefined
-    let carryOffset = pos
     const fields: LineFields = {seq: 0, crc: 0, recStart: 0, recEnd: 0}
     const v: LineVisit = {line: 0, offset: 0, seq: 0, bytes: Buffer.alloc(0), start: 0, end: 0, recStart: 0, recEnd: 0}
-    while (pos < end) {
-      const want = Math.min(CHUNK, end - pos)
-      // A fresh buffer per chunk: visitors may keep slices of lines (export batches them).
-      const buf = Buffer.allocUnsafe(want)
-      const {bytesRead} = await withPath(file, () => fh.read(buf, 0, want, pos))
-      if (bytesRead === 0) break
-      let chunk = buf.subarray(0, bytesRead)
-      let chunkOffset = pos
-      pos += bytesRead
-      if (carry) {
-        chunk = Buffer.concat([carry, chunk])
-        chunkOffset = carryOffset
-        carry = undefined
-      }
+    const tail = await readLineChunks(fh, file, from, end, async (chunk, chunkOffset) => {
       let start = 0
       for (;;) {
         const nl = chunk.indexOf(NL, start)
@@ -157,12 +142,9 @@ export async function readSegment(
         }
         start = nl + 1
       }
-      if (start < chunk.length) {
-        carry = Buffer.from(chunk.subarray(start))
-        carryOffset = chunkOffset + start
-      }
-    }
-    if (carry && carry.length > 0) issues.push({segment: meta.id, line: lineNo + 1, offset: carryOffset, why: `the committed end cuts a line (${carry.length} bytes without a newline${isZero(carry) ? ', all zeros' : ''})`})
+      return start
+    })
+    if (tail.cut.length > 0) issues.push(cutLineIssue(meta.id, lineNo + 1, tail))
     if ((opts.checkMeta ?? (opts.fromOffset ?? 0) === 0) && issues.length === 0) {
       if (good !== meta.lines) issues.push({segment: meta.id, why: `${good} record(s) where the index says ${meta.lines}`})
       else if (good > 0 && prevSeq !== meta.last_seq) issues.push({segment: meta.id, why: `ends at sequence ${prevSeq}, the index says ${meta.last_seq}`})
@@ -176,6 +158,51 @@ export async function readSegment(
 function isZero(b: Buffer): boolean {
   for (const x of b) if (x !== 0) return false
   return true
+}
+
+/**
+ * The bytes [from, end) of an open segment in pieces of CHUNK bytes, each beginning with the
+ * unfinished line the piece before it ended with. `each(chunk, offset)` takes a piece's whole lines
+ * and returns where its unfinished tail starts; what is left after the last piece is returned: the
+ * bytes of a line the committed end cuts (empty: none) and their offset. readSegment and the
+ * `--since` scan (since-scan.ts) both read segments through it.
+ */
+export async function readLineChunks(
+  fh: FileHandle,
+  file: string,
+  from: number,
+  end: number,
+  each: (chunk: Buffer, chunkOffset: number) => number | Promise<number>,
+): Promise<{cut: Buffer; offset: number}> {
+  let pos = from
+  let carry: Buffer | undefined
+  let carryOffset = from
+  while (pos < end) {
+    const want = Math.min(CHUNK, end - pos)
+    // A fresh buffer per piece: visitors may keep slices of lines (export batches them).
+    const buf = Buffer.allocUnsafe(want)
+    const {bytesRead} = await withPath(file, () => fh.read(buf, 0, want, pos))
+    if (bytesRead === 0) break
+    let chunk = buf.subarray(0, bytesRead)
+    let chunkOffset = pos
+    pos += bytesRead
+    if (carry) {
+      chunk = Buffer.concat([carry, chunk])
+      chunkOffset = carryOffset
+      carry = undefined
+    }
+    const rest = await each(chunk, chunkOffset)
+    if (rest < chunk.length) {
+      carry = Buffer.from(chunk.subarray(rest))
+      carryOffset = chunkOffset + rest
+    }
+  }
+  return {cut: carry ?? Buffer.alloc(0), offset: carryOffset}
+}
+
+/** The damage a committed end that cuts a line is reported as. */
+export function cutLineIssue(segment: number, line: number, tail: {cut: Buffer; offset: number}): SegmentIssue {
+  return {segment, line, offset: tail.offset, why: `the committed end cuts a line (${tail.cut.length} bytes without a newline${isZero(tail.cut) ? ', all zeros' : ''})`}
 }
 
 /**

@@ -16,11 +16,10 @@
 import {isAscii} from 'node:buffer'
 import {open, type FileHandle} from 'node:fs/promises'
 import {crc32} from './line-codec.js'
-import type {SegmentIssue} from './segment-io.js'
+import {cutLineIssue, readLineChunks, type SegmentIssue} from './segment-io.js'
 import {isErrno, withPath} from './store-errors.js'
 import type {SegmentMeta} from './store-state.js'
 
-const CHUNK = 1024 * 1024
 const TIME = '{"time":"'
 
 /**
@@ -66,22 +65,7 @@ async function scanOne(file: string, meta: SegmentMeta, since: string, whole: bo
     const size = (await withPath(file, () => fh.stat())).size
     const end = Math.min(meta.bytes, size)
     if (size < meta.bytes) issues.push({segment: meta.id, offset: size, why: `the file is ${meta.bytes - size} bytes shorter than committed`})
-    let pos = 0
-    let carry: Buffer | undefined
-    let carryOffset = 0
-    while (pos < end) {
-      const want = Math.min(CHUNK, end - pos)
-      const fresh = Buffer.allocUnsafe(want)
-      const {bytesRead} = await withPath(file, () => fh.read(fresh, 0, want, pos))
-      if (bytesRead === 0) break
-      let chunk = fresh.subarray(0, bytesRead)
-      let chunkOffset = pos
-      pos += bytesRead
-      if (carry) {
-        chunk = Buffer.concat([carry, chunk])
-        chunkOffset = carryOffset
-        carry = undefined
-      }
+    const tail = await readLineChunks(fh, file, 0, end, (chunk, chunkOffset) => {
       const text = chunk.toString('latin1')
       // Records are mostly ASCII: then the latin1 text is the UTF-8 text, and a record is a slice of it.
       const ascii = isAscii(chunk)
@@ -114,14 +98,9 @@ async function scanOne(file: string, meta: SegmentMeta, since: string, whole: bo
         }
         start = nl + 1
       }
-      if (start < chunk.length) {
-        carry = Buffer.from(chunk.subarray(start))
-        carryOffset = chunkOffset + start
-      }
-    }
-    if (carry && carry.length > 0) {
-      issues.push({segment: meta.id, line: lineNo + 1, offset: carryOffset, why: `the committed end cuts a line (${carry.length} bytes without a newline${carry.every((b) => b === 0) ? ', all zeros' : ''})`})
-    }
+      return start
+    })
+    if (tail.cut.length > 0) issues.push(cutLineIssue(meta.id, lineNo + 1, tail))
     if (issues.length === found) {
       if (good + skipped !== meta.lines) issues.push({segment: meta.id, why: `${good + skipped} record(s) where the index says ${meta.lines}`})
       else if (good > 0 && skipped === 0 && prevSeq !== meta.last_seq) issues.push({segment: meta.id, why: `ends at sequence ${prevSeq}, the index says ${meta.last_seq}`})
