@@ -60,6 +60,8 @@ export interface Cell {
   cto_share: number
   oracle_acc_ratio: number
   oracle_cost_ratio: number
+  /** Each seed's accuracy and cost ratios, in the order of the seeds. */
+  per_seed: Array<{acc: number; cost: number}>
   met?: boolean
 }
 
@@ -154,6 +156,7 @@ export async function runReplayBench(options: {data: string; seeds: number[]; fi
             cto_share: mean(per.map((p) => p.share)),
             oracle_acc_ratio: mean(per.map((p) => p.oracleAcc)),
             oracle_cost_ratio: mean(per.map((p) => p.oracleCost)),
+            per_seed: per.map((p) => ({acc: p.acc, cost: p.cost})),
           }
           if (name === 'all') {
             const t = TARGETS[mode][review]
@@ -172,8 +175,18 @@ export async function runReplayBench(options: {data: string; seeds: number[]; fi
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`
 const ratio = (v: number) => v.toFixed(3)
 
-/** The README block: markdown tables of the result. */
-export function replayMarkdown(r: ReplayBenchResult): string {
+/**
+ * How far a mean of three seeds moves: the wider run's seeds taken three at a time (consecutive,
+ * disjoint), the lowest and highest of those means.
+ */
+export function tripleSpread(values: number[]): {low: number; high: number} | undefined {
+  const means: number[] = []
+  for (let i = 0; i + 3 <= values.length; i += 3) means.push(mean(values.slice(i, i + 3)))
+  return means.length > 0 ? {low: Math.min(...means), high: Math.max(...means)} : undefined
+}
+
+/** The README block: markdown tables of the result (and, given, the same settings over more seeds). */
+export function replayMarkdown(r: ReplayBenchResult, wider?: ReplayBenchResult): string {
   const lines: string[] = []
   const all = r.cells.filter((c) => c.section === 'all')
   lines.push(`Held-out rows: the last 30 % of each training file (${all[0]?.rows ?? 0} rows), after the first 70 % as warm-up; mean of seeds ${r.seeds.join(', ')} [worst seed]; reference: always \`${r.reference}\` (the most accurate model on the warm-up rows), on the same rows. CTO \`${r.cto_model}\` (the default: the cheapest model at least as accurate as the median model).`)
@@ -183,6 +196,16 @@ export function replayMarkdown(r: ReplayBenchResult): string {
   for (const c of all) {
     const t = TARGETS[c.mode][c.review]
     lines.push(`| ${c.mode} | ${c.review} | **${ratio(c.acc_ratio)}** [${ratio(c.worst_acc_ratio)}] | **${pct(c.cost_ratio)}** [${pct(c.worst_cost_ratio)}] | ${ratio(c.cascade_acc_ratio)} / ${pct(c.cascade_cost_ratio)} | ${pct(c.cto_ratio)} (${pct(c.cto_share)}) | ≥ ${t.acc.toFixed(2)} at ≤ ${(t.cost * 100).toFixed(0)} % | ${c.met ? 'met' : `missed (${[c.acc_ratio < t.acc ? 'accuracy' : '', c.cost_ratio > t.cost ? 'cost' : ''].filter(Boolean).join(', ')})`} |`)
+  }
+  if (wider) {
+    const w = wider.cells.filter((c) => c.section === 'all')
+    const seeds = wider.seeds
+    lines.push('')
+    lines.push(`Over ${seeds.length} other seeds (${seeds[0]}–${seeds.at(-1)}; the mean of three seeds is noisy): ${w.map((c) => {
+      const acc = tripleSpread(c.per_seed.map((p) => p.acc))
+      const cost = tripleSpread(c.per_seed.map((p) => p.cost))
+      return `${c.mode} ${c.review} **${ratio(c.acc_ratio)}** × at **${pct(c.cost_ratio)}**${acc && cost ? ` (means of three of them: ${ratio(acc.low)}–${ratio(acc.high)} × at ${pct(cost.low)}–${pct(cost.high)})` : ''}`
+    }).join('; ')}.`)
   }
   lines.push('')
   lines.push(`Fixed cascades chosen on the warm-up rows: ${[...new Set(all.map((c) => `${c.review}: ${c.cascade}`))].join('; ')}. Oracle (cheapest right model per row): ${ratio(all[0]?.oracle_acc_ratio ?? 0)} × at ${pct(all[0]?.oracle_cost_ratio ?? 0)}.`)
@@ -202,7 +225,7 @@ export function replayMarkdown(r: ReplayBenchResult): string {
   return lines.join('\n')
 }
 
-export async function writeReplayReadme(r: ReplayBenchResult, readme: string, docs: string): Promise<string[]> {
+export async function writeReplayReadme(r: ReplayBenchResult, readme: string, docs: string, wider?: ReplayBenchResult): Promise<string[]> {
   const written: string[] = []
   for (const c of r.charts.filter((x) => x.review === 'perfect')) {
     const file = join(docs, `replay-${c.mode}.svg`)
@@ -215,7 +238,7 @@ export async function writeReplayReadme(r: ReplayBenchResult, readme: string, do
   const a = text.indexOf(begin)
   const b = text.indexOf(end)
   if (a < 0 || b < a) return written
-  await writeFile(readme, `${text.slice(0, a + begin.length)}\n${replayMarkdown(r)}\n${text.slice(b)}`)
+  await writeFile(readme, `${text.slice(0, a + begin.length)}\n${replayMarkdown(r, wider)}\n${text.slice(b)}`)
   written.push(readme)
   return written
 }
