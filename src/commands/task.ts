@@ -18,7 +18,7 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
   static override examples = [
     '<%= config.bin %> <%= command.id %> --dry-run "fix the failing test in src/parser.ts"',
     '<%= config.bin %> <%= command.id %> "add a --verbose flag to scripts/build.sh"',
-    '<%= config.bin %> <%= command.id %> --dry-run --explain --seed 7 "summarise the open issues"',
+    '<%= config.bin %> <%= command.id %> --dry-run --explain "summarise the open issues"',
     '<%= config.bin %> <%= command.id %> -m deepseek --no-review "list the TypeScript files here"',
     '<%= config.bin %> <%= command.id %> --json "what does src/index.ts export?" | jq .route',
     '<%= config.bin %> <%= command.id %> --no-verify "rename parseArgs to parseArguments"',
@@ -40,7 +40,7 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
     complexity: Flags.string({description: 'Override the complexity.', options: [...COMPLEXITIES]}),
     review: Flags.boolean({description: 'Have the CTO review each result (--no-review: success = the engine finished).', default: true, allowNo: true}),
     explain: Flags.boolean({description: "Show the plan: each candidate's predicted success and cost, the chosen cascade's expected accuracy and cost, and the evidence behind them."}),
-    seed: Flags.integer({description: 'Seed the weighted choice, so the route is reproducible.'}),
+    seed: Flags.integer({description: "Seed the router's random source. The router explores by value of information and draws nothing, so the same store gives the same route without it; kept for scripts that pass it."}),
     cto: Flags.string({description: 'The CTO model for this task (default: config cto_model / CTO_MODEL).'}),
     workspace: Flags.directory({description: 'The folder the task is about (default: tools.workspace, else the git repository you are in, else this folder). Each attempt works in a copy of it.', exists: true}),
     'max-turns': Flags.integer({description: 'Tool-calling turns per attempt (default 25).', min: 1}),

@@ -67,16 +67,17 @@ describe('planCascade', () => {
     expect(withReview.expected_review_cost_usd).toBeGreaterThan(0.01)
   })
 
-  it('draws the next attempt\'s chances when given a random source: reproducible, exploring what has no evidence', () => {
+  it('with Thompson sampling (voiHorizon 0) draws the next attempt\'s chances: reproducible, exploring what has no evidence', () => {
     const fresh = new MemoryCascadeStats()
     const firsts = (seed: number) => {
       const random = createSeededRandom(seed)
-      return Array.from({length: 60}, () => planCascade(input({stats: fresh, random, params: {costWeight: 0}})).steps[0])
+      return Array.from({length: 60}, () => planCascade(input({stats: fresh, random, params: {costWeight: 0, voiHorizon: 0}})).steps[0])
     }
     expect(firsts(2)).toEqual(firsts(2))
     expect(new Set(firsts(2)).size).toBe(3)
-    const p = planCascade(input({random: createSeededRandom(1)}))
+    const p = planCascade(input({random: createSeededRandom(1), params: {voiHorizon: 0}}))
     expect(p.sampled).toBe(true)
+    expect(p.exploration).toBe('thompson')
     expect(p.candidates.every((c) => c.sampled_success >= 0 && c.sampled_success <= 1)).toBe(true)
   })
 
@@ -116,7 +117,7 @@ describe('planCascade', () => {
     expect(expectedCost(dear, 'coding', s, perf, 3)).toBeGreaterThan(0.148)
   })
 
-  it('does not draw a candidate that could not start the best plan even at the top of its posterior', () => {
+  it('with Thompson sampling does not draw a candidate that could not start the best plan even at the top of its posterior', () => {
     const s = new MemoryCascadeStats()
     observeMany(s, 'cheap', 'coding', 90, 80, {cost: 0.001})
     observeMany(s, 'mid', 'coding', 90, 10, {cost: 0.003})
@@ -124,7 +125,7 @@ describe('planCascade', () => {
     observeMany(s, 'dear', 'coding', 30, 27, {failed: ['mid'], cost: 0.05})
     const run = (dominanceZ: number) => {
       const random = createSeededRandom(3)
-      return Array.from({length: 20}, () => planCascade(input({stats: s, random, params: {dominanceZ}})).candidates.find((c) => c.model === 'mid')!)
+      return Array.from({length: 20}, () => planCascade(input({stats: s, random, params: {dominanceZ, voiHorizon: 0}})).candidates.find((c) => c.model === 'mid')!)
     }
     // 'mid' succeeds 1 time in 9 with 90 attempts: far below 'cheap', which costs less.
     for (const c of run(1)) expect(c.sampled_success).toBe(c.predicted_success)
@@ -132,7 +133,39 @@ describe('planCascade', () => {
     expect(run(0).some((c) => c.sampled_success !== c.predicted_success)).toBe(true)
     // 'cheap' can still start the best plan: it is drawn either way.
     const random = createSeededRandom(3)
-    const cheap = planCascade(input({stats: s, random, params: {dominanceZ: 1}})).candidates.find((c) => c.model === 'cheap')!
+    const cheap = planCascade(input({stats: s, random, params: {dominanceZ: 1, voiHorizon: 0}})).candidates.find((c) => c.model === 'cheap')!
     expect(cheap.sampled_success).not.toBe(cheap.predicted_success)
+  })
+
+  it('explores by value of information: a cheap model with thin evidence gets the next attempt while it might be the best, not once it is known', () => {
+    const pair = [model('cheap', {callCostUsd: 0.001}), model('mid', {callCostUsd: 0.003}), model('dear', {callCostUsd: 0.05, group: 'claude'})]
+    const stats = (n: number, ok: number) => {
+      const s = new MemoryCascadeStats()
+      observeMany(s, 'mid', 'coding', 200, 140, {cost: 0.003})
+      observeMany(s, 'cheap', 'coding', n, ok, {cost: 0.001})
+      observeMany(s, 'dear', 'coding', 100, 90, {failed: ['mid'], cost: 0.05})
+      observeMany(s, 'dear', 'coding', 100, 85, {failed: ['cheap'], cost: 0.05})
+      observeMany(s, 'cheap', 'coding', 50, 15, {failed: ['mid'], cost: 0.001})
+      observeMany(s, 'mid', 'coding', 50, 25, {failed: ['cheap'], cost: 0.003})
+      return s
+    }
+    const plan = (s: MemoryCascadeStats, random?: ReturnType<typeof createSeededRandom>) => planCascade({type: 'coding', models: pair, next: ['cheap', 'mid'], attemptsLeft: 3, stats: s, perf: new MemoryPerfStore(), random})
+    // 2 of 4: by means the known model starts the better plan; the cheap one might be better, and trying it costs little.
+    const thin = stats(4, 2)
+    expect(plan(thin).steps[0]).toBe('mid')
+    const explored = plan(thin, createSeededRandom(1))
+    expect(explored.exploration).toBe('value')
+    expect(explored.sampled).toBe(false)
+    expect(explored.steps[0]).toBe('cheap')
+    const [cheap, mid] = ['cheap', 'mid'].map((m) => explored.candidates.find((c) => c.model === m)!)
+    expect(cheap!.learning_value).toBeGreaterThan(mid!.learning_value)
+    // Its value is the plan's by means plus what trying it teaches.
+    expect(cheap!.value).toBeCloseTo(plan(thin).candidates.find((c) => c.model === 'cheap')!.value + cheap!.learning_value, 9)
+    // The same at 200 of 400: it is known to be worse, and what trying it teaches is next to nothing.
+    const known = plan(stats(400, 200), createSeededRandom(1))
+    expect(known.steps[0]).toBe('mid')
+    expect(known.candidates.find((c) => c.model === 'cheap')!.learning_value).toBeLessThan(1e-4)
+    // No draws: another random source gives the same plan.
+    expect(plan(thin, createSeededRandom(99)).candidates).toEqual(explored.candidates)
   })
 })

@@ -105,12 +105,12 @@ describe('nextEscalation: the learned plan, where no chain is configured or the 
     expect(nextEscalation(base({failedModel: 'deepseek', tried: ['deepseek'], fallbackChains: chains, learned: {stats}, type: 'analysis'}))).toMatchObject({model: 'minimax', source: 'chain'})
   })
 
-  it('is reproducible with a seed when it draws', () => {
+  it('is reproducible with a seed when it draws (Thompson sampling, voiHorizon 0)', () => {
     const stats = new MemoryCascadeStats()
     const draw = (seed: number) => {
       const random = createSeededRandom(seed)
       return Array.from({length: 20}, () => {
-        const d = nextEscalation(base({failedModel: 'a', tried: ['a'], models, fallbackChains: {}, learned: {stats}, random}))
+        const d = nextEscalation(base({failedModel: 'a', tried: ['a'], models, fallbackChains: {}, learned: {stats, params: {voiHorizon: 0}}, random}))
         return d.kind === 'escalate' ? d.model : 'blocked'
       })
     }

@@ -139,21 +139,54 @@ describe('selectRoute: models that cannot run', () => {
 })
 
 describe('the learned plan', () => {
-  it('is reproducible with a seed, and explores among models with no evidence', () => {
-    const run = (seed: number) => Array.from({length: 50}, () => 0).map((_, i) => selectRoute(base({random: createSeededRandom(seed * 1000 + i)})).selected)
+  it('learns as it routes: when the favourite\'s record falls, the cheaper model that looked worse gets tried again and takes over', () => {
+    // Value of information (the default): no draws; what changes the choice is the store, as attempts land.
+    const truth: Record<string, number> = {cheap: 0.8, mid: 0.75, dear: 0.9}
+    const models = [model('cheap', {callCostUsd: 0.001}), model('mid', {callCostUsd: 0.003}), model('dear', {callCostUsd: 0.02}), model('sonnet', {group: 'claude'})]
+    const run = (seed: number) => {
+      const stats = new MemoryCascadeStats()
+      // The record so far: the cheap model 2 of 5, the mid one 10 of 12 (luckier than it is).
+      observeMany(stats, 'cheap', 'coding', 5, 2, {cost: 0.001})
+      observeMany(stats, 'mid', 'coding', 12, 10, {cost: 0.003})
+      const outcomes = createSeededRandom(seed)
+      return Array.from({length: 300}, () => {
+        const d = selectRoute(base({models, random: createSeededRandom(1), learned: {stats}}))
+        stats.observe({type: 'coding', model: d.selected, failed: [], success: outcomes() < (truth[d.selected] as number), cost_usd: models.find((m) => m.name === d.selected)?.callCostUsd ?? 0, features: []})
+        return d.selected
+      })
+    }
+    const picks = run(3)
+    expect(run(3)).toEqual(picks)
+    const count = (xs: string[], m: string) => xs.filter((x) => x === m).length
+    // The mid model starts; the cheap one is tried again once the mid one's record comes down ...
+    expect(picks[0]).toBe('mid')
+    expect(picks.indexOf('cheap')).toBeGreaterThan(10)
+    // ... and then takes nearly every first attempt; the dear one (20 × the price) is never worth a try.
+    expect(count(picks.slice(200), 'cheap')).toBeGreaterThanOrEqual(95)
+    expect(count(picks, 'dear')).toBe(0)
+    // The random source does not decide: another one gives the same choice for the same store.
+    const stats = new MemoryCascadeStats()
+    observeMany(stats, 'cheap', 'coding', 4, 2)
+    const picked = new Set(Array.from({length: 10}, (_, seed) => selectRoute(base({models, random: createSeededRandom(seed), learned: {stats}})).selected))
+    expect(picked.size).toBe(1)
+  })
+
+  it('with Thompson sampling (voiHorizon 0) is reproducible with a seed, and explores among models with no evidence', () => {
+    const thompson = {stats: new MemoryCascadeStats(), params: {voiHorizon: 0}}
+    const run = (seed: number) => Array.from({length: 50}, () => 0).map((_, i) => selectRoute(base({learned: thompson, random: createSeededRandom(seed * 1000 + i)})).selected)
     expect(run(3)).toEqual(run(3))
     const same = createSeededRandom(42)
     const again = createSeededRandom(42)
-    const a = Array.from({length: 30}, () => selectRoute(base({random: same, classification: {complexity: 'simple', type: 'analysis'}})).selected)
-    const b = Array.from({length: 30}, () => selectRoute(base({random: again, classification: {complexity: 'simple', type: 'analysis'}})).selected)
+    const a = Array.from({length: 30}, () => selectRoute(base({learned: thompson, random: same, classification: {complexity: 'simple', type: 'analysis'}})).selected)
+    const b = Array.from({length: 30}, () => selectRoute(base({learned: thompson, random: again, classification: {complexity: 'simple', type: 'analysis'}})).selected)
     expect(a).toEqual(b)
     expect(new Set(a).size).toBeGreaterThan(1)
   })
 
-  it('gives nearly every single attempt to the cheap model that succeeds, once the evidence says so', () => {
+  it('with Thompson sampling gives nearly every single attempt to the cheap model that succeeds, once the evidence says so', () => {
     const stats = new MemoryCascadeStats()
     const models = [model('good-cheap', {callCostUsd: 0.001}), model('bad-cheap', {callCostUsd: 0.001}), model('good-dear', {callCostUsd: 0.02}), model('sonnet', {group: 'claude'})]
-    const learned = {stats}
+    const learned = {stats, params: {voiHorizon: 0}}
     const picks = (n: number) => {
       const random = createSeededRandom(5)
       const count: Record<string, number> = {}
@@ -175,17 +208,18 @@ describe('the learned plan', () => {
     expect(after['bad-cheap'] ?? 0).toBeLessThan(5)
   })
 
-  it('stops drawing for models with 100 attempts in the situation: the same evidence gives the same pick', () => {
+  it('with Thompson sampling stops drawing for models with 100 attempts in the situation: the same evidence gives the same pick', () => {
     const stats = new MemoryCascadeStats()
     observeMany(stats, 'deepseek', 'coding', 150, 120)
     observeMany(stats, 'minimax', 'coding', 150, 117)
-    const picks = new Set(Array.from({length: 20}, (_, seed) => selectRoute(base({learned: {stats}, random: createSeededRandom(seed)})).selected))
+    const params = {voiHorizon: 0}
+    const picks = new Set(Array.from({length: 20}, (_, seed) => selectRoute(base({learned: {stats, params}, random: createSeededRandom(seed)})).selected))
     expect(picks.size).toBe(1)
     // With fewer, the near-tie is explored both ways.
     const few = new MemoryCascadeStats()
     observeMany(few, 'deepseek', 'coding', 15, 12)
     observeMany(few, 'minimax', 'coding', 15, 12)
-    const explored = new Set(Array.from({length: 20}, (_, seed) => selectRoute(base({learned: {stats: few}, random: createSeededRandom(seed)})).selected))
+    const explored = new Set(Array.from({length: 20}, (_, seed) => selectRoute(base({learned: {stats: few, params}, random: createSeededRandom(seed)})).selected))
     expect(explored.size).toBe(2)
   })
 

@@ -17,9 +17,10 @@
  * Where a rule leaves a pool to choose from, the learned cascade planner (cascade-plan.ts) picks:
  * the model that starts the plan with the best expected accuracy per expected cost, where the
  * plan's later steps (what follows a failure) may be any fitting model, Claude-group ones
- * included. Its chances are drawn from their posteriors (Thompson sampling with the injected
- * `random`; `--seed` makes it reproducible), so exploration fades as evidence grows. Where the
- * CTO's choice stands, the plan starts with it and says what would follow.
+ * included. With the injected `random` it explores: by value of information (the default; no
+ * draws, the same store gives the same pick) or, with `voiHorizon` 0, by Thompson draws from the
+ * posteriors (`--seed` makes them reproducible); either fades as evidence grows. Where the CTO's
+ * choice stands, the plan starts with it and says what would follow.
  */
 import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {PerfReader} from '../store/types.js'

@@ -17,10 +17,11 @@ export function renderExplain(r: TaskResult, detailed: boolean): string {
   lines.push(`  ${plan.steps.join(' → ') || '(nothing can run)'}: expected accuracy ${pct(plan.expected_accuracy)}, expected cost ${money(plan.expected_cost_usd)}${plan.expected_review_cost_usd > 0 ? ` (+ ${money(plan.expected_review_cost_usd)} of CTO reviews)` : ''}`)
   lines.push(`  evidence: ${plan.evidence.first} first attempts and ${plan.evidence.after} attempts after a failure recorded for ${r.classification.type}`)
   const shown = r.route.candidates.length > 0 ? r.route.candidates : plan.candidates
-  lines.push(r.route.candidates.length > 0 ? `Candidates for the first attempt (predicted success, ${plan.sampled ? 'Thompson draw, ' : ''}cost per call, attempts as a first try):` : "The CTO's choice stood (predicted success, cost per call, attempts as a first try):")
+  const learning = plan.exploration === 'value' && r.route.candidates.length > 0
+  lines.push(r.route.candidates.length > 0 ? `Candidates for the first attempt (predicted success, ${plan.sampled ? 'Thompson draw, ' : learning ? 'what trying it is worth to later tasks in expected accuracy, ' : ''}cost per call, attempts as a first try):` : "The CTO's choice stood (predicted success, cost per call, attempts as a first try):")
   const width = Math.max(...shown.map((c) => c.model.length))
   for (const c of shown) {
-    const draw = plan.sampled ? `  draw ${pct(c.sampled_success).padStart(6)}` : ''
+    const draw = plan.sampled ? `  draw ${pct(c.sampled_success).padStart(6)}` : learning ? `  learning +${c.learning_value.toFixed(3)}` : ''
     const words = Math.abs(c.text_shift) >= 0.005 ? `  words ${c.text_shift > 0 ? '+' : ''}${c.text_shift.toFixed(2)}` : ''
     lines.push(`  ${c.model.padEnd(width)}  ${pct(c.predicted_success).padStart(6)}${draw}  ${money(c.cost_usd).padStart(9)}  ${String(c.attempts).padStart(5)} attempts${words}${c.model === r.route.selected ? '  ← chosen' : ''}`)
   }
