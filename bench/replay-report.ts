@@ -9,7 +9,7 @@
  * runs (runReplay). Warm: the tune rows are replayed into the store first. Cold: the store starts
  * empty; the tune rows only choose the fixed cascade. The reference is the model most accurate on
  * the tune rows (no model name is written here). The router was tuned on the same split with
- * other seeds (11–16); seeds 1–3 are reported.
+ * other seeds (11–34, as row orders since the fifth round); seeds 1–3 are reported.
  *
  * Targets (issue 14), all files together, workers' cost against the reference on the same rows:
  *   warm: perfect ≥ 1.07 × its accuracy at ≤ 10 % of its cost; noisy:0.1 ≥ 1.01 × at ≤ 10 %
@@ -27,6 +27,7 @@ import {parseArgs} from 'node:util'
 import {readBenchFile} from '../src/core/replay/routerbench-file.js'
 import {runReplay} from '../src/core/replay/replay-engine.js'
 import {renderReplaySvg} from '../src/core/replay/replay-svg.js'
+import {createSeededRandom, shuffled} from '../src/core/router/seeded-random.js'
 import type {ReplayReport, ReplaySection} from '../src/core/replay/replay-types.js'
 import type {PlanParams} from '../src/core/router/cascade-plan.js'
 
@@ -72,34 +73,68 @@ export interface ReplayBenchResult {
   cto_model: string
   reference: string
   commands: string[]
+  /** Each seed replayed each file's rows in its own order. */
+  shuffled: boolean
   /** Seed 1's reports per setting, for the charts. */
   charts: Array<{mode: Mode; review: Review; report: ReplayReport}>
 }
 
-/** Writes the first TUNE_FRACTION of each file's rows and the rest as two CSV files (records kept byte for byte). */
-async function splitFile(path: string, dir: string): Promise<{tune: string; heldOut: string}> {
+/**
+ * Writes the first TUNE_FRACTION of each file's rows and the rest as two CSV files (records kept byte
+ * for byte). With `order`, the records of each part are shuffled by it: the same rows held out, met
+ * in another order, each file still replayed whole before the next (as `cto bench replay` replays
+ * files; its `--shuffle` would also mix the files' rows, another regime).
+ */
+export async function splitFile(path: string, dir: string, order?: number): Promise<{tune: string; heldOut: string}> {
   const bench = await readBenchFile(path)
   const lines = (await readFile(path, 'utf8')).split('\n')
   const cut = bench.rows[Math.floor(bench.rows.length * TUNE_FRACTION)]
   if (!cut) throw new Error(`${path}: too few rows to split`)
   const header = lines[0] ?? ''
   const name = basename(path, '.csv').replace(/_train$/, '')
-  const tune = join(dir, `${name}_tune.csv`)
-  const heldOut = join(dir, `${name}_heldout.csv`)
-  await writeFile(tune, `${[header, ...lines.slice(1, cut.line - 1)].join('\n')}\n`)
-  await writeFile(heldOut, `${[header, ...lines.slice(cut.line - 1)].join('\n').replace(/\n*$/, '')}\n`)
+  const tag = order === undefined ? '' : `.order${order}`
+  const tune = join(dir, `${name}_tune${tag}.csv`)
+  const heldOut = join(dir, `${name}_heldout${tag}.csv`)
+  // A record runs from its first line to the next record's (a prompt may hold line breaks).
+  const records = (from: number, to: number) => {
+    const rows = bench.rows.filter((r) => r.line >= from && r.line < to)
+    return rows.map((r, i) => lines.slice(r.line - 1, (rows[i + 1]?.line ?? to) - 1).join('\n').replace(/\n*$/, ''))
+  }
+  let tuneRecords = records(2, cut.line)
+  let heldRecords = records(cut.line, lines.length + 1)
+  if (order !== undefined) {
+    const random = createSeededRandom(order)
+    tuneRecords = shuffled(tuneRecords, random)
+    heldRecords = shuffled(heldRecords, random)
+  }
+  await writeFile(tune, `${[header, ...tuneRecords].join('\n')}\n`)
+  await writeFile(heldOut, `${[header, ...heldRecords].join('\n')}\n`)
   return {tune, heldOut}
 }
 
+/** A split file's name without the order tag of a shuffled seed. */
+const plainName = (name: string) => name.replace(/\.order\d+(?=\.csv$)/, '')
+
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
 
-export async function runReplayBench(options: {data: string; seeds: number[]; files?: string[]; plan?: Partial<PlanParams>}): Promise<ReplayBenchResult> {
+/** `shuffle`: each seed also replays each file's rows in its own order (splitFile). */
+export async function runReplayBench(options: {data: string; seeds: number[]; files?: string[]; plan?: Partial<PlanParams>; shuffle?: boolean}): Promise<ReplayBenchResult> {
   const names = options.files ?? ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv']
   const tmp = await mkdtemp(join(tmpdir(), 'cto-replay-bench-'))
   try {
     const split = await Promise.all(names.map((n) => splitFile(join(options.data, n), tmp)))
     const tune = split.map((s) => s.tune)
     const heldOut = split.map((s) => s.heldOut)
+    const orders = new Map<number, {tune: string[]; heldOut: string[]}>()
+    const filesFor = async (seed: number): Promise<{tune: string[]; heldOut: string[]}> => {
+      if (!options.shuffle) return {tune, heldOut}
+      const known = orders.get(seed)
+      if (known) return known
+      const parts = await Promise.all(names.map((n) => splitFile(join(options.data, n), tmp, seed)))
+      const made = {tune: parts.map((p) => p.tune), heldOut: parts.map((p) => p.heldOut)}
+      orders.set(seed, made)
+      return made
+    }
     // The reference: the single model most accurate on the tune rows.
     const tuneRows = (await Promise.all(tune.map((f) => readBenchFile(f)))).flatMap((f) => f.rows)
     const models = [...new Set(tuneRows.flatMap((r) => Object.keys(r.scores)))]
@@ -114,13 +149,14 @@ export async function runReplayBench(options: {data: string; seeds: number[]; fi
         commands.push(`cto bench replay ${heldOut.map((f) => basename(f)).join(' ')} --review ${review}${mode === 'cold' ? ' --cold' : ''} --seed N --json --warmup ${tune.map((f) => basename(f)).join(' ')}`)
         const reports: ReplayReport[] = []
         for (const seed of options.seeds) {
-          reports.push(await runReplay({files: heldOut, warmupFiles: tune, warmup: mode === 'warm', review, seed, plan: options.plan}))
+          const f = await filesFor(seed)
+          reports.push(await runReplay({files: f.heldOut, warmupFiles: f.tune, warmup: mode === 'warm', review, seed, plan: options.plan}))
         }
         ctoModel = reports[0]?.cto_model ?? ''
         if (reports[0]) charts.push({mode, review, report: reports[0]})
         const sections = ['all', ...(reports[0]?.per_file.map((f) => f.name) ?? [])]
         for (const name of sections) {
-          const pick = (r: ReplayReport): ReplaySection => (name === 'all' ? r.all : (r.per_file.find((f) => f.name === name) as ReplaySection))
+          const pick = (r: ReplayReport): ReplaySection => (name === 'all' ? r.all : (r.per_file.find((f) => plainName(f.name) === plainName(name)) as ReplaySection))
           const per = reports.map((r) => {
             const s = pick(r)
             const g = s.singles.find((x) => x.name === ref)
@@ -142,7 +178,7 @@ export async function runReplayBench(options: {data: string; seeds: number[]; fi
           const cell: Cell = {
             mode,
             review,
-            section: name === 'all' ? 'all' : name.replace(/_heldout\.csv$/, ''),
+            section: name === 'all' ? 'all' : plainName(name).replace(/_heldout\.csv$/, ''),
             rows: per[0]?.rows ?? 0,
             reference: ref,
             acc_ratio: mean(per.map((p) => p.acc)),
@@ -166,7 +202,7 @@ export async function runReplayBench(options: {data: string; seeds: number[]; fi
         }
       }
     }
-    return {cells, seeds: options.seeds, files: names, cto_model: ctoModel, reference: ref, commands, charts}
+    return {cells, seeds: options.seeds, files: names, cto_model: ctoModel, reference: ref, commands, charts, shuffled: options.shuffle === true}
   } finally {
     await rm(tmp, {recursive: true, force: true})
   }
@@ -201,7 +237,7 @@ export function replayMarkdown(r: ReplayBenchResult, wider?: ReplayBenchResult):
     const w = wider.cells.filter((c) => c.section === 'all')
     const seeds = wider.seeds
     lines.push('')
-    lines.push(`Over ${seeds.length} other seeds (${seeds[0]}–${seeds.at(-1)}; the mean of three seeds is noisy): ${w.map((c) => {
+    lines.push(`Over ${seeds.length} other seeds (${seeds[0]}–${seeds.at(-1)}${wider.shuffled ? ", each replaying each file's warm-up and held-out rows in its own order" : ''}; the mean of three seeds is noisy): ${w.map((c) => {
       const acc = tripleSpread(c.per_seed.map((p) => p.acc))
       const cost = tripleSpread(c.per_seed.map((p) => p.cost))
       return `${c.mode} ${c.review} **${ratio(c.acc_ratio)}** × at **${pct(c.cost_ratio)}**${acc && cost ? ` (means of three of them: ${ratio(acc.low)}–${ratio(acc.high)} × at ${pct(cost.low)}–${pct(cost.high)})` : ''}`
