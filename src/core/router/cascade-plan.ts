@@ -231,7 +231,6 @@ export function planCascade(input: PlanInput): CascadePlan {
 
   const estimator = createEstimator(stats, type, p.estimate, perf, [...new Set([...names, ...failed])])
   const estimates = new Map<number, Estimate>()
-  // With dominance pruning the next attempt's draws wait until every candidate's plan is valued by means.
   // Value of information decides the next attempt (no draws); or Thompson draws, which with dominance
   // pruning wait until every candidate's plan is valued by means.
   const voi = random !== undefined && p.explore === 'next' && p.voiHorizon > 0
@@ -283,22 +282,23 @@ export function planCascade(input: PlanInput): CascadePlan {
 
   const depth = Math.max(0, Math.min(input.attemptsLeft, p.horizon))
   const candidates: PlanCandidate[] = []
+  // The value of the best plan that starts with candidate i at chance q for it; and q's posterior sd.
+  const startValue = (i: number, q: number) => pay(q) - scale * ((cost[i] as number) + review) + (1 - q) * value(1 << i, depth - 1).value
+  const posteriorSd = (e: Estimate) => Math.sqrt((e.raw * (1 - e.raw)) / (e.strength / p.temperature + 1))
+  const open = names.map((n, i) => i).filter((i) => nextSet.has(names[i] as string))
   const bonus = new Float64Array(count)
   if (depth > 0 && voi) {
-    // A candidate's plan value is linear in its chance q: V_i(q) = pay(q) − cost_i + (1 − q)·V(after i)
-    // (pay is linear above ε), so with q's posterior taken as normal, V_i is normal too.
-    const rest = (i: number, q: number) => pay(q) - scale * ((cost[i] as number) + review) + (1 - q) * value(1 << i, depth - 1).value
-    const open = names.map((n, i) => i).filter((i) => nextSet.has(names[i] as string))
-    const means = open.map((i) => rest(i, estimate(i, 0).mean))
+    // startValue is linear in q (pay is linear above ε), so with q's posterior taken as normal the
+    // plan's value is normal too, with sd |V(1) − V(0)| · sd(q).
+    const means = open.map((i) => startValue(i, estimate(i, 0).mean))
     const ranked = open.map((_, k) => k).sort((a, b) => (means[b] as number) - (means[a] as number))
     const top = means[ranked[0] as number] as number
     const second = ranked.length > 1 ? (means[ranked[1] as number] as number) : top
     open.forEach((i, k) => {
       const e = estimate(i, 0)
-      const sd = Math.sqrt((e.raw * (1 - e.raw)) / (e.strength / p.temperature + 1))
       // The text shift moves the chance at slope q(1 − q) / (raw(1 − raw)).
       const slope = (shift[i] ?? 0) === 0 ? 1 : (e.mean * (1 - e.mean)) / Math.max(1e-9, e.raw * (1 - e.raw))
-      const spread = Math.abs(rest(i, 1) - rest(i, 0)) * sd * slope
+      const spread = Math.abs(startValue(i, 1) - startValue(i, 0)) * posteriorSd(e) * slope
       const m = means[k] as number
       // Knowing q would pay when it turns out high enough to beat the best plan (or, for the best, low
       // enough to lose to the runner-up): VPI = E[(V_i − best)⁺] or E[(second − V_best)⁺].
@@ -306,23 +306,19 @@ export function planCascade(input: PlanInput): CascadePlan {
     })
   } else if (depth > 0 && defer && random) {
     // Thompson: value every candidate's plan by means; draw only those that could still be the best.
-    const rest = (i: number, q: number) => pay(q) - scale * ((cost[i] as number) + review) + (1 - q) * value(1 << i, depth - 1).value
-    const open = names.map((n, i) => i).filter((i) => nextSet.has(names[i] as string))
-    const best = Math.max(...open.map((i) => rest(i, estimate(i, 0).mean)))
+    const best = Math.max(...open.map((i) => startValue(i, estimate(i, 0).mean)))
     for (const i of open) {
       const e = estimate(i, 0)
       if (e.evidence >= p.exploreUntil) continue
-      const sd = Math.sqrt((e.raw * (1 - e.raw)) / (e.strength / p.temperature + 1))
       const d = shift[i] ?? 0
-      const high = Math.min(1 - 1e-6, e.raw + p.dominanceZ * sd)
-      if (rest(i, d === 0 ? high : sigmoid(logit(high) + d)) >= best) e.draw = drawFor(e, d)
+      const high = Math.min(1 - 1e-6, e.raw + p.dominanceZ * posteriorSd(e))
+      if (startValue(i, d === 0 ? high : sigmoid(logit(high) + d)) >= best) e.draw = drawFor(e, d)
     }
   }
   if (depth > 0) {
-    for (let i = 0; i < count; i++) {
-      if (!nextSet.has(names[i] as string)) continue
+    for (const i of open) {
       const e = estimate(i, 0)
-      const v = pay(e.draw) - scale * ((cost[i] as number) + review) + (1 - e.draw) * value(1 << i, depth - 1).value + (bonus[i] as number)
+      const v = startValue(i, e.draw) + (bonus[i] as number)
       candidates.push({
         model: names[i] as string,
         predicted_success: e.mean,
