@@ -25,11 +25,12 @@ import {basename, join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 import {readBenchFile} from '../src/core/replay/routerbench-file.js'
-import {runReplay} from '../src/core/replay/replay-engine.js'
+import {parseReview, runReplay} from '../src/core/replay/replay-engine.js'
 import {renderReplaySvg} from '../src/core/replay/replay-svg.js'
 import {createSeededRandom, shuffled} from '../src/core/router/seeded-random.js'
 import type {ReplayReport, ReplaySection} from '../src/core/replay/replay-types.js'
 import type {PlanParams} from '../src/core/router/cascade-plan.js'
+import {distinctPrompts, perTypeBound, type TypeBound} from './type-bound.js'
 
 export const TUNE_FRACTION = 0.7
 const REVIEWS = ['perfect', 'noisy:0.1'] as const
@@ -77,6 +78,10 @@ export interface ReplayBenchResult {
   shuffled: boolean
   /** Seed 1's reports per setting, for the charts. */
   charts: Array<{mode: Mode; review: Review; report: ReplayReport}>
+  /** Per setting: one fixed cascade per file chosen knowing the warm-up rows, at the target's cost budget (type-bound.ts). */
+  bounds: Array<{mode: Mode; review: Review; bound?: TypeBound; hindsight?: TypeBound}>
+  /** Per file: its rows (warm-up and held-out) and how many different prompts they have. */
+  prompts: Array<{file: string; rows: number; distinct: number}>
 }
 
 /**
@@ -136,7 +141,9 @@ export async function runReplayBench(options: {data: string; seeds: number[]; fi
       return made
     }
     // The reference: the single model most accurate on the tune rows.
-    const tuneRows = (await Promise.all(tune.map((f) => readBenchFile(f)))).flatMap((f) => f.rows)
+    const tuneFiles = await Promise.all(tune.map((f) => readBenchFile(f)))
+    const heldFiles = await Promise.all(heldOut.map((f) => readBenchFile(f)))
+    const tuneRows = tuneFiles.flatMap((f) => f.rows)
     const models = [...new Set(tuneRows.flatMap((r) => Object.keys(r.scores)))]
     const acc = (m: string) => tuneRows.filter((r) => r.scores[m] === 1).length
     const ref = [...models].sort((a, b) => acc(b) - acc(a))[0] as string
@@ -202,7 +209,17 @@ export async function runReplayBench(options: {data: string; seeds: number[]; fi
         }
       }
     }
-    return {cells, seeds: options.seeds, files: names, cto_model: ctoModel, reference: ref, commands, charts, shuffled: options.shuffle === true}
+    const perFile = tuneFiles.map((f, i) => ({tune: f.rows, held: heldFiles[i]?.rows ?? []}))
+    const bounds = MODES.flatMap((mode) =>
+      REVIEWS.map((review) => ({
+        mode,
+        review,
+        bound: perTypeBound(perFile, models, parseReview(review), ref, TARGETS[mode][review].cost),
+        hindsight: perTypeBound(perFile.map((f) => ({tune: f.held, held: f.held})), models, parseReview(review), ref, TARGETS[mode][review].cost),
+      })),
+    )
+    const prompts = perFile.map((f, i) => ({file: basename(names[i] as string, '.csv').replace(/_train$/, ''), rows: f.tune.length + f.held.length, distinct: distinctPrompts([...f.tune, ...f.held])}))
+    return {cells, seeds: options.seeds, files: names, cto_model: ctoModel, reference: ref, commands, charts, shuffled: options.shuffle === true, bounds, prompts}
   } finally {
     await rm(tmp, {recursive: true, force: true})
   }
@@ -227,11 +244,12 @@ export function replayMarkdown(r: ReplayBenchResult, wider?: ReplayBenchResult):
   const all = r.cells.filter((c) => c.section === 'all')
   lines.push(`Held-out rows: the last 30 % of each training file (${all[0]?.rows ?? 0} rows), after the first 70 % as warm-up; mean of seeds ${r.seeds.join(', ')} [worst seed]; reference: always \`${r.reference}\` (the most accurate model on the warm-up rows), on the same rows. CTO \`${r.cto_model}\` (the default: the cheapest model at least as accurate as the median model).`)
   lines.push('')
-  lines.push('| setting | review | router accuracy × ref [worst] | router cost × ref [worst] | fixed cascade (accuracy × / cost ×) | CTO cost × ref (share of total) | target | |')
-  lines.push('| --- | --- | ---: | ---: | ---: | ---: | --- | --- |')
+  lines.push('| setting | review | router accuracy × ref [worst] | router cost × ref [worst] | fixed cascade (accuracy × / cost ×) | bound: a cascade per file, full knowledge | CTO cost × ref (share of total) | target | |')
+  lines.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |')
   for (const c of all) {
     const t = TARGETS[c.mode][c.review]
-    lines.push(`| ${c.mode} | ${c.review} | **${ratio(c.acc_ratio)}** [${ratio(c.worst_acc_ratio)}] | **${pct(c.cost_ratio)}** [${pct(c.worst_cost_ratio)}] | ${ratio(c.cascade_acc_ratio)} / ${pct(c.cascade_cost_ratio)} | ${pct(c.cto_ratio)} (${pct(c.cto_share)}) | ≥ ${t.acc.toFixed(2)} at ≤ ${(t.cost * 100).toFixed(0)} % | ${c.met ? 'met' : `missed (${[c.acc_ratio < t.acc ? 'accuracy' : '', c.cost_ratio > t.cost ? 'cost' : ''].filter(Boolean).join(', ')})`} |`)
+    const b = r.bounds.find((x) => x.mode === c.mode && x.review === c.review)?.bound
+    lines.push(`| ${c.mode} | ${c.review} | **${ratio(c.acc_ratio)}** [${ratio(c.worst_acc_ratio)}] | **${pct(c.cost_ratio)}** [${pct(c.worst_cost_ratio)}] | ${ratio(c.cascade_acc_ratio)} / ${pct(c.cascade_cost_ratio)} | ${b ? `${ratio(b.acc_ratio)} / ${pct(b.cost_ratio)}` : '—'} | ${pct(c.cto_ratio)} (${pct(c.cto_share)}) | ≥ ${t.acc.toFixed(2)} at ≤ ${(t.cost * 100).toFixed(0)} % | ${c.met ? 'met' : `missed (${[c.acc_ratio < t.acc ? 'accuracy' : '', c.cost_ratio > t.cost ? 'cost' : ''].filter(Boolean).join(', ')})`} |`)
   }
   if (wider) {
     const w = wider.cells.filter((c) => c.section === 'all')
@@ -246,14 +264,23 @@ export function replayMarkdown(r: ReplayBenchResult, wider?: ReplayBenchResult):
   lines.push('')
   lines.push(`Fixed cascades chosen on the warm-up rows: ${[...new Set(all.map((c) => `${c.review}: ${c.cascade}`))].join('; ')}. Oracle (cheapest right model per row): ${ratio(all[0]?.oracle_acc_ratio ?? 0)} × at ${pct(all[0]?.oracle_cost_ratio ?? 0)}.`)
   lines.push('')
+  const bounds = r.bounds.filter((b) => b.bound)
+  lines.push(`The bound column: one fixed cascade per file (per task type), each chosen knowing the outcomes of that file's warm-up rows, with the cost weight that keeps the held-out cost within the target's budget — what learning could reach at best, not a policy (bench/type-bound.ts): ${bounds.map((b) => `${b.mode} ${b.review}: ${b.bound?.cascades.join('; ')} (λ ${b.bound?.cost_weight.toFixed(3)})`).join('. ')}. Chosen knowing the held-out rows' own outcomes instead (hindsight): ${bounds.map((b) => (b.hindsight ? `${b.mode} ${b.review} ${ratio(b.hindsight.acc_ratio)} × at ${pct(b.hindsight.cost_ratio)}` : `${b.mode} ${b.review} —`)).join(', ')}.`)
+  const same = r.prompts.filter((p) => p.distinct * 2 < p.rows)
+  if (same.length > 0) {
+    lines.push('')
+    lines.push(`${same.map((p) => `${p.file}: ${p.distinct} distinct prompt${p.distinct === 1 ? '' : 's'} in ${p.rows} rows`).join('; ')}. A router sees a row's prompt and the oracle sees its outcome; where the prompts are the same, no router can tell the rows apart, and the best it can do on that file is one cascade (the bound's).`)
+  }
+  lines.push('')
   lines.push('Per file (accuracy × / cost × the reference on that file\'s rows; fixed cascade beside):')
   lines.push('')
   const files = [...new Set(r.cells.filter((c) => c.section !== 'all').map((c) => c.section))]
-  lines.push(`| file | rows | ${all.map((c) => `${c.mode} ${c.review}`).join(' | ')} |`)
-  lines.push(`| --- | ---: | ${all.map(() => '---:').join(' | ')} |`)
+  lines.push(`| file | rows | distinct prompts (all rows) | ${all.map((c) => `${c.mode} ${c.review}`).join(' | ')} |`)
+  lines.push(`| --- | ---: | ---: | ${all.map(() => '---:').join(' | ')} |`)
   for (const f of files) {
     const cs = r.cells.filter((c) => c.section === f)
-    lines.push(`| ${f} | ${cs[0]?.rows ?? 0} | ${all.map((a) => {
+    const prompts = r.prompts.find((p) => p.file === f)
+    lines.push(`| ${f} | ${cs[0]?.rows ?? 0} | ${prompts ? `${prompts.distinct} of ${prompts.rows}` : '—'} | ${all.map((a) => {
       const c = cs.find((x) => x.mode === a.mode && x.review === a.review)
       return c ? `${ratio(c.acc_ratio)} / ${pct(c.cost_ratio)} (cascade ${ratio(c.cascade_acc_ratio)} / ${pct(c.cascade_cost_ratio)})` : '—'
     }).join(' | ')} |`)
