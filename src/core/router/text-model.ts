@@ -12,8 +12,10 @@
  *
  * No model weights are downloaded; the array starts at zero (no shift) and learns as results
  * arrive. Defaults (η = 0.05, λ = 0.001, maxOffset = 1.5) were chosen on the first 70 % of the
- * RouterBench training files; with task types known, the words there barely tell easy rows from
- * hard ones (README, "The router on RouterBench"), so the cap keeps the shift modest.
+ * RouterBench training files, where the words can't tell easy rows from hard ones: every row of
+ * the ARC-Challenge and Winogrande files has the same (truncated) prompt, and MBPP's 209 warm-up
+ * rows are too few (bench/text-signal.ts; README, "The router on RouterBench"); the cap keeps the
+ * shift modest until a store with real tasks shows more.
  */
 import {fnv1a} from './task-features.js'
 
