@@ -13,7 +13,7 @@ import {describe, expect, it} from 'vitest'
 import {encodeLine} from '../../src/core/store/line-codec.js'
 import {openStore} from '../../src/core/store/perf-store.js'
 import {makeAttempt} from './fixtures/attempts.js'
-import {isStopped, perfCli, resumeOnceStopped, readRawAttempts, sleep, statsMismatches, tempStoreDir, trackedWriter} from './helpers.js'
+import {perfCli, resumeOnceStopped, readRawAttempts, sleep, statsMismatches, stopsWithin, tempStoreDir, trackedWriter} from './helpers.js'
 
 const STALE_MS = 2000
 
@@ -75,7 +75,7 @@ describe('paused writers (SIGSTOP / SIGCONT) and the fenced lock', () => {
     const dir = await tempStoreDir()
     const a = trackedWriter(dir, 1, 'forever', {env: {CTO_STORE_PAUSE_AT: 'after-append'}})
     await a.waitForStderr(/paused at after-append/)
-    expect(await isStopped(a.child.pid as number)).toBe(true)
+    expect(await stopsWithin(a.child.pid as number)).toBe(true)
     await sleep(STALE_MS + 700)
     const b = trackedWriter(dir, 2, 5)
     expect(await b.exited, b.stderr).toBe(0)

@@ -208,6 +208,19 @@ export async function isStopped(pid: number): Promise<boolean> {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
+ * Whether a process that stops itself is stopped within `ms`: its "paused at" line comes just
+ * before its SIGSTOP, so on a busy machine /proc can still show it running when the line is read.
+ */
+export async function stopsWithin(pid: number, ms = 10_000): Promise<boolean> {
+  const t0 = Date.now()
+  while (!(await isStopped(pid))) {
+    if (Date.now() - t0 > ms) return false
+    await sleep(5)
+  }
+  return true
+}
+
+/**
  * SIGCONT for a process that stops itself (CTO_STORE_PAUSE_AT), sent only once it IS stopped.
  * Its "paused at" line is written just before its SIGSTOP: on a busy machine a SIGCONT sent on
  * seeing the line can arrive before the stop, and the process then stays stopped for good (CI
