@@ -10,6 +10,7 @@
  *   npx tsx bench/text-signal.ts [--data DIR] [--l2 1]
  */
 import {join} from 'node:path'
+import {pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 import {readBenchFile} from '../src/core/replay/routerbench-file.js'
 import {taskFeatures} from '../src/core/router/task-features.js'
@@ -97,7 +98,7 @@ export async function textSignal(data: string, files: readonly string[], l2 = 1)
   return out
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const {values} = parseArgs({options: {data: {type: 'string'}, l2: {type: 'string', default: '1'}}})
   const data = values.data ?? join(import.meta.dirname, '..', '..', 'shared', 'data', 'routerbench')
   const rows = await textSignal(data, ['arc_challenge_train.csv', 'mbpp_train.csv', 'winograde_train.csv'], Number(values.l2))

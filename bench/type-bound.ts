@@ -10,7 +10,7 @@
  * (the cheapest right model per row) sees what no router can. `distinctPrompts` counts that.
  */
 import type {BenchRow} from '../src/core/replay/routerbench-file.js'
-import {scoreCascade} from '../src/core/replay/fixed-cascade.js'
+import {cascadeSequences, scoreCascade} from '../src/core/replay/fixed-cascade.js'
 import type {ReviewMode} from '../src/core/replay/replay-types.js'
 
 export interface TypeBound {
@@ -30,18 +30,6 @@ interface Scored {
   heldCost: number
 }
 
-/** Every ordered sequence of up to `depth` distinct models. */
-function sequences(models: readonly string[], depth: number): string[][] {
-  const out: string[][] = []
-  const visit = (prefix: string[]) => {
-    if (prefix.length > 0) out.push(prefix)
-    if (prefix.length >= depth) return
-    for (const m of models) if (!prefix.includes(m)) visit([...prefix, m])
-  }
-  visit([])
-  return out
-}
-
 /**
  * The best held-out accuracy over λ (grid 0 … 2 by 0.005) whose held-out cost is within `budget`
  * × the reference's (the cheaper of equals); undefined when no λ keeps it.
@@ -54,7 +42,7 @@ export function perTypeBound(files: ReadonlyArray<{tune: readonly BenchRow[]; he
   const refCorrect = allHeld.filter((r) => r.scores[reference] === 1).length
   const refCost = allHeld.reduce((s, r) => s + (r.costs[reference] ?? 0), 0)
   if (refCostTune <= 0 || refCorrect === 0 || refCost <= 0) return undefined
-  const seqs = sequences(models, depth)
+  const seqs = cascadeSequences(models, depth)
   const scored: Scored[][] = files.map((f) =>
     seqs.map((models) => {
       const t = scoreCascade(f.tune, models, review)

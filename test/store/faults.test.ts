@@ -75,7 +75,7 @@ describe('paused writers (SIGSTOP / SIGCONT) and the fenced lock', () => {
     const dir = await tempStoreDir()
     const a = trackedWriter(dir, 1, 'forever', {env: {CTO_STORE_PAUSE_AT: 'after-append'}})
     await a.waitForStderr(/paused at after-append/)
-    expect(await stopsWithin(a.child.pid as number)).toBe(true)
+    expect(await stopsWithin(a.child)).toBe(true)
     await sleep(STALE_MS + 700)
     const b = trackedWriter(dir, 2, 5)
     expect(await b.exited, b.stderr).toBe(0)

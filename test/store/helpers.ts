@@ -208,30 +208,30 @@ export async function isStopped(pid: number): Promise<boolean> {
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /**
- * Whether a process that stops itself is stopped within `ms`: its "paused at" line comes just
- * before its SIGSTOP, so on a busy machine /proc can still show it running when the line is read.
- */
-export async function stopsWithin(pid: number, ms = 10_000): Promise<boolean> {
-  const t0 = Date.now()
-  while (!(await isStopped(pid))) {
-    if (Date.now() - t0 > ms) return false
-    await sleep(5)
-  }
-  return true
-}
-
-/**
  * SIGCONT for a process that stops itself (CTO_STORE_PAUSE_AT), sent only once it IS stopped.
  * Its "paused at" line is written just before its SIGSTOP: on a busy machine a SIGCONT sent on
  * seeing the line can arrive before the stop, and the process then stays stopped for good (CI
  * hung 180 s on exactly this). Fails, naming the pid, if it never stops within `ms`.
  */
-export async function resumeOnceStopped(child: {pid?: number; exitCode: number | null; signalCode: string | null; kill: (signal: NodeJS.Signals) => boolean}, ms = 60_000): Promise<void> {
-  const t0 = Date.now()
-  while (!(await isStopped(child.pid as number))) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`process ${child.pid} exited before it stopped itself`)
-    if (Date.now() - t0 > ms) throw new Error(`process ${child.pid} did not stop itself within ${ms} ms`)
-    await sleep(5)
+export async function resumeOnceStopped(child: StoppableChild, ms = 60_000): Promise<void> {
+  if (!(await stopsWithin(child, ms))) {
+    throw new Error(child.exitCode !== null || child.signalCode !== null ? `process ${child.pid} exited before it stopped itself` : `process ${child.pid} did not stop itself within ${ms} ms`)
   }
   child.kill('SIGCONT')
+}
+
+type StoppableChild = {pid?: number; exitCode: number | null; signalCode: string | null; kill: (signal: NodeJS.Signals) => boolean}
+
+/**
+ * Whether a process that stops itself is stopped within `ms` (false once it has exited): its
+ * "paused at" line comes just before its SIGSTOP, so on a busy machine /proc can still show it
+ * running when the line is read.
+ */
+export async function stopsWithin(child: StoppableChild, ms = 10_000): Promise<boolean> {
+  const t0 = Date.now()
+  while (!(await isStopped(child.pid as number))) {
+    if (child.exitCode !== null || child.signalCode !== null || Date.now() - t0 > ms) return false
+    await sleep(5)
+  }
+  return true
 }

@@ -61,23 +61,29 @@ export function bestFixedCascade(rows: readonly BenchRow[], models: readonly str
   const meanCost = (m: string) => rows.reduce((s, r) => s + (r.costs[m] ?? 0), 0) / rows.length
   const reference = Math.max(...models.map(meanCost))
   const scale = reference > 0 ? options.costWeight / reference : 0
-  const depth = Math.max(1, Math.min(3, options.maxAttempts))
   let best: FixedCascadeChoice | undefined
   let bestValue = Number.NEGATIVE_INFINITY
-  const visit = (prefix: string[]) => {
-    if (prefix.length > 0) {
-      const s = scoreCascade(rows, prefix, review)
-      const accuracy = s.correct / rows.length
-      const cost = s.cost_usd / rows.length
-      const value = accuracy - scale * cost
-      if (value > bestValue + 1e-12) {
-        bestValue = value
-        best = {models: [...prefix], rows: rows.length, accuracy, cost_usd: s.cost_usd, cost_weight: options.costWeight}
-      }
+  for (const sequence of cascadeSequences(models, Math.max(1, Math.min(3, options.maxAttempts)))) {
+    const s = scoreCascade(rows, sequence, review)
+    const accuracy = s.correct / rows.length
+    const cost = s.cost_usd / rows.length
+    const value = accuracy - scale * cost
+    if (value > bestValue + 1e-12) {
+      bestValue = value
+      best = {models: sequence, rows: rows.length, accuracy, cost_usd: s.cost_usd, cost_weight: options.costWeight}
     }
+  }
+  return best
+}
+
+/** Every ordered sequence of 1 to `depth` distinct models, each prefix before its extensions. */
+export function cascadeSequences(models: readonly string[], depth: number): string[][] {
+  const out: string[][] = []
+  const visit = (prefix: string[]) => {
+    if (prefix.length > 0) out.push(prefix)
     if (prefix.length >= depth) return
     for (const m of models) if (!prefix.includes(m)) visit([...prefix, m])
   }
   visit([])
-  return best
+  return out
 }
