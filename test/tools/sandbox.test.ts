@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {sandboxBoundary} from '../../src/core/tools/sandbox/boundary.js'
+import {describeBoundary} from '../../src/core/tools/sandbox/describe-boundary.js'
 import {resetSandbox} from '../../src/core/tools/sandbox/os-sandbox.js'
 import {createToolRunner} from '../../src/core/tools/worker/tool-runner.js'
 import {resolveToolPolicy} from '../../src/core/tools/policy/policy-schema.js'
@@ -52,6 +53,26 @@ describe.skipIf(osSandboxMissing !== undefined)(`honest work inside the OS sandb
     expect(d.stdout).toContain('scratch')
     expect(d.stdout).not.toContain('dist')
     expect(existsSync(join(world.ws, 'dist'))).toBe(false)
+  })
+
+  it('cto status calls /tmp private only where it is: a workspace of /tmp itself writes the host\'s /tmp', async () => {
+    const probe = `/tmp/cto-private-tmp-probe-${process.pid}`
+    rmSync(probe, {force: true})
+    try {
+      const inside = await describeBoundary(resolveToolPolicy({}), {env: world.env, cwd: world.ws, workspace: world.ws})
+      expect(inside.writable).toContain('/tmp (private)')
+      expect((await run(`touch ${probe}`)).exit_code).toBe(0)
+      expect(existsSync(probe)).toBe(false)
+
+      const atTmp = await describeBoundary(resolveToolPolicy({}), {env: world.env, cwd: '/tmp', workspace: '/tmp'})
+      expect(atTmp.writable).not.toContain('/tmp (private)')
+      expect(atTmp.writable).toContain('/tmp')
+      const tmpRunner = createToolRunner({model: 'deepseek', workspace: '/tmp', policy: {policy: 'off'}, env: world.env})
+      expect((await run(`touch ${probe}`, tmpRunner)).exit_code).toBe(0)
+      expect(existsSync(probe)).toBe(true)
+    } finally {
+      rmSync(probe, {force: true})
+    }
   })
 
   it('python and node scripts, and a sample project\'s tests', async () => {

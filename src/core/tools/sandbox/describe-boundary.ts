@@ -2,6 +2,7 @@
  * Which boundary is active for commands started here, for `cto status` and `cto tools
  * check-command`: the OS sandbox (and whether it can start), the command filter, the workspace.
  */
+import {isInside} from '../policy/path-resolve.js'
 import {sandboxOn, type ToolPolicy} from '../policy/policy-defaults.js'
 import {sandboxBoundary} from './boundary.js'
 import {sandboxAvailability} from './os-sandbox.js'
@@ -20,7 +21,10 @@ export interface BoundaryReport {
 
 export async function describeBoundary(policy: ToolPolicy, opts: {env: NodeJS.ProcessEnv; cwd: string; workspace?: string}): Promise<BoundaryReport> {
   const b = sandboxBoundary({env: opts.env, policy, workspace: opts.workspace ?? null, cwd: opts.cwd})
-  const base = {filter: policy.policy, workspace: b.workspace, writable: [...b.allowWrite, '/tmp (private)'], network: b.network}
+  // A writable folder that holds /tmp (a workspace of /tmp or /) is mounted over the private /tmp:
+  // commands then write the host's /tmp, and the report must not call it private.
+  const tmpShared = b.allowWrite.some((w) => isInside(w, '/tmp'))
+  const base = {filter: policy.policy, workspace: b.workspace, writable: tmpShared ? [...b.allowWrite] : [...b.allowWrite, '/tmp (private)'], network: b.network}
   if (!sandboxOn(policy)) return {...base, sandbox: 'off', platform: null, reason: 'tools.sandbox is "off" in the config', fix: [], writable: ['everything you can write']}
   const a = await sandboxAvailability()
   return a.ok ? {...base, sandbox: 'on', platform: a.platform, reason: null, fix: []} : {...base, sandbox: 'unavailable', platform: null, reason: a.reason, fix: a.fix}
