@@ -1,6 +1,6 @@
 import {CtoCommand} from '../core/cli/base-command.js'
 import {hasUsableKey} from '../core/models/resolve-models.js'
-import {dataDir} from '../core/paths.js'
+import {dataDir, strayUserConfigs, userConfigPath} from '../core/paths.js'
 import {taskLogPath} from '../core/task/task-log.js'
 import {formatInt} from '../core/cli/format.js'
 import {join} from 'node:path'
@@ -19,6 +19,8 @@ export interface StatusResult {
   plugins: Array<{name: string; version: string; type: string; models: string[]}>
   broken_plugins: Array<{name: string; reason: string}>
   config_files: string[]
+  /** Files in the config folder that look like a user config but are not read (only config.json is). */
+  unread_config_files: string[]
   data_dir: string
   /** `kind`: files (this machine) or postgres (the team's database; `path` is its URL without the password). */
   store: {kind: 'files' | 'postgres'; path: string; attempts: number; models: number} | {kind: 'files' | 'postgres'; path: string; error: string}
@@ -80,6 +82,7 @@ export default class Status extends CtoCommand {
       plugins: ctx.catalog.plugins.map((p) => ({name: p.name, version: p.version, type: p.type, models: p.models})),
       broken_plugins: ctx.catalog.broken.map((b) => ({name: b.name, reason: b.reason})),
       config_files: ctx.layers.filter((l) => l.file).map((l) => l.file as string),
+      unread_config_files: strayUserConfigs(ctx.env),
       data_dir: dataDir(ctx.env),
       store,
       budgets: {
@@ -104,6 +107,7 @@ export default class Status extends CtoCommand {
       this.log(`Plugins        ${result.plugins.map((p) => `${p.name.replace('@cto-cli/', '')}${p.type === 'core' ? '' : ` (${p.type})`}`).join(', ')}`)
       for (const b of result.broken_plugins) this.log(`Broken plugin  ${b.name}: ${b.reason}`)
       this.log(`Config files   ${result.config_files.length > 0 ? result.config_files.join(', ') : 'none (defaults)'}`)
+      if (result.unread_config_files.length > 0) this.log(`Not read       ${result.unread_config_files.join(', ')}: the user config is ${userConfigPath(ctx.env)} (JSON, comments allowed); move the settings there`)
       this.log(`Data           ${result.data_dir}`)
       const label = kind === 'postgres' ? 'team (PostgreSQL) ' : ''
       this.log(`Store          ${label}${'error' in store ? `${store.path} (unreadable: ${store.error})` : `${store.path} · ${formatInt(store.attempts)} attempts, ${store.models} models`}`)

@@ -1,3 +1,4 @@
+import {existsSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
@@ -11,6 +12,14 @@ export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(env.XDG_CONFIG_HOME || join(homeDir(env), '.config'), 'cto')
+}
+
+/** Names a user might give the user config that cto does not read (it reads config.json only). */
+const STRAY_USER_CONFIG_NAMES = ['config.yaml', 'config.yml', 'config.jsonc', 'config.json5', 'config.toml', '.ctorc', '.ctorc.json', '.ctorc.yaml', '.ctorc.yml', 'cto.config.json']
+
+/** Files in the config folder that look like a user config but are not read (config.json is). */
+export function strayUserConfigs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return STRAY_USER_CONFIG_NAMES.map((n) => join(configDir(env), n)).filter((p) => existsSync(p))
 }
 
 /** The user config file: `$XDG_CONFIG_HOME/cto/config.json`. */

@@ -107,6 +107,27 @@ describe('configuration', () => {
     expect(text.stdout).toMatch(/^mistral\s+plugin missing\s+-\s+yes\s+-\s+-\s+no\s+unknown$/m)
   })
 
+  it('names a user config written under another name, which cto does not read: validate fails, status says so', async () => {
+    const dir = join(userFile(), '..')
+    await mkdir(dir, {recursive: true})
+    const yaml = join(dir, 'config.yaml')
+    await writeFile(yaml, 'cto_model: kimi\n')
+    const shown = await sb.json<Shown>(['config', 'show'])
+    expect(shown.config.cto_model).toBe('deepseek')
+    const v = await sb.run(['config', 'validate'])
+    expect(v.code).toBe(1)
+    expect(v.stdout).toContain(`${yaml}: cto does not read this file: the user config is ${userFile()}`)
+    const s = await sb.json<{unread_config_files: string[]}>(['status'])
+    expect(s.unread_config_files).toEqual([yaml])
+    expect((await sb.run(['status'])).stdout).toMatch(/^Not read\s+.*config\.yaml: the user config is .*config\.json/m)
+    // With a config.json too, the stray file is a warning and the check passes.
+    await writeUser({cto_model: 'kimi'})
+    const ok = await sb.run(['config', 'validate'])
+    expect(ok.code).toBe(0)
+    expect(ok.stdout).toMatch(/warning: cto does not read this file/)
+    expect(await readFile(yaml, 'utf8')).toBe('cto_model: kimi\n')
+  })
+
   it('lists every schema problem with its path and line:column, exit 1', async () => {
     const file = join(sb.home, 'bad.json')
     await writeFile(file, '{\n  "worker_models": {"external": {"kimi": {"enabled": "yes"}}},\n  "cost_optimization": {"token_budget_per_day": {"claude": -1}},\n  "fallback_chain": {"haiku": "sonnet"}\n}\n')

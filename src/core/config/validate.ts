@@ -3,7 +3,7 @@
  * problem (JSON path, line:column) and every warning. Never writes.
  */
 import {CtoError, type ConfigProblem} from '../errors.js'
-import {userConfigPath} from '../paths.js'
+import {strayUserConfigs, userConfigPath} from '../paths.js'
 import {aliasTable, canonicalName} from './effective.js'
 import {findProjectConfig, validateConfigData} from './layers.js'
 import {readConfigFile, type ParsedConfigFile} from './parse-file.js'
@@ -78,6 +78,13 @@ export async function validateConfig(opts: {file?: string; cwd: string; env: Nod
       const r = await reportFor(file, role, load, opts.catalog)
       if (r && !(role === 'project' && r.file === user)) reports.push(r)
       else if (!r && role !== 'user' && role !== 'project') reports.push({file, role, valid: false, problems: [{path: '', message: `${role} names a file that does not exist`}], warnings: []})
+    }
+    // A config written under another name in the config folder is silently not read: say so. It
+    // fails the check when it is the only user config (the user's settings are not in effect).
+    const hasUser = reports.some((r) => r.role === 'user')
+    for (const stray of strayUserConfigs(opts.env)) {
+      const message = `cto does not read this file: the user config is ${user} (JSON, comments allowed). Move the settings there, or check this file alone with "cto config validate ${stray}".`
+      reports.push(hasUser ? {file: stray, role: 'not read', valid: true, problems: [], warnings: [message]} : {file: stray, role: 'not read', valid: false, problems: [{path: '', message}], warnings: []})
     }
   }
   return {valid: reports.every((r) => r.valid), files: reports}
