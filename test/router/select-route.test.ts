@@ -128,6 +128,10 @@ describe('selectRoute: models that cannot run', () => {
     expect(error).toBeInstanceOf(NoUsableModelError)
     expect(CtoError.isInstance(error) && error.code).toBe('NO_USABLE_MODEL')
     expect((error as Error).message).toMatch(/over its daily budget/)
+    // The fix its reason calls for, and not the key advice (every model here has one).
+    const actions = (error as CtoError).actions ?? []
+    expect(actions.join('\n')).toMatch(/token_budget_per_day/)
+    expect(actions.join('\n')).not.toMatch(/cto keys set/)
   })
 
   it('only counts today\'s tokens against the budget', () => {

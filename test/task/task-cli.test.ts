@@ -208,6 +208,12 @@ describe('cto task --dry-run', () => {
     const real = await sb.run(['task', 'fix the failing test in src/parser.ts'], {env: {PATH: '/usr/local/bin:/usr/bin:/bin'}})
     expect(real.code).toBe(1)
     expect(real.stderr).toMatch(/No model can take this coding task/)
+    // The fixes its reasons call for: what would let the router's pick run first; no budget advice
+    // (no model is over budget).
+    const routed = t.route.selected
+    expect(real.stderr).toMatch(new RegExp(`→ To run it on ${routed} \\(the router's pick\\): `))
+    expect(real.stderr).toMatch(/cto models enable <model>/)
+    expect(real.stderr).not.toMatch(/token_budget_per_day/)
   })
 
   it('never chooses a model without a key, and --seed makes the choice reproducible', async () => {

@@ -355,10 +355,18 @@ export class TaskRun {
       } catch (error) {
         // A dry run plans even on a machine where nothing can run yet (no key, no claude): it says
         // so and what would let the planned model run, and is never the reason a user gets stuck.
-        if (!this.opts.dryRun || !(error instanceof NoUsableModelError)) throw error
-        this.decision = select(this.routeModels.map((m) => ({...m, hasKey: true, unavailable: undefined})))
-        const planned = this.opts.models.find((m) => m.name === this.decision?.selected)
+        if (!(error instanceof NoUsableModelError)) throw error
+        // What would let the model the router picks run, had every model a key and its tools.
+        let asIf: RouteDecision
+        try {
+          asIf = select(this.routeModels.map((m) => ({...m, hasKey: true, unavailable: undefined})))
+        } catch {
+          throw error
+        }
+        const planned = this.opts.models.find((m) => m.name === asIf.selected)
         const fix = planned?.engine === 'claude-cli' ? 'install Claude Code (npm install -g @anthropic-ai/claude-code)' : `"cto keys set ${planned?.name}"${planned?.keyEnvVar ? ` or set ${planned.keyEnvVar}` : ''}`
+        if (!this.opts.dryRun) throw new NoUsableModelError(`${c.type} task`, error.reasons, [`To run it on ${planned?.name} (the router's pick): ${fix}.`])
+        this.decision = asIf
         this.notes.push(`No model can run here yet (${error.reasons.join('; ')}): planned as if they could. To run it on ${planned?.name}: ${fix}.`)
       }
     }
