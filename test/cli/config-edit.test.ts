@@ -70,6 +70,20 @@ describe('cto config set / get / unset', () => {
     expect(await readFile(sb.userConfigFile, 'utf8')).toBe(COMMENTED)
   })
 
+  it('enabling a model that has no key yet says how to give it one', async () => {
+    const r = await sb.run(['models', 'enable', 'gemini'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toBe(`gemini enabled in ${sb.userConfigFile}\nIt has no key yet: "cto keys set gemini" or set GEMINI_API_KEY.\n`)
+    expect(JSON.parse((await sb.run(['models', 'enable', 'gemini', '--json'])).stdout)).toMatchObject({changed: false, key_missing: true})
+    const withKey = await sb.run(['models', 'enable', 'gemini', '--json'], {env: {GEMINI_API_KEY: 'sk-test-not-a-real-key'}})
+    const parsed = JSON.parse(withKey.stdout) as {key_missing?: boolean; message: string}
+    expect(parsed.key_missing).toBeUndefined()
+    expect(parsed.message).not.toMatch(/no key/)
+    expect(withKey.stdout).not.toContain('sk-test-not-a-real-key')
+    // Disabling never asks for a key.
+    expect((await sb.run(['models', 'disable', 'gemini'])).stdout).toBe(`gemini disabled in ${sb.userConfigFile}\n`)
+  })
+
   it('never overwrites a file that does not parse', async () => {
     const broken = '{\n  "cto_model": "kimi",,\n}\n'
     await sb.writeUserConfig(broken)

@@ -2,6 +2,7 @@ import {findModel, providerSettings, type CtoContext} from '../context.js'
 import {setConfigValue} from '../config/edit.js'
 import {CtoError} from '../errors.js'
 import {userConfigPath} from '../paths.js'
+import {hasUsableKey} from './resolve-models.js'
 import type {Catalog} from '../providers/registry.js'
 
 export interface ModelToggleResult {
@@ -11,6 +12,8 @@ export interface ModelToggleResult {
   changed: boolean
   /** Set when a file with higher precedence still decides otherwise. */
   overridden_by?: string
+  /** Enabled, but it has no key yet (the message says how to give it one). */
+  key_missing?: boolean
   message: string
 }
 
@@ -47,5 +50,8 @@ export async function setModelEnabled(ctx: CtoContext, name: string, enabled: bo
   const last = higher.at(-1)
   const overridden = last && last.data.worker_models?.[model.group]?.[model.name]?.enabled !== enabled ? last.source : undefined
   if (overridden) message += `\nNote: ${overridden} sets it ${enabled ? 'disabled' : 'enabled'} and takes precedence.`
-  return {model: model.name, enabled, file, changed: edit.changed, overridden_by: overridden, message}
+  // Enabled is not usable: say what it still needs.
+  const keyMissing = enabled && !hasUsableKey(model)
+  if (keyMissing) message += `\nIt has no key yet: "cto keys set ${model.name}"${model.keyEnvVar ? ` or set ${model.keyEnvVar}` : ''}.`
+  return {model: model.name, enabled, file, changed: edit.changed, overridden_by: overridden, ...(keyMissing ? {key_missing: true} : {}), message}
 }
