@@ -1,5 +1,6 @@
 /**
- * `cto modles`: say it is no command, and which one was probably meant, as git does. Our own hook
+ * `cto modles`: say it is no command, and which one was probably meant, as git does; where nothing
+ * is close but the first word is a topic (`cto keys show`), the commands under it. Our own hook
  * rather than @oclif/plugin-not-found: its v3 (the one for Node 20 and @oclif/core 4) suggests only
  * through a y/n prompt on a terminal, prints no suggestion when piped, exits 127 and can't answer
  * `--json`; and it brings @inquirer/prompts. Exit 64 (a usage error), the same with and without --json.
@@ -22,12 +23,20 @@ const hook: Hook<'command_not_found'> = async function (opts) {
   // `cto modles list`: the guess is the topic; the next word may finish a command under it.
   if (guess && !commandIds.has(guess) && argv[0] && commandIds.has(`${guess}:${argv[0]}`)) guess = `${guess}:${argv[0]}`
   const typed = [spaced(id), ...(guess?.endsWith(`:${argv[0]}`) ? [argv[0]] : [])].join(' ')
+  // `cto keys show`: nothing close, but "keys" is a topic: name what it has.
+  // (oclif joins the words that follow a topic into the id: `keys:show:deepseek`.)
+  const topicNames = new Set(config.topics.filter((t) => !t.hidden).map((t) => t.name))
+  const parts = id.split(':')
+  const topic = parts.map((_, i) => parts.slice(0, parts.length - 1 - i).join(':')).find((t) => topicNames.has(t)) ?? ''
+  const under = guess || !topic ? [] : [...commandIds].filter((c) => c.startsWith(`${topic}:`) && !c.slice(topic.length + 1).includes(':')).sort()
   const described: DescribedError = {
     document: {
       error: {
         code: 'UNKNOWN_COMMAND',
         message: `"${bin} ${typed}" is not a ${bin} command.${guess ? ` Did you mean "${bin} ${spaced(guess)}"?` : ''}`,
-        actions: [`See every command with "${bin} --help".`],
+        actions: under.length > 0
+          ? [`"${bin} ${spaced(topic)}" has: ${under.map((c) => `${bin} ${spaced(c)}`).join(', ')}.`, `See them with "${bin} ${spaced(topic)} --help".`]
+          : [`See every command with "${bin} --help".`],
       },
     },
     exitCode: EXIT.usage,

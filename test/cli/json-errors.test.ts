@@ -68,6 +68,12 @@ describe('errors for scripts', () => {
     expect(expectErrorDocument(sub, 'UNKNOWN_COMMAND').message).toContain('Did you mean "cto models list"?')
     const typo = await sb.run(['models', 'lsit'])
     expect(typo.stderr).toContain('Did you mean "cto models list"?')
+    // Nothing close, but "keys" is a topic: its commands are named.
+    const show = await sb.run(['keys', 'show', 'deepseek', '--json'])
+    expect(show.code).toBe(64)
+    const doc = expectErrorDocument(show, 'UNKNOWN_COMMAND')
+    expect(doc.message).toBe('"cto keys show deepseek" is not a cto command.')
+    expect(doc.actions).toEqual(['"cto keys" has: cto keys list, cto keys set.', 'See them with "cto keys --help".'])
   })
 
   it('an unknown flag suggests the one meant', async () => {
