@@ -29,4 +29,13 @@ describe('first use', () => {
     expect(version.code, version.stderr).toBe(0)
     expect(version.stdout).toMatch(/^cto-cli\/\d+\.\d+\.\d+ /)
   })
+
+  it('cto run without -m (as llm "hi" would) names the flag, its short form and what it takes, not oclif\'s "The following error occurred"', async () => {
+    const human = await sb.run(['run', 'hi'])
+    expect(human.code).toBe(64)
+    expect(human.stderr).toBe('Error: Missing required flag --model (-m): The model to run (see "cto models list").\n  → See "cto run --help" for its arguments, flags and examples.\n')
+    const json = await sb.run(['run', 'hi', '--json'])
+    expect(json.code).toBe(64)
+    expect(JSON.parse(json.stdout)).toEqual({error: {code: 'INVALID_FLAGS', message: 'Missing required flag --model (-m): The model to run (see "cto models list").', actions: ['See "cto run --help" for its arguments, flags and examples.']}})
+  })
 })

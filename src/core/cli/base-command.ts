@@ -45,7 +45,8 @@ export abstract class CtoCommand extends Command {
 
   /** Flags and command as the error renderer names them (`cto perf --help`, "did you mean --model?"). */
   protected errorContext(): ErrorContext {
-    return {bin: this.config.bin, command: this.id?.replaceAll(':', ' '), flags: Object.keys({...this.ctor.flags, ...this.ctor.baseFlags})}
+    const flags = {...this.ctor.flags, ...this.ctor.baseFlags}
+    return {bin: this.config.bin, command: this.id?.replaceAll(':', ' '), flags: Object.keys(flags), flagDefinitions: flags}
   }
 
   protected override async catch(err: Error & {exitCode?: number}): Promise<unknown> {

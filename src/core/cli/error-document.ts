@@ -27,6 +27,8 @@ export interface ErrorContext {
   command?: string
   /** The command's flag names, for "did you mean --model?". */
   flags?: string[]
+  /** The command's flags, to name a missing required one as help does (`--model (-m): The model to run …`). */
+  flagDefinitions?: Record<string, {char?: string; description?: string}>
 }
 
 /** oclif's ExitError (`this.exit(n)`): not an error to render, only a way out. */
@@ -65,6 +67,27 @@ function helpAction(ctx: ErrorContext): string {
   return ctx.command ? `See "${bin} ${ctx.command} --help" for its arguments, flags and examples.` : `See "${bin} --help".`
 }
 
+/**
+ * oclif's "The following error occurred:\n  Missing required flag model" as one line a person reads:
+ * `Missing required flag --model (-m): The model to run (see "cto models list").`
+ */
+function flagValidationMessage(message: string, ctx: ErrorContext): string {
+  const reasons = message
+    .replace(/^The following errors? occurred:\s*/, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+  return reasons
+    .map((reason) => {
+      const name = /^Missing required flag (\S+)$/.exec(reason)?.[1]
+      if (!name) return reason
+      const def = ctx.flagDefinitions?.[name]
+      const char = def?.char ? ` (-${def.char})` : ''
+      return `Missing required flag --${name}${char}${def?.description ? `: ${def.description}` : '.'}`
+    })
+    .join('; ')
+}
+
 /** An oclif parse error (unknown flag, missing argument, value not among the options, a failed flag parser). */
 export function isParseError(err: unknown): boolean {
   const e = err as OclifError
@@ -93,6 +116,7 @@ export function describeError(err: unknown, ctx: ErrorContext = {}): DescribedEr
       const hints = ctx.flags ? unknown.map((f) => suggest(f.replace(/^-+/, '').split('=')[0], ctx.flags as string[])).filter(Boolean) : []
       if (hints.length > 0) message += `. Did you mean ${hints.map((h) => `--${h}`).join(', ')}?`
     }
+    if (e.constructor?.name === 'FailedFlagValidationError') message = flagValidationMessage(message, ctx)
     return {
       document: {error: {code: PARSE_ERROR_CODES[e.constructor?.name] ?? 'USAGE', message, actions: [helpAction(ctx)]}},
       exitCode: EXIT.usage,

@@ -35,7 +35,8 @@ export function installJsonErrorRendering(CommandBase: CommandClass): void {
     // Loaded only when there is an error to render: the prerun hook loads this file before every command.
     const {describeError, renderErrorText} = await import('./error-document.js')
     const ctor = this.constructor as CommandClass
-    const described = describeError(err, {bin: this.config.bin, command: this.id?.replaceAll(':', ' '), flags: Object.keys({...ctor.flags, ...ctor.baseFlags})})
+    const flags = {...ctor.flags, ...ctor.baseFlags}
+    const described = describeError(err, {bin: this.config.bin, command: this.id?.replaceAll(':', ' '), flags: Object.keys(flags), flagDefinitions: flags})
     if (json) this.logJson(described.document)
     else process.stderr.write(renderErrorText(described))
     process.exitCode = described.exitCode
