@@ -150,4 +150,23 @@ describe('availability is not quality', () => {
     const after = await sb.json<{models: ModelJson[]}>(['models', 'list'], {env: keys})
     expect(after.models.find((m) => m.name === 'minimax')).toMatchObject({usable: true, unavailable: null})
   })
+
+  it('no model can run and the router\'s pick has a key but its endpoint refused: the fix offered is the endpoint, never "cto keys set"', async () => {
+    const down = `http://127.0.0.1:${await closedPort()}/v1`
+    await sb.writeUserConfig({provider_endpoints: {deepseek: {api_url: down}}, engines: {max_retries: 0}})
+    const env = {PATH: NO_CLAUDE_PATH, DEEPSEEK_API_KEY: KEY}
+    const run = await sb.run(['run', '-m', 'deepseek', 'hi'], {env})
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('(connection refused)')
+    const cwd = join(sb.home, 'work')
+    const task = await sb.run(['task', '--json', 'list the files in this folder'], {env, cwd})
+    expect(task.code, task.stderr).toBe(1)
+    const error = (JSON.parse(task.stdout) as {error: {code: string; actions: string[]}}).error
+    expect(error.code).toBe('NO_USABLE_MODEL')
+    expect(error.actions[0]).toBe(`To run it on deepseek (the router's pick): Start the server, or set the endpoint: cto config set provider_endpoints.deepseek.api_url <url>.`)
+    expect(error.actions.join('\n')).not.toContain('cto keys set deepseek')
+    const plan = await sb.json<{notes: string[]}>(['task', '--dry-run', 'list the files in this folder'], {env, cwd})
+    const note = plan.notes.find((n) => n.startsWith('No model can run here yet'))
+    expect(note).toMatch(/To run it on deepseek: Start the server, or set the endpoint: cto config set provider_endpoints\.deepseek\.api_url <url>\.$/)
+  })
 })

@@ -194,6 +194,18 @@ export function heuristicWorker(complexity: Complexity, models: readonly Resolve
   return workerForComplexity(models, complexity, ctoModel)
 }
 
+/**
+ * What would let a model run: a key when it has none; else the fix for what made it unusable (an
+ * endpoint that did not answer, a key the provider refused, Claude Code missing). A model with a
+ * key is never told to get one.
+ */
+function fixFor(model: ResolvedModel, problem: SetupProblem | undefined): string {
+  if (model.needsKey && !model.apiKey) return `"cto keys set ${model.name}"${model.keyEnvVar ? ` or set ${model.keyEnvVar}` : ''}`
+  if (problem) return problem.fix.replace(/\.$/, '')
+  if (model.engine === 'claude-cli') return 'install Claude Code (npm install -g @anthropic-ai/claude-code)'
+  return `see "cto models show ${model.name}"`
+}
+
 export class TaskRun {
   readonly id: string
   readonly started: number
@@ -364,7 +376,7 @@ export class TaskRun {
           throw error
         }
         const planned = this.opts.models.find((m) => m.name === asIf.selected)
-        const fix = planned?.engine === 'claude-cli' ? 'install Claude Code (npm install -g @anthropic-ai/claude-code)' : `"cto keys set ${planned?.name}"${planned?.keyEnvVar ? ` or set ${planned.keyEnvVar}` : ''}`
+        const fix = planned ? fixFor(planned, this.down.get(planned.name)) : 'see "cto models list"'
         if (!this.opts.dryRun) throw new NoUsableModelError(`${c.type} task`, error.reasons, [`To run it on ${planned?.name} (the router's pick): ${fix}.`])
         this.decision = asIf
         this.notes.push(`No model can run here yet (${error.reasons.join('; ')}): planned as if they could. To run it on ${planned?.name}: ${fix}.`)
