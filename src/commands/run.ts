@@ -103,7 +103,9 @@ export default class Run extends CtoCommand {
       const e = result.error
       if (interrupt.received) throw new InterruptedError(`Interrupted: ${model.name} was stopped (${formatTokens(result.usage)} spent so far).`)
       const actions = setup ? [setup.fix] : e?.retryable ? ['It may work if you try again.'] : []
-      throw new CtoError({code: e?.code ?? 'RUN_FAILED', message: `${model.name} failed: ${e?.message ?? 'unknown error'}`, actions})
+      // The engine's message names the model first ("deepseek: …"): said once, not "deepseek failed: deepseek: …".
+      const what = e?.message.startsWith(`${model.name}: `) ? e.message.slice(model.name.length + 2) : (e?.message ?? 'unknown error')
+      throw new CtoError({code: e?.code ?? 'RUN_FAILED', message: `${model.name} failed: ${what}`, actions})
     }
     return out
   }

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 
+import {setupProblem} from '../../src/core/availability/setup-failure.js'
 import {createTextEngine, type TextEngineOptions} from '../../src/core/engines/text-engine.js'
 import type {EngineEvent, EngineRequest} from '../../src/core/engines/types.js'
 import {startOpenAIServer, type OpenAIReply, type OpenAIServer} from '../support/openai-server.js'
@@ -129,7 +130,9 @@ describe('provider faults', () => {
     const engine = createTextEngine({sleep: async () => {}, retry: {maxRetries: 1}})
     const result = await engine.run({model: testModel({baseURL}), prompt: 'x', workspace, onEvent: (e) => events.push(e)})
     expect(result.error).toMatchObject({code: 'connection_refused', retryable: false})
-    expect(result.error?.message).toContain(`cto config set provider_endpoints.testmodel.api_url <url>`)
+    expect(result.error?.message).toBe(`testmodel: nothing answers at ${baseURL} (connection refused).`)
+    // The fix is the setup problem's, shown once beside the message.
+    expect(setupProblem('testmodel', result.error)?.fix).toContain(`cto config set provider_endpoints.testmodel.api_url <url>`)
     expect(events.filter((e) => e.type === 'retry')).toEqual([])
   })
 

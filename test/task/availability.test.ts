@@ -11,6 +11,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {type Sandbox} from '../support/run-cli.js'
 import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {startOpenAIServer, type ChatRequest, type OpenAIServer} from '../support/openai-server.js'
+import {setupProblem} from '../../src/core/availability/setup-failure.js'
 import {isClassification, isReview, jsonlFiles, jsonReply, KEY, lastUser} from './task-helpers.js'
 
 interface ModelJson {
@@ -136,7 +137,7 @@ describe('availability is not quality', () => {
     const list = await sb.json<{models: ModelJson[]}>(['models', 'list'], {env: keys})
     expect(list.models.find((m) => m.name === 'minimax')).toMatchObject({usable: false, unavailable: {code: 'connection_refused', since: expect.any(String)}})
     const human = await sb.run(['models', 'list'], {env: keys})
-    expect(human.stderr).toMatch(/minimax can't be used: minimax: nothing answers at .* \(connection refused\)/)
+    expect(human.stderr).toMatch(/minimax can't be used: nothing answers at .* \(connection refused\)/)
 
     const before = server.requests.length
     const second = await sb.run(['task', '--json', 'compare the two pricing pages again'], {env: keys, cwd: join(sb.home, 'work')})
@@ -168,5 +169,30 @@ describe('availability is not quality', () => {
     const plan = await sb.json<{notes: string[]}>(['task', '--dry-run', 'list the files in this folder'], {env, cwd})
     const note = plan.notes.find((n) => n.startsWith('No model can run here yet'))
     expect(note).toMatch(/To run it on deepseek: Start the server, or set the endpoint: cto config set provider_endpoints\.deepseek\.api_url <url>\.$/)
+  })
+
+  it('an endpoint that refuses: cto run and cto models show say what happened once and the fix once (no "deepseek failed: deepseek:")', async () => {
+    const down = `http://127.0.0.1:${await closedPort()}/v1`
+    await sb.writeUserConfig({provider_endpoints: {deepseek: {api_url: down}}, engines: {max_retries: 0}})
+    const env = {PATH: NO_CLAUDE_PATH, DEEPSEEK_API_KEY: KEY}
+    const fix = 'Start the server, or set the endpoint: cto config set provider_endpoints.deepseek.api_url <url>'
+    const run = await sb.run(['run', '-m', 'deepseek', 'hi'], {env})
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(`Error: deepseek failed: nothing answers at ${down} (connection refused).\n  → ${fix}\n`)
+    expect(run.stderr.split('Start the server')).toHaveLength(2)
+    const show = await sb.run(['models', 'show', 'deepseek'], {env})
+    const usable = show.stdout.split('\n').find((l) => l.startsWith('usable'))
+    expect(usable).toBe(`usable       no: nothing answers at ${down} (connection refused). ${fix}`)
+    const status = await sb.json<{cto_model: {name: string; usable: boolean}}>(['status'], {env})
+    expect(status.cto_model).toMatchObject({name: 'deepseek', usable: false})
+  })
+
+  it('a host that is not known (offline, most often): the fix is the network or the endpoint, not "start the server"', () => {
+    const problem = setupProblem('deepseek', {code: 'dns_failed', message: 'deepseek: the host of https://api.deepseek.com/v1 is not known (DNS).', retryable: false})
+    expect(problem).toEqual({
+      code: 'dns_failed',
+      reason: 'the host of https://api.deepseek.com/v1 is not known (DNS)',
+      fix: 'Check your network connection, or set the endpoint: cto config set provider_endpoints.deepseek.api_url <url>',
+    })
   })
 })

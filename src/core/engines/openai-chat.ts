@@ -174,10 +174,11 @@ export function classifyChatError(session: ChatSession, error: unknown, attemptS
     // Nothing listening, or no such host: the setup is wrong, and trying again soon won't help.
     const sys = systemErrorCode(error)
     if (sys === 'ECONNREFUSED') {
-      return {failure: {code: 'connection_refused', message: `${name}: nothing answers at ${model.baseURL} (connection refused). Start the server, or fix the endpoint: cto config set provider_endpoints.${name}.api_url <url>`, retryable: false}}
+      // What happened only: the fix is setup-failure.ts's, shown once beside it (it was in both, and printed twice).
+      return {failure: {code: 'connection_refused', message: `${name}: nothing answers at ${model.baseURL} (connection refused).`, retryable: false}}
     }
     if (sys === 'ENOTFOUND') {
-      return {failure: {code: 'dns_failed', message: `${name}: the host of ${model.baseURL} is not known (DNS). Check the endpoint: cto config set provider_endpoints.${name}.api_url <url>`, retryable: false}}
+      return {failure: {code: 'dns_failed', message: `${name}: the host of ${model.baseURL} is not known (DNS).`, retryable: false}}
     }
     return {failure: {code: 'connection_error', message: `${name}: could not reach ${model.baseURL} (${error.message}${cause}).`, retryable: true}}
   }
