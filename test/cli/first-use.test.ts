@@ -3,6 +3,8 @@
  * and what cto answers: short help and version flags, a missing required flag, no model that can
  * run, the task log after a task that failed.
  */
+import {mkdir} from 'node:fs/promises'
+import {dirname, join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {type Sandbox} from '../support/run-cli.js'
 import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
@@ -37,5 +39,22 @@ describe('first use', () => {
     const json = await sb.run(['run', 'hi', '--json'])
     expect(json.code).toBe(64)
     expect(JSON.parse(json.stdout)).toEqual({error: {code: 'INVALID_FLAGS', message: 'Missing required flag --model (-m): The model to run (see "cto models list").', actions: ['See "cto run --help" for its arguments, flags and examples.']}})
+  })
+
+  it('a task no model could take is logged as failed with the error, not as "planned"', async () => {
+    // No key, and no Claude Code (vitest's PATH has node_modules/.bin/claude).
+    const env = {PATH: `${dirname(process.execPath)}:/usr/bin:/bin`}
+    const cwd = join(sb.home, 'work')
+    await mkdir(cwd)
+    const task = await sb.run(['task', 'fix the failing test in src/parser.ts'], {env, cwd})
+    expect(task.code).toBe(1)
+    expect(task.stderr).toContain('Error: No model can take this coding task')
+    const logs = await sb.json<{tasks: Array<{task: string; status: string; error: {code: string; message: string} | null}>}>(['logs'], {env})
+    expect(logs.tasks).toHaveLength(1)
+    expect(logs.tasks[0]).toMatchObject({task: 'fix the failing test in src/parser.ts', status: 'failed', error: {code: 'NO_USABLE_MODEL'}})
+    expect(logs.tasks[0].error?.message).toMatch(/^No model can take this coding task: /)
+    const human = await sb.run(['logs'], {env})
+    expect(human.stdout.split('\n')[0]).toMatch(/^# \d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}[0-9a-f-]{36} {2}failed$/)
+    expect(human.stdout).toContain('\nFailed: No model can take this coding task: ')
   })
 })

@@ -29,6 +29,7 @@ export function renderLogEntry(e: LogEntry, opts: {truncate?: number} = {}): str
   const lines = [head, '', facts]
   if (e.attempts.length > 0) lines.push(`Attempts: ${e.attempts.map(attemptLine).join(' → ')}`)
   if (e.blocked_reason) lines.push(`Blocked: ${e.blocked_reason}`)
+  if (e.error) lines.push(`Failed: ${e.error.message}`)
   for (const n of e.notes) lines.push(`Note: ${n}`)
   lines.push('', '## Task', '', cut(e.task.trimEnd()), '', '## Answer', '', e.answer ? cut(e.answer.trimEnd()) : e.status === 'incomplete' ? '(no result was logged: the process ended before the task did)' : '(no answer)')
   return lines.join('\n')

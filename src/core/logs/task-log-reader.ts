@@ -27,8 +27,10 @@ export interface LogEntry {
   /** When the task started (its first line). */
   time: string
   task: string
-  /** completed, blocked, cancelled, planned; `incomplete` when the log has no result for it (a crash). */
+  /** completed, blocked, cancelled, conflict, planned (a dry run); failed when an error ended it (no model could take it); `incomplete` when the log has no result for it (a crash). */
   status: string
+  /** Why it failed (status failed). */
+  error: {code: string; message: string} | null
   /** The model whose answer it is: the last attempt's, else the route's choice. */
   model: string | null
   type: string | null
@@ -75,6 +77,7 @@ function entryFrom(id: string, events: Line[]): LogEntry {
     duration_ms: typeof result?.duration_ms === 'number' ? result.duration_ms : null,
     answer: typeof result?.output === 'string' ? result.output : '',
     blocked_reason: (result?.blocked_reason as string | null | undefined) ?? null,
+    error: (result?.error as LogEntry['error'] | undefined) ?? null,
     notes: (result?.notes as string[] | undefined) ?? [],
     events,
   }

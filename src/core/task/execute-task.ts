@@ -126,20 +126,33 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
   })
   log.add('task', {task: o.task, dry_run: o.dryRun, cto_model: o.ctx.config.cto_model, budgets: o.ctx.config.cost_optimization.token_budget_per_day, tokens_today: {claude: perf.tokensToday('claude'), external: perf.tokensToday('external')}, unavailable: Object.fromEntries(availability.unavailable)})
   const mode = progressMode(o.json)
+  let failure: unknown
   try {
     await runWithProgress(run, {mode, dryRun: o.dryRun, maxAttempts: o.flags.maxAttempts ?? 3, setEventSink: (s) => (sink = s), answerInline: !o.onAnswer, secrets})
+  } catch (error) {
+    failure = error
+    throw error
   } finally {
     interrupt.dispose()
     await store.close()
     run.notes.push(...storeNotes)
-    // The whole result, answer included: `cto logs` reads it back.
-    if (run.classification) log.add('result', {...run.result()})
+    // The whole result, answer included: `cto logs` reads it back. A task that ended in an error
+    // before it finished (no model could take it, a crash) is logged as failed with the error, not
+    // as "planned", the status it had when the error came.
+    if (run.classification) log.add('result', {...run.result(), ...failedWith(run.result().status, failure)})
     if (!o.dryRun) {
       const problem = await log.flush(o.ctx.env)
       if (problem) o.warn(problem)
     }
   }
   return run.result()
+}
+
+/** The status and error a task's log line gets when an error ended it before it finished. */
+function failedWith(status: TaskResult['status'], failure: unknown): {status: 'failed'; error: {code: string; message: string}} | undefined {
+  if (failure === undefined || status !== 'planned') return undefined
+  const code = CtoError.isInstance(failure) ? failure.code : 'INTERNAL'
+  return {status: 'failed', error: {code, message: failure instanceof Error ? failure.message : String(failure)}}
 }
 
 /** The store's learned cascade state as the router's reader (empty before any attempt). */
