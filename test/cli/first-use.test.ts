@@ -57,4 +57,14 @@ describe('first use', () => {
     expect(human.stdout.split('\n')[0]).toMatch(/^# \d{4}-\d\d-\d\d \d\d:\d\d:\d\d {2}[0-9a-f-]{36} {2}failed$/)
     expect(human.stdout).toContain('\nFailed: No model can take this coding task: ')
   })
+
+  it('a file argument that names no file is a usage error (64), not an internal one asking for a bug report', async () => {
+    const missing = join(sb.home, 'no-such.csv')
+    const human = await sb.run(['bench', 'replay', missing])
+    expect(human.code).toBe(64)
+    expect(human.stderr).toBe(`Error: No file found at ${missing}\n  → See "cto bench replay --help" for its arguments, flags and examples.\n`)
+    const json = await sb.run(['bench', 'replay', missing, '--json'])
+    expect(json.code).toBe(64)
+    expect(JSON.parse(json.stdout)).toEqual({error: {code: 'USAGE', message: `No file found at ${missing}`, actions: ['See "cto bench replay --help" for its arguments, flags and examples.']}})
+  })
 })

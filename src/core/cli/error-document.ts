@@ -92,8 +92,15 @@ function flagValidationMessage(message: string, ctx: ErrorContext): string {
 export function isParseError(err: unknown): boolean {
   const e = err as OclifError
   if (!e || typeof e !== 'object') return false
-  return 'parse' in e || PARSE_ERROR_CODES[e.constructor?.name] !== undefined || /^Parsing --\S+ /.test(e.message ?? '')
+  return 'parse' in e || PARSE_ERROR_CODES[e.constructor?.name] !== undefined || /^Parsing --\S+ /.test(e.message ?? '') || MISSING_PATH_ARG.test(e.message ?? '')
 }
+
+/**
+ * An argument declared `Args.file({exists: true})` (`cto bench replay FILE`) naming no file: oclif
+ * throws a plain Error, not wrapped as a flag's is ("Parsing --workspace …"), so it looked like a
+ * bug (INTERNAL, exit 1, "report it") instead of the usage error a mistyped path is.
+ */
+const MISSING_PATH_ARG = /^No (file|directory) found at /
 
 export function describeError(err: unknown, ctx: ErrorContext = {}): DescribedError {
   if (CtoError.isInstance(err)) {
