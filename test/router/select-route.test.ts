@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {MemoryPerfStore} from '../../src/core/replay/memory-perf-store.js'
 import {createSeededRandom} from '../../src/core/router/seeded-random.js'
-import {NoUsableModelError} from '../../src/core/router/routing-errors.js'
+import {groupReasons, NoUsableModelError} from '../../src/core/router/routing-errors.js'
 import {selectRoute, type SelectRouteOptions} from '../../src/core/router/select-route.js'
 import {CtoError} from '../../src/core/errors.js'
 import {MemoryCascadeStats} from '../../src/core/router/cascade-stats.js'
@@ -132,6 +132,24 @@ describe('selectRoute: models that cannot run', () => {
     const actions = (error as CtoError).actions ?? []
     expect(actions.join('\n')).toMatch(/token_budget_per_day/)
     expect(actions.join('\n')).not.toMatch(/cto keys set/)
+  })
+
+  it('names models that fail for one reason together, each reason once', () => {
+    const claude = `can't be used: the Claude Code CLI ("claude") is not on PATH`
+    const reasons = [`haiku ${claude}`, `sonnet ${claude}`, 'deepseek has no key', 'gemini is disabled', 'glm has no key', "kimi's group external is over its daily budget (5/4 tokens)", "minimax's group external is over its daily budget (5/4 tokens)", 'opus is disabled']
+    expect(groupReasons(reasons)).toEqual([
+      `haiku, sonnet ${claude}`,
+      'deepseek, glm have no key',
+      'gemini, opus are disabled',
+      // Possessive reasons read wrong joined; they stay one a model.
+      "kimi's group external is over its daily budget (5/4 tokens)",
+      "minimax's group external is over its daily budget (5/4 tokens)",
+    ])
+    const error = new NoUsableModelError('coding task', reasons)
+    expect(error.message).toBe(`No model can take this coding task: ${groupReasons(reasons).join('; ')}.`)
+    // The fixes still follow every reason.
+    expect(error.actions?.join('\n')).toMatch(/cto keys set/)
+    expect(error.actions?.join('\n')).toMatch(/token_budget_per_day/)
   })
 
   it('only counts today\'s tokens against the budget', () => {

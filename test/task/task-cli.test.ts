@@ -203,11 +203,15 @@ describe('cto task --dry-run', () => {
     const t = JSON.parse(r.stdout) as TaskJson
     expect(t.status).toBe('planned')
     expect(t.route.selected).toBeTruthy()
-    expect(t.notes.join('\n')).toMatch(/No model can run here yet \(haiku can't be used: the Claude Code CLI \("claude"\) is not on PATH;.*planned as if they could\. To run it on /)
+    // One reason a clause, the models it stops named together (a fresh machine has eight without a key).
+    expect(t.notes.join('\n')).toMatch(/No model can run here yet \(haiku, sonnet, opus can't be used: the Claude Code CLI \("claude"\) is not on PATH; (\S+, )+\S+ have no key.*\): planned as if they could\. To run it on /)
     // Without --dry-run the same machine gets the error, naming the fixes.
     const real = await sb.run(['task', 'fix the failing test in src/parser.ts'], {env: {PATH: '/usr/local/bin:/usr/bin:/bin'}})
     expect(real.code).toBe(1)
     expect(real.stderr).toMatch(/No model can take this coding task/)
+    // Said once: the progress line marks the step, the error below says why.
+    expect(real.stderr.split('No model can take this').length - 1).toBe(1)
+    expect(real.stderr).toMatch(/^✖ Route$/m)
     // The fixes its reasons call for: what would let the router's pick run first; no budget advice
     // (no model is over budget).
     const routed = t.route.selected

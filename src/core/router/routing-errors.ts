@@ -14,8 +14,42 @@ export class NoUsableModelError extends CtoError {
     if (has(/can't call tools/)) actions.push(`A ${what} needs a model that can call tools: "cto models list" shows which can.`)
     if (has(/over its daily budget/)) actions.push("Raise cost_optimization.token_budget_per_day in the config, or wait for tomorrow's budget.")
     if (actions.length === 0) actions.push('"cto status" shows each model and what it needs.')
-    super({code: 'NO_USABLE_MODEL', message: `No model can take this ${what}: ${reasons.join('; ')}.`, actions})
+    super({code: 'NO_USABLE_MODEL', message: `No model can take this ${what}: ${groupReasons(reasons).join('; ')}.`, actions})
     this.name = 'NoUsableModelError'
     this.reasons = reasons
   }
+}
+
+/** A reason's verb for several models: "deepseek has no key" → "deepseek, glm have no key". */
+const PLURAL: Array<[string, string]> = [
+  [' has no key', ' have no key'],
+  [' is disabled', ' are disabled'],
+  [' is not a known model', ' are not known models'],
+]
+
+/**
+ * Models that fail for the same reason, named together: "haiku, sonnet, opus can't be used: the
+ * Claude Code CLI ("claude") is not on PATH; deepseek, glm, kimi have no key" — one reason a line
+ * to read, not one per model (a fresh machine has eight). A reason is "<model> <why>"; model names
+ * hold no spaces. Possessive reasons ("x's group … is over its daily budget") stay as they are.
+ * Order: where each reason first appears.
+ */
+export function groupReasons(reasons: readonly string[]): string[] {
+  const groups = new Map<string, string[]>()
+  const order: string[] = []
+  for (const r of reasons) {
+    const space = r.indexOf(' ')
+    const name = space > 0 ? r.slice(0, space) : ''
+    const why = space > 0 ? r.slice(space) : ''
+    const key = name === '' || name.includes("'") ? `\u0000${r}` : why
+    if (!groups.has(key)) order.push(key)
+    groups.set(key, [...(groups.get(key) ?? []), key.startsWith('\u0000') ? r : name])
+  }
+  return order.map((key) => {
+    const names = groups.get(key) as string[]
+    if (key.startsWith('\u0000')) return names[0] as string
+    if (names.length === 1) return `${names[0]}${key}`
+    const plural = PLURAL.find(([one]) => key === one)
+    return `${names.join(', ')}${plural ? plural[1] : key}`
+  })
 }

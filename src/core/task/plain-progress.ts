@@ -17,7 +17,8 @@ export async function runPlain(run: TaskRun, opts: ProgressOptions, out: NodeJS.
       line(`✔ ${title(value)}`)
       return value
     } catch (error) {
-      line(`✖ ${name} [FAILED: ${(error as Error).message}]`)
+      // The error itself follows at once, from the command (`Error: …` with its fixes): said once.
+      line(`✖ ${name}`)
       throw error
     }
   }

@@ -133,7 +133,8 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
       registerSignalListeners: false,
       renderer: opts.mode === 'tty' ? 'default' : 'simple',
       fallbackRenderer: 'simple',
-      rendererOptions: {logger, collapseSubtasks: false, timer: undefined},
+      // A step that throws keeps its title: the command prints the error (with its fixes) right after.
+      rendererOptions: {logger, collapseSubtasks: false, timer: undefined, showErrorMessage: false},
       fallbackRendererOptions: {logger},
     } as never,
   )

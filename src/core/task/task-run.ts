@@ -23,7 +23,7 @@ import {nominalCallCost, protectedModelNames, workerForComplexity} from '../prov
 import {classifyTask} from '../router/heuristic-classifier.js'
 import {nextEscalation} from '../router/escalation.js'
 import {routeModelFromResolved, type RouteModel} from '../router/route-model.js'
-import {NoUsableModelError} from '../router/routing-errors.js'
+import {groupReasons, NoUsableModelError} from '../router/routing-errors.js'
 import type {RandomSource} from '../router/seeded-random.js'
 import {selectRoute, type LearnedRouting, type RouteDecision} from '../router/select-route.js'
 import {MemoryCascadeStats, observationFromAttempt, type CascadeStatsReader, type CascadeStatsWriter} from '../router/cascade-stats.js'
@@ -379,7 +379,7 @@ export class TaskRun {
         const fix = planned ? fixFor(planned, this.down.get(planned.name)) : 'see "cto models list"'
         if (!this.opts.dryRun) throw new NoUsableModelError(`${c.type} task`, error.reasons, [`To run it on ${planned?.name} (the router's pick): ${fix}.`])
         this.decision = asIf
-        this.notes.push(`No model can run here yet (${error.reasons.join('; ')}): planned as if they could. To run it on ${planned?.name}: ${fix}.`)
+        this.notes.push(`No model can run here yet (${groupReasons(error.reasons).join('; ')}): planned as if they could. To run it on ${planned?.name}: ${fix}.`)
       }
     }
     this.noteUnusedOverride(c)
