@@ -31,8 +31,8 @@ export interface Listening {
   close(): Promise<void>
 }
 
-/** Starts `handler` on 127.0.0.1 on a free port. `close()` also destroys open sockets. */
-export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>): Promise<Listening> {
+/** Starts `handler` on 127.0.0.1, on a free port unless `atPort` names one. `close()` also destroys open sockets. */
+export async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>, atPort = 0): Promise<Listening> {
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch((error: unknown) => {
@@ -50,7 +50,7 @@ export async function listen(handler: (req: IncomingMessage, res: ServerResponse
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve())
+    server.listen(atPort, '127.0.0.1', () => resolve())
   })
   const {port} = server.address() as AddressInfo
   return {

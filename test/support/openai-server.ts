@@ -56,6 +56,8 @@ export interface OpenAIServerOptions {
   script?: OpenAIReply[]
   /** Decides every reply; wins over `script`. */
   handler?: OpenAIHandler
+  /** Listen on this port of 127.0.0.1 (default: any free one). */
+  port?: number
 }
 
 export interface OpenAIServer {
@@ -103,7 +105,7 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
     await answer(req, res, request, reply)
   }
 
-  const listening = await listen(handle)
+  const listening = await listen(handle, options.port)
   const url = `http://127.0.0.1:${listening.port}`
   return {url, baseURL: `${url}/v1`, port: listening.port, requests, remaining: () => script.length, close: listening.close}
 }

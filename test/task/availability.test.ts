@@ -145,6 +145,18 @@ describe('availability is not quality', () => {
     expect((JSON.parse(second.stdout) as TaskJson).attempts.map((a) => a.model)).not.toContain('minimax')
     expect(offered(server.requests.slice(before).find(isClassification) as ChatRequest)).not.toContain('minimax')
 
+    // Following the other half of the fix, "start the server": once something answers at that
+    // endpoint the model is usable at once, not after the ten minutes the refusal is held for.
+    const started = await startOpenAIServer({port: Number(new URL(down).port), handler: () => ({content: 'minimax is up'})})
+    try {
+      const up = await sb.json<{models: ModelJson[]}>(['models', 'list'], {env: keys})
+      expect(up.models.find((m) => m.name === 'minimax')).toMatchObject({usable: true, unavailable: null})
+    } finally {
+      await started.close()
+    }
+    const downAgain = await sb.json<{models: ModelJson[]}>(['models', 'list'], {env: keys})
+    expect(downAgain.models.find((m) => m.name === 'minimax')).toMatchObject({usable: false, unavailable: {code: 'connection_refused'}})
+
     // Fixing the endpoint (the fix the message names) makes it usable at once.
     const fix = await sb.run(['config', 'set', 'provider_endpoints.minimax.api_url', server.baseURL], {env: keys})
     expect(fix.code, fix.stderr).toBe(0)

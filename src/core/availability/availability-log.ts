@@ -6,7 +6,8 @@
  *
  * A recorded problem holds while the model's setup is the same (a fingerprint of engine, endpoint,
  * model id, key and Claude binary: change the key or the endpoint and the model is tried again) and
- * for a while: 10 minutes for an endpoint that did not answer (a local server may be started), a day
+ * for a while: 10 minutes for an endpoint that did not answer (a local server may be started; and
+ * model-availability.ts checks such an endpoint again on each use, so a started server counts at once), a day
  * for a key the provider refused. A success clears it. Lines are appended (O_APPEND, one short line),
  * so concurrent cto processes don't tear each other's lines; only the last 256 KiB are read.
  */
