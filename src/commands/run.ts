@@ -105,7 +105,9 @@ export default class Run extends CtoCommand {
       const actions = setup ? [setup.fix] : e?.retryable ? ['It may work if you try again.'] : []
       // The engine's message names the model first ("deepseek: …"): said once, not "deepseek failed: deepseek: …".
       const what = e?.message.startsWith(`${model.name}: `) ? e.message.slice(model.name.length + 2) : (e?.message ?? 'unknown error')
-      throw new CtoError({code: e?.code ?? 'RUN_FAILED', message: `${model.name} failed: ${what}`, actions})
+      // Error documents' codes are UPPER_SNAKE like every other command's; the engine's own (the store's
+      // error_class, an attempt's code in cto task --json) stay as they are.
+      throw new CtoError({code: e?.code ? e.code.toUpperCase() : 'RUN_FAILED', message: `${model.name} failed: ${what}`, actions})
     }
     return out
   }

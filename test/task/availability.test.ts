@@ -192,6 +192,10 @@ describe('availability is not quality', () => {
     expect(run.code).toBe(1)
     expect(run.stderr).toContain(`Error: deepseek failed: nothing answers at ${down} (connection refused).\n  → ${fix}\n`)
     expect(run.stderr.split('Start the server')).toHaveLength(2)
+    // Its code under --json is written as every command's error code is.
+    const runJson = await sb.run(['run', '-m', 'deepseek', 'hi', '--json'], {env})
+    expect(runJson.code).toBe(1)
+    expect(JSON.parse(runJson.stdout)).toEqual({error: {code: 'CONNECTION_REFUSED', message: `deepseek failed: nothing answers at ${down} (connection refused).`, actions: [fix]}})
     const show = await sb.run(['models', 'show', 'deepseek'], {env})
     const usable = show.stdout.split('\n').find((l) => l.startsWith('usable'))
     expect(usable).toBe(`usable       no: nothing answers at ${down} (connection refused). ${fix}`)
