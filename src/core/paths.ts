@@ -1,13 +1,25 @@
 import {existsSync} from 'node:fs'
-import {homedir} from 'node:os'
+import {homedir, userInfo} from 'node:os'
 import {join} from 'node:path'
 
 /**
  * Where cto keeps things. Every function reads the environment at call time: tests and users can
  * change HOME or XDG_* between calls, and nothing is cached.
  */
+/**
+ * $HOME; where it is unset or empty, the account's home from the password database. (Node's
+ * homedir() returns an empty HOME as it is, and every path below would then be relative to the
+ * current folder: cto's store, keys and config written wherever the command ran.)
+ */
 export function homeDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.HOME && env.HOME.length > 0 ? env.HOME : homedir()
+  if (env.HOME && env.HOME.length > 0) return env.HOME
+  const home = homedir()
+  if (home.length > 0) return home
+  try {
+    return userInfo().homedir
+  } catch {
+    return home
+  }
 }
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
