@@ -30,6 +30,14 @@ describe('first use', () => {
     const version = await sb.run(['-v'])
     expect(version.code, version.stderr).toBe(0)
     expect(version.stdout).toMatch(/^cto-cli\/\d+\.\d+\.\d+ /)
+    // `cto version`, as gh, docker and git have it: the same line, and --json for scripts.
+    const word = await sb.run(['version'])
+    expect(word.code, word.stderr).toBe(0)
+    expect(word.stdout).toBe(version.stdout)
+    const json = await sb.json<{version: string; user_agent: string; node: string}>(['version', '--json'])
+    expect(json.user_agent).toBe(version.stdout.trim())
+    expect(json.version).toMatch(/^\d+\.\d+\.\d+$/)
+    expect(json.node).toBe(process.version)
   })
 
   it('cto run without -m (as llm "hi" would) names the flag, its short form and what it takes, not oclif\'s "The following error occurred"', async () => {
