@@ -172,6 +172,45 @@ describe('configuration', () => {
     expect(custom.data_dir).toBe(join(sb.home, 'd'))
   })
 
+  it('says on every command that reads the config that a key it does not know is ignored: file, key, closest key, fix', async () => {
+    await writeUser({cto_modle: 'kimi', engines: {max_turn: 3}})
+    const get = await sb.run(['config', 'get', 'cto_model'])
+    expect(get.code, get.stderr).toBe(0)
+    expect(get.stdout).toBe('deepseek\n')
+    expect(get.stderr.split('\n').filter((l) => l.startsWith('Warning:'))).toEqual([
+      `Warning: unknown key "cto_modle" in ${userFile()} is ignored (did you mean "cto_model"?): remove it with "cto config unset cto_modle", or check the file with "cto config validate".`,
+      `Warning: unknown key "engines.max_turn" in ${userFile()} is ignored (did you mean "engines.max_turns"?): remove it with "cto config unset engines.max_turn", or check the file with "cto config validate".`,
+    ])
+    // Once per run, though `config set` reads the config twice; under --json stdout stays one document.
+    const set = await sb.run(['config', 'set', 'engines.max_retries', '2', '--json'])
+    expect(set.code, set.stderr).toBe(0)
+    expect(JSON.parse(set.stdout)).toMatchObject({key: 'engines.max_retries', value: 2})
+    expect(set.stderr.match(/unknown key "cto_modle"/g)).toHaveLength(1)
+    const list = await sb.run(['models', 'list', '--json'])
+    expect(JSON.parse(list.stdout)).toBeTruthy()
+    expect(list.stderr).toContain('unknown key "cto_modle"')
+    // validate says it too, with the closest key.
+    const v = await sb.run(['config', 'validate'])
+    expect(v.stdout).toContain('warning: cto_modle: unknown key; cto ignores it. Did you mean "cto_model"?')
+    expect(v.stdout).toContain('warning: engines.max_turn: unknown key; cto ignores it. Did you mean "engines.max_turns"?')
+  })
+
+  it("names a project config's unknown key and its file, and no key of a clean config", async () => {
+    const project = join(sb.home, 'proj')
+    await mkdir(project)
+    await writeFile(join(project, '.ctorc.json'), '{"modle_selection_strategy": "cto_choice", "worker_models": {"external": {"kimi": {"enabeld": false}}}}')
+    const r = await sb.run(['config', 'show'], {cwd: project})
+    expect(r.code, r.stderr).toBe(0)
+    const warned = r.stderr.split('\n').filter((l) => l.startsWith('Warning: unknown key'))
+    expect(warned).toEqual([
+      `Warning: unknown key "modle_selection_strategy" in ${join(project, '.ctorc.json')} is ignored (did you mean "model_selection_strategy"?): remove or rename it in that file, then check it with "cto config validate".`,
+      `Warning: unknown key "worker_models.external.kimi.enabeld" in ${join(project, '.ctorc.json')} is ignored (did you mean "worker_models.external.kimi.enabled"?): remove or rename it in that file, then check it with "cto config validate".`,
+    ])
+    await writeUser({cto_model: 'kimi', engines: {max_turns: 3}, worker_models: {external: {kimi: {enabled: true}}}, providers: {ollama: {anything: 1}}})
+    const clean = await sb.run(['config', 'get', 'cto_model'])
+    expect(clean.stderr).not.toContain('unknown key')
+  })
+
   it('takes every change on the next command (nothing cached)', async () => {
     await writeUser({cto_model: 'kimi'})
     expect((await sb.json<Shown>(['config', 'show'])).config.cto_model).toBe('kimi')

@@ -8,6 +8,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import {describeError, isExit, renderErrorText, type ErrorContext} from './error-document.js'
 import {loadContext, type CtoContext} from '../context.js'
 import type {ConfigFile} from '../config/schema.js'
+import {unknownKeyWarnings} from './unknown-key-warning.js'
 
 export type CtoFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof CtoCommand)['baseFlags'] & T['flags']>
 
@@ -18,9 +19,21 @@ export abstract class CtoCommand extends Command {
   }
 
   protected verbose = false
+  /** Lines already said by this run (a command may load the context twice: `config set`). */
+  private said = new Set<string>()
 
+  /**
+   * The user's setup. A key the config files hold but cto does not know (a typo) is said once per
+   * run on stderr, even under --json: stdout stays one JSON document, and the setting is not in effect.
+   */
   protected async loadCtx(flags?: ConfigFile): Promise<CtoContext> {
-    return loadContext({oclif: this.config, flags})
+    const ctx = await loadContext({oclif: this.config, flags})
+    for (const line of unknownKeyWarnings(ctx.layers)) {
+      if (this.said.has(line)) continue
+      this.said.add(line)
+      process.stderr.write(`${line}\n`)
+    }
+    return ctx
   }
 
   /**

@@ -127,3 +127,41 @@ export async function checkConfigKey(key: string): Promise<KeyInfo> {
   const t = defOf(unwrap(node)).type
   return {path, kind: t === 'object' ? 'section' : t === 'record' ? 'record' : t === 'array' ? 'list' : 'value', expects: expects(node)}
 }
+
+/** A key in a config file that cto does not know (zod drops it without a word), with the closest known name. */
+export interface UnknownKey {
+  /** As `cto config unset` takes it: `cto_modle`, `engines.max_turn`. */
+  key: string
+  /** The closest known key at the same place, if one is close enough. */
+  suggestion?: string
+}
+
+/**
+ * Every key in `data` the schema does not know, at any depth: sections (`engines.max_turn`) as
+ * well as the top level. Names under a record (models, plugins) are free; a strict section
+ * (`tools`, `review`) reports its own unknown keys as problems, so it is not walked here.
+ */
+export function unknownConfigKeys(data: unknown, schema: ZodType): UnknownKey[] {
+  const found: UnknownKey[] = []
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+  const walk = (value: unknown, node: ZodType, path: KeyPath) => {
+    if (!isObject(value)) return
+    const d = defOf(unwrap(node)) as Def & {catchall?: ZodType}
+    if (d.type === 'object' && d.shape && !d.catchall) {
+      const names = Object.keys(d.shape)
+      for (const [k, v] of Object.entries(value)) {
+        const child = d.shape[k]
+        if (child) {
+          walk(v, child, [...path, k])
+          continue
+        }
+        const hint = suggest(k, names)
+        found.push({key: formatKey([...path, k]), ...(hint ? {suggestion: formatKey([...path, hint])} : {})})
+      }
+    } else if (d.type === 'record' && d.valueType) {
+      for (const [k, v] of Object.entries(value)) walk(v, d.valueType, [...path, k])
+    }
+  }
+  walk(data, schema, [])
+  return found
+}

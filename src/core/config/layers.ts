@@ -10,6 +10,7 @@ import type {ConfigFile} from './schema.js'
 import {parseConfigText, readConfigFile, type ParsedConfigFile} from './parse-file.js'
 import {searchProjectConfig} from './project-config.js'
 import {cachedCheck, rememberCheck} from './validation-cache.js'
+import type {UnknownKey} from './config-keys.js'
 
 export type LayerKind = 'user' | 'project' | 'env-file' | 'env' | 'flags'
 
@@ -23,13 +24,15 @@ export interface ConfigLayer {
   untrusted?: string[]
   /** The project config as written, gated fields included (for `cto config trust`). */
   written?: ConfigFile
+  /** Keys in the file cto does not know and so ignores (a typo, most often): every command that reads the config says so. */
+  unknownKeys?: UnknownKey[]
 }
 
 export interface ValidationResult {
   data?: ConfigFile
   problems: ConfigProblem[]
-  /** Keys cto does not know: kept out of the effective config, reported by `config validate`. */
-  unknownKeys: string[]
+  /** Keys cto does not know (at any depth): kept out of the effective config, reported by every command that reads it. */
+  unknownKeys: UnknownKey[]
 }
 
 export {PROJECT_SEARCH_PLACES} from './project-config.js'
@@ -39,12 +42,12 @@ export {PROJECT_SEARCH_PLACES} from './project-config.js'
  * zod is imported here, not at start-up: a user without config files never pays for it.
  */
 export async function validateConfigData(parsed: Pick<ParsedConfigFile, 'data' | 'locate'>): Promise<ValidationResult> {
-  const {configSchema, TOP_LEVEL_KEYS} = await import('./schema.js')
+  const [{configSchema}, {unknownConfigKeys}] = await Promise.all([import('./schema.js'), import('./config-keys.js')])
   const data = parsed.data
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return {problems: [{path: '', message: 'the config must be an object ({ ... })'}], unknownKeys: []}
   }
-  const unknownKeys = Object.keys(data).filter((k) => !TOP_LEVEL_KEYS.includes(k))
+  const unknownKeys = unknownConfigKeys(data, configSchema as unknown as import('zod').ZodType)
   const result = configSchema.safeParse(data)
   if (result.success) return {data: result.data, problems: [], unknownKeys}
   const problems = await Promise.all(
@@ -58,16 +61,30 @@ export async function validateConfigData(parsed: Pick<ParsedConfigFile, 'data' |
   return {problems, unknownKeys}
 }
 
+/** What the cache keeps of a file that passed: the checked data, and the unknown keys found in it (said on every run, so kept too). */
+interface CheckedLayer {
+  config: ConfigFile
+  unknown_keys: UnknownKey[]
+}
+
+function isCheckedLayer(v: unknown): v is CheckedLayer {
+  return typeof v === 'object' && v !== null && typeof (v as CheckedLayer).config === 'object' && Array.isArray((v as CheckedLayer).unknown_keys)
+}
+
 async function layerFromFile(kind: LayerKind, file: string, parsed: ParsedConfigFile, env: NodeJS.ProcessEnv): Promise<ConfigLayer> {
   // Checked before with the same content and the same cto: reuse that (validation-cache.ts).
   const content = JSON.stringify(parsed.data)
-  const hit = await cachedCheck('config', content, env)
-  if (hit) return {kind, source: file, file, data: withStoreUrl(hit.data as ConfigFile, parsed.data)}
-  const {data, problems} = await validateConfigData(parsed)
+  const hit = await cachedCheck('config-layer', content, env)
+  if (hit && isCheckedLayer(hit.data)) {
+    return {kind, source: file, file, data: withStoreUrl(hit.data.config, parsed.data), ...unknownKeysOf(hit.data.unknown_keys)}
+  }
+  const {data, problems, unknownKeys} = await validateConfigData(parsed)
   if (!data) throw new ConfigError({file, problems})
-  await rememberCheck('config', content, withoutStoreUrl(data), env)
-  return {kind, source: file, file, data}
+  await rememberCheck('config-layer', content, {config: withoutStoreUrl(data), unknown_keys: unknownKeys} satisfies CheckedLayer, env)
+  return {kind, source: file, file, data, ...unknownKeysOf(unknownKeys)}
 }
+
+const unknownKeysOf = (keys: UnknownKey[]): Pick<ConfigLayer, 'unknownKeys'> => (keys.length > 0 ? {unknownKeys: keys} : {})
 
 /** The cache never holds `store.url` (it may carry the team database's password): it is taken from the file again on a hit. */
 function withoutStoreUrl(data: ConfigFile): ConfigFile {

@@ -55,7 +55,7 @@ async function reportFor(file: string, role: string, load: () => Promise<ParsedC
   }
   if (!parsed) return undefined
   const result = await validateConfigData(parsed)
-  const warnings = result.unknownKeys.map((k) => `${k}: unknown key; cto ignores it.`)
+  const warnings = result.unknownKeys.map((k) => `${k.key}: unknown key; cto ignores it.${k.suggestion ? ` Did you mean "${k.suggestion}"?` : ''}`)
   if (result.data) warnings.push(...modelWarnings(result.data, catalog))
   return {file: parsed.file, role, valid: result.problems.length === 0, problems: result.problems, warnings}
 }
