@@ -53,6 +53,33 @@ describe('cto config set / get / unset', () => {
     expect(text).toContain('// cheaper CTO')
   })
 
+  it('unsets a key cto does not know when the file holds it (the typo it warns about), keeping the rest; refuses one the file does not hold', async () => {
+    const typo = `{
+  // cheaper CTO, see the wiki
+  "cto_model": "deepseek",
+  "cto_modle": "kimi",
+  "engines": {"max_turn": 3, "max_retries": 2}
+}
+`
+    await sb.writeUserConfig(typo)
+    const r = await sb.run(['config', 'unset', 'cto_modle'])
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toBe(`Removed cto_modle from ${sb.userConfigFile}\n`)
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(typo.replace('  "cto_modle": "kimi",\n', ''))
+    // Only the other typo is left to warn about.
+    expect(r.stderr).not.toContain('"cto_modle"')
+    expect(r.stderr).toContain('unknown key "engines.max_turn"')
+    const nested = await sb.json<{changed: boolean; key: string}>(['config', 'unset', 'engines.max_turn'])
+    expect(nested).toMatchObject({changed: true, key: 'engines.max_turn'})
+    const left = '{\n  // cheaper CTO, see the wiki\n  "cto_model": "deepseek",\n  "engines": {\n    "max_retries": 2\n  }\n}\n'
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(left)
+    // In neither the schema nor the file: refused, with the closest known key; nothing written.
+    const gone = await sb.run(['config', 'unset', 'cto_modle'])
+    expect(gone.code).toBe(64)
+    expect(gone.stderr).toContain('Unknown config key "cto_modle". Did you mean "cto_model"?')
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(left)
+  })
+
   it('refuses an unknown key (did you mean), a value of the wrong type, an unknown CTO model: exit 64, file untouched', async () => {
     await sb.writeUserConfig(COMMENTED)
     const key = await sb.run(['config', 'set', 'cost_optimisation.enabled', 'false'])

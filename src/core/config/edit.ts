@@ -56,6 +56,16 @@ export async function setConfigValue(file: string, path: Path, value: unknown): 
   })
 }
 
+/** Whether the user config holds a value at `path` (a file that is not there holds none; one that does not parse is an error). */
+export async function configFileHasKey(file: string, path: Path): Promise<boolean> {
+  const text = await readUserConfig(file)
+  if (text === undefined) return false
+  await parseConfigText(text, file, 'json')
+  const {parseTree, findNodeAtLocation} = await import('jsonc-parser')
+  const tree = parseTree(text, [], {disallowComments: false})
+  return Boolean(tree && findNodeAtLocation(tree, path))
+}
+
 /** Removes a key, and the sections it leaves empty (`{"engines": {}}` goes too). Absent: nothing changes. */
 export async function unsetConfigValue(file: string, path: Path): Promise<EditResult & {was_set: boolean}> {
   if ((await readUserConfig(file)) === undefined) return {file, created: false, changed: false, was_set: false}
