@@ -31,12 +31,14 @@ export interface LoadContextOptions {
   cwd?: string
   env?: NodeJS.ProcessEnv
   flags?: ConfigFile
+  /** See ReadLayersOptions.skipInvalidUserConfig. */
+  skipInvalidUserConfig?: boolean
 }
 
 export async function loadContext(opts: LoadContextOptions): Promise<CtoContext> {
   const env = opts.env ?? process.env
   const cwd = opts.cwd ?? process.cwd()
-  const layers = await readConfigLayers({cwd, env, flags: opts.flags})
+  const layers = await readConfigLayers({cwd, env, flags: opts.flags, skipInvalidUserConfig: opts.skipInvalidUserConfig})
   const catalog = await collectProviders(opts.oclif, {settings: providerSettings(layers)})
   const resolved = resolveConfig(layers, catalog, env)
   const {models, missing, warnings} = await resolveModels(resolved.config, catalog, env, resolved.sources)

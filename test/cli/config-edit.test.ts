@@ -123,6 +123,36 @@ describe('cto config set / get / unset', () => {
     expect(await readFile(sb.userConfigFile, 'utf8')).toBe(broken)
   })
 
+  it('a set that repairs an invalid value is written; one that leaves the file invalid is refused, file untouched', async () => {
+    const invalid = '{\n  // team defaults\n  "cto_model": "kimi",\n  "engines": {\n    "max_turns": "five"\n  }\n}\n'
+    await sb.writeUserConfig(invalid)
+    // Another key: the file would stay invalid. The problem that stays is named, with its line.
+    const other = await sb.run(['config', 'set', 'cto_model', 'glm'])
+    expect(other.code).toBe(1)
+    expect(other.stderr).toContain(`${sb.userConfigFile}:5:5 engines.max_turns: Invalid input: expected number, received string`)
+    expect(other.stderr).toContain('Nothing was written')
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(invalid)
+    // A value that still doesn't fit: refused as a bad value.
+    const bad = await sb.run(['config', 'set', 'engines.max_turns', 'six'])
+    expect(bad.code).toBe(64)
+    expect(bad.stderr).toContain('Cannot set engines.max_turns to six')
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(invalid)
+    // The repair.
+    const fix = await sb.run(['config', 'set', 'engines.max_turns', '5'])
+    expect(fix.code, fix.stderr).toBe(0)
+    expect(fix.stdout).toBe(`Set engines.max_turns = 5 in ${sb.userConfigFile}\n`)
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(invalid.replace('"five"', '5'))
+    expect((await sb.run(['config', 'validate'])).code).toBe(0)
+    expect(await sb.json(['config', 'get', 'engines.max_turns'])).toMatchObject({value: 5, source: sb.userConfigFile})
+    // A file that does not parse is never written, even by a set that would fix its values.
+    const broken = '{"engines": {"max_turns": "five"},}\n'
+    await sb.writeUserConfig(broken)
+    const r = await sb.run(['config', 'set', 'engines.max_turns', '5'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('invalid JSON')
+    expect(await readFile(sb.userConfigFile, 'utf8')).toBe(broken)
+  })
+
   it('the fix an error names works: "cto config set provider_endpoints.<model>.api_url"', async () => {
     const server = await startOpenAIServer({script: [{content: 'pong'}]})
     try {

@@ -1,6 +1,6 @@
 import {Args} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
-import {UsageError, type ConfigError} from '../../core/errors.js'
+import {ConfigError, UsageError} from '../../core/errors.js'
 import {userConfigPath} from '../../core/paths.js'
 
 export interface ConfigSetResult {
@@ -16,7 +16,7 @@ export interface ConfigSetResult {
 export default class ConfigSet extends CtoCommand {
   static override summary = 'Set one key in your user config, keeping the rest of the file (comments, layout) as it is.'
   static override description =
-    'VALUE is read as JSON when it is JSON (50000, true, null, ["a","b"]), else as text. The key and the whole file are checked against the config schema before anything is written; the file is replaced atomically, and a file that does not parse is never touched.'
+    'VALUE is read as JSON when it is JSON (50000, true, null, ["a","b"]), else as text. The key and the whole file are checked against the config schema before anything is written: a file with an invalid value can be repaired this way (the file after the change must be valid), the file is replaced atomically, and a file that does not parse is never touched.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> cto_model sonnet',
     '<%= config.bin %> <%= command.id %> cost_optimization.token_budget_per_day.claude 50000',
@@ -34,7 +34,9 @@ export default class ConfigSet extends CtoCommand {
     const {valueCandidates, effectiveValue} = await import('../../core/config/config-value.js')
     const {setConfigValue, ConfigEditRejected} = await import('../../core/config/edit.js')
     const key = await checkConfigKey(args.key)
-    const ctx = await this.loadCtx()
+    // A user config with an invalid value does not stop a set: the change may be its repair. The
+    // file after the change must be valid, or nothing is written (edit.ts); one that does not parse is never touched.
+    const ctx = await this.loadCtx(undefined, {skipInvalidUserConfig: true})
     const file = userConfigPath(ctx.env)
     const candidates = valueCandidates(args.value)
     // A CTO model must be one cto knows: a typo here would only show at the next task.
@@ -57,6 +59,19 @@ export default class ConfigSet extends CtoCommand {
       } catch (error) {
         // Only a schema problem makes the next reading worth a try; anything else (an unreadable file) stops here.
         if (!(error instanceof ConfigEditRejected)) throw error
+        // Problems elsewhere in the file: no value of this key fixes them.
+        const dotted = key.path.map(String).join('.')
+        const elsewhere = error.problems.filter((p) => p.path !== dotted && !p.path.startsWith(`${dotted}.`))
+        if (elsewhere.length > 0) {
+          throw new ConfigError({
+            file,
+            problems: elsewhere,
+            actions: [
+              `Nothing was written: ${file} has ${elsewhere.length === 1 ? 'a problem' : 'problems'} this change does not fix. Fix ${elsewhere.length === 1 ? 'it' : 'them'} first (cto config set KEY VALUE, or cto config unset KEY), then set ${formatKey(key.path)} again.`,
+              'See every problem with "cto config validate".',
+            ],
+          })
+        }
         firstError ??= error
       }
     }

@@ -26,8 +26,8 @@ export abstract class CtoCommand extends Command {
    * The user's setup. A key the config files hold but cto does not know (a typo) is said once per
    * run on stderr, even under --json: stdout stays one JSON document, and the setting is not in effect.
    */
-  protected async loadCtx(flags?: ConfigFile): Promise<CtoContext> {
-    const ctx = await loadContext({oclif: this.config, flags})
+  protected async loadCtx(flags?: ConfigFile, opts: {skipInvalidUserConfig?: boolean} = {}): Promise<CtoContext> {
+    const ctx = await loadContext({oclif: this.config, flags, ...opts})
     for (const line of unknownKeyWarnings(ctx.layers)) {
       if (this.said.has(line)) continue
       this.said.add(line)

@@ -122,6 +122,11 @@ export interface ReadLayersOptions {
   env: NodeJS.ProcessEnv
   /** Values from command flags, already in config shape. */
   flags?: ConfigFile
+  /**
+   * A user config that parses but does not match the schema is left out instead of failing
+   * (`cto config set`, whose change may be the repair). A file that does not parse still fails.
+   */
+  skipInvalidUserConfig?: boolean
 }
 
 /** Reads every layer (not the defaults, which depend on the installed plugins). */
@@ -129,7 +134,13 @@ export async function readConfigLayers(opts: ReadLayersOptions): Promise<ConfigL
   const layers: ConfigLayer[] = []
   const userFile = userConfigPath(opts.env)
   const user = await readConfigFile(userFile)
-  if (user) layers.push(await layerFromFile('user', userFile, user, opts.env))
+  if (user) {
+    try {
+      layers.push(await layerFromFile('user', userFile, user, opts.env))
+    } catch (error) {
+      if (!(opts.skipInvalidUserConfig && error instanceof ConfigError)) throw error
+    }
+  }
 
   const project = await findProjectConfig(opts.cwd, opts.env)
   if (project && project.file !== userFile) layers.push(await gateUntrusted(await layerFromFile('project', project.file, project, opts.env), opts.env))
