@@ -141,6 +141,22 @@ describe('configuration', () => {
     expect(JSON.parse(json.stdout).files[0].problems).toHaveLength(3)
   })
 
+  it('lists problems in the order of the file, by line then column', async () => {
+    // zod reports cto_model (first in the schema) before engines; the file has them the other way round.
+    await writeUser('{\n  "engines": {"max_retries": 99, "max_turns": "five"},\n  "cto_model": 5\n}\n')
+    const r = await sb.run(['config', 'validate'])
+    expect(r.code).toBe(1)
+    const lines = r.stdout.split('\n').filter((l) => l.startsWith(`  ${userFile()}:`))
+    expect(lines.map((l) => l.slice(userFile().length + 2).split(' ')[0])).toEqual([':2:15', ':2:34', ':3:3'])
+    const json = await sb.run(['config', 'validate', '--json'])
+    expect((JSON.parse(json.stdout) as {files: Array<{problems: Array<{path: string}>}>}).files[0].problems.map((p) => p.path)).toEqual(['engines.max_retries', 'engines.max_turns', 'cto_model'])
+    // An error naming the file (any command that reads it) lists them in the same order.
+    const status = await sb.run(['status'])
+    expect(status.code).toBe(1)
+    expect(status.stderr.indexOf(':2:15 engines.max_retries')).toBeLessThan(status.stderr.indexOf(':3:3 cto_model'))
+    expect(status.stderr.indexOf(':2:15 engines.max_retries')).toBeGreaterThan(-1)
+  })
+
   it('reports a syntax error with file and line:column and writes nothing', async () => {
     const broken = '{\n  "cto_model": "kimi",\n  "worker_models": {,\n}\n'
     await writeUser(broken)

@@ -7,7 +7,7 @@ export default class ConfigValidate extends CtoCommand {
   static override summary = 'Check config files: exit 0 when valid, 1 listing every problem.'
   static override description =
     'Without FILE, checks every file cto would read (user config, project config, ORCHESTRATOR_CONFIG / CTO_CONFIG). ' +
-    'Problems are printed as FILE:LINE:COLUMN PATH: message. Warnings (unknown models, legacy names, unknown keys) do not fail the check. ' +
+    'Problems are printed in the order of the file, as FILE:LINE:COLUMN PATH: message. Warnings (unknown models, legacy names, unknown keys) do not fail the check. ' +
     'A file in the config folder under another name (config.yaml, .ctorc, …) is not read; it fails the check when there is no config.json.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

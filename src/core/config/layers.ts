@@ -58,6 +58,8 @@ export async function validateConfigData(parsed: Pick<ParsedConfigFile, 'data' |
       return {path, message: issue.message, ...position}
     }),
   )
+  // zod reports in schema order; a reader goes down the file: by line, then column (whole-file problems first).
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
   return {problems, unknownKeys}
 }
 
