@@ -92,12 +92,13 @@ export class ConfigError extends CtoError {
 
 export class NoSuchModelError extends CtoError {
   readonly model: string
-  constructor(model: string, opts: {suggestion?: string} = {}) {
+  /** `what`: the kind of name that was asked for, when it is more than a model (`model or provider`). */
+  constructor(model: string, opts: {suggestion?: string; what?: string; actions?: string[]} = {}) {
     const hint = opts.suggestion ? ` Did you mean "${opts.suggestion}"?` : ''
     super({
       code: 'NO_SUCH_MODEL',
-      message: `Unknown model "${model}".${hint}`,
-      actions: ['See the known models with "cto models list", and the installed plugins with "cto plugins".'],
+      message: `Unknown ${opts.what ?? 'model'} "${model}".${hint}`,
+      actions: opts.actions ?? ['See the known models with "cto models list", and the installed plugins with "cto plugins".'],
       exitCode: EXIT.usage,
     })
     this.name = 'NoSuchModelError'

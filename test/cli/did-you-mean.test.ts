@@ -2,6 +2,8 @@
  * Names typed wrong: every --model value, dates that don't exist. A usage error (64) naming the
  * closest right name, the same with and without --json.
  */
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseSinceStrict} from '../../src/core/cli/since-flag.js'
 import {type Sandbox} from '../support/run-cli.js'
@@ -34,6 +36,24 @@ describe('--model values', () => {
   it('cto perf --model accepts a known model without history (exit 0, "No attempts")', async () => {
     const r = await sb.run(['perf', '--model', 'kimi'])
     expect(r.code, r.stderr).toBe(0)
+  })
+})
+
+describe('cto keys set NAME', () => {
+  it.each([
+    ['deepseak', 'deepseek'],
+    ['claud', 'claude'],
+    ['antropic', 'anthropic'],
+    ['haikuu', 'haiku'],
+  ])('%s: "Unknown model or provider", the closest of both (%s), exit 64, no key written', async (typed, closest) => {
+    const human = await sb.run(['keys', 'set', typed], {input: 'sk-not-a-real-key'})
+    expect(human.code, human.stderr).toBe(64)
+    expect(human.stderr).toContain(`Error: Unknown model or provider "${typed}". Did you mean "${closest}"?`)
+    expect(human.stderr).toContain('Providers: claude, deepseek,')
+    expect(human.stderr).not.toContain('sk-not-a-real-key')
+    const json = await sb.run(['keys', 'set', typed, '--json'], {input: 'sk-not-a-real-key'})
+    expect(JSON.parse(json.stdout).error).toMatchObject({code: 'NO_SUCH_MODEL', message: `Unknown model or provider "${typed}". Did you mean "${closest}"?`})
+    expect(existsSync(join(sb.home, 'agents'))).toBe(false)
   })
 })
 

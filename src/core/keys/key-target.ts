@@ -4,6 +4,8 @@
  * (`cto keys set haiku`). A name that is both (a provider whose model has its name) is the provider.
  */
 import {findModel, type CtoContext} from '../context.js'
+import {NoSuchModelError} from '../errors.js'
+import {suggest} from '../cli/did-you-mean.js'
 import {modelKeyPath, providerKeyPath} from '../models/resolve-models.js'
 import type {ResolvedModel} from '../providers/resolve.js'
 
@@ -27,8 +29,24 @@ export function keyTarget(ctx: Pick<CtoContext, 'models' | 'missing' | 'config' 
   if (first) {
     return {scope: 'provider', name: first.providerName, path: providerKeyPath(first.providerName, ctx.env), models, kind: first.engine === 'claude-cli' ? 'anthropic' : 'openai'}
   }
-  const model = findModel(ctx, name)
+  const model = findModelOrProvider(ctx, name)
   return {scope: 'model', name: model.name, path: modelKeyPath(model.name, ctx.config, ctx.env), models: [model], kind: model.engine === 'claude-cli' ? 'anthropic' : 'openai'}
+}
+
+/** A model by name, or the unknown-name error for a provider or model: the closest of both is suggested. */
+function findModelOrProvider(ctx: Pick<CtoContext, 'models' | 'missing'>, name: string): ResolvedModel {
+  try {
+    return findModel(ctx, name)
+  } catch (error) {
+    if (!(error instanceof NoSuchModelError)) throw error
+    const providers = [...new Set(ctx.models.map((m) => m.providerName))]
+    const names = [...new Set([...providers, ...ctx.models.flatMap((m) => [m.provider, m.name])])]
+    throw new NoSuchModelError(name, {
+      what: 'model or provider',
+      suggestion: suggest(name.toLowerCase(), names),
+      actions: [`Providers: ${providers.join(', ')}. See the models with "cto keys list", and the installed plugins with "cto plugins".`],
+    })
+  }
 }
 
 /** The models of a provider key that will not use it: an environment variable or their own key comes first. */
