@@ -98,7 +98,8 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
     if (!this.jsonEnabled()) {
       // The streamed answer, then a blank line, then the summary: as when the answer is printed at the end.
       if (streamedStep >= 0) process.stdout.write(lastChar === '\n' ? '\n' : '\n\n')
-      if (flags.explain || flags['dry-run']) this.log(renderExplain(result, flags.explain))
+      // No blank line ahead of the output; one between the plan and the summary.
+      if (flags.explain) this.log(`${renderExplain(result)}\n`)
       this.log(renderTaskSummary(result, {answerShown: streamedStep >= 0}))
     }
     // Blocked (2), conflict (3) and interrupted (130) still print the whole result: it says what happened.

@@ -7,9 +7,9 @@ const secs = formatSeconds
 const tok = formatTokens
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`
 
-export function renderExplain(r: TaskResult, detailed: boolean): string {
+/** `--explain`: the plan and the candidates behind the route (printed before the summary, a blank line between). */
+export function renderExplain(r: TaskResult): string {
   const lines: string[] = []
-  if (!detailed) return ''
   const plan = r.route.plan
   if (!plan) return 'Plan: none (--model skipped routing).'
   const pct = (v: number) => `${(v * 100).toFixed(1)}%`
