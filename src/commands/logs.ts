@@ -24,7 +24,7 @@ export default class Logs extends CtoCommand {
     '<%= config.bin %> <%= command.id %> --json | jq ".tasks[-1].answer"',
   ]
   static override flags = {
-    count: Flags.integer({char: 'n', description: 'How many of the last tasks (default 3).', default: 3, min: 0}),
+    count: Flags.integer({char: 'n', description: 'How many of the last tasks.', default: 3, min: 0}),
     task: Flags.string({description: 'One task, by its id or the first characters of it.'}),
     truncate: Flags.integer({char: 't', description: 'Cut the task and the answer to this many characters.', min: 1}),
     diff: Flags.boolean({description: "With --task: each attempt's change as a diff (rejected ones too) and where its patch and test output are kept.", dependsOn: ['task']}),

@@ -26,6 +26,14 @@ afterEach(async () => {
 const configure = () => externalModelsOn(sb, server?.baseURL, {deepseek: {}})
 
 describe('cto logs', () => {
+  it('--help states the default of -n once', async () => {
+    const r = await sb.run(['logs', '--help'])
+    expect(r.code, r.stderr).toBe(0)
+    const line = r.stdout.split('\n').find((l) => l.includes('-n, --count='))
+    expect(line?.trim()).toMatch(/^-n, --count=<value>\s+\[default: 3\] How many of the last tasks\.$/)
+    expect(line?.match(/default/g)).toHaveLength(1)
+  })
+
 
   it('the last tasks with -n, one with --task (an id prefix), each with model, status, cost, time and answer', async () => {
     server = await startOpenAIServer({
