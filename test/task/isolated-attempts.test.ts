@@ -203,6 +203,37 @@ describe('cto task in copies, verified by the fixture\'s tests', () => {
     expect((await sb.run(['logs', '--diff'])).code).toBe(64)
   })
 
+  it('when the review is unavailable, a change whose tests fail is not applied: the next model gets the failure', async () => {
+    await gitInit()
+    const workerPrompts: Record<string, string[]> = {}
+    // The CTO classifies, but every review answer is garbage (as a small local model's often is).
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return {content: 'Looks good to me! {approved: yes'}
+        if (isClassify(r)) return json({complexity: 'moderate', type: 'coding', model: 'deepseek', reason: 'a bug fix'})
+        const name = r.body.model.replace(/-id$/, '')
+        if (turn(r) === 0) (workerPrompts[name] ??= []).push(firstUser(r))
+        return name === 'deepseek' ? editAdd('a * b')(r, turn(r)) : editAdd('a + b')(r, turn(r))
+      },
+    })
+    const env = await configure()
+    const {code, t, stderr} = await runTask(['fix the failing test'], env)
+    expect(code, stderr).toBe(0)
+    expect(t.status).toBe('completed')
+    expect(t.attempts.map((a) => [a.model, a.approved, a.verification?.passed, a.change?.applied])).toEqual([
+      ['deepseek', null, false, null],
+      ['minimax', null, true, true],
+    ])
+    expect(t.attempts[0].feedback).toBe("the project's tests failed (exit 1) and the review was unavailable")
+    expect(t.notes.join('\n')).toMatch(/Review of deepseek's attempt unavailable \(.*\), and its tests failed: its change was not applied\./)
+    // The next model heard why, and only the passing change reached the folder.
+    expect(workerPrompts.minimax[0]).toContain("the project's tests failed (exit 1)")
+    expect(await sh('git status --porcelain', project, genv)).toBe(' M src/add.mjs\n')
+    expect(await readFile(join(project, 'src', 'add.mjs'), 'utf8')).toContain('return a + b')
+    const logged = await sb.run(['logs', '-n', '1'])
+    expect(logged.stdout).toContain('Attempts: deepseek not applied (tests failed, not reviewed) → minimax done')
+  })
+
   it('a blocked task leaves the workspace byte-identical, .git included, and git status clean', async () => {
     await gitInit()
     const before = await fingerprint(project)

@@ -16,7 +16,9 @@ function attemptLine(a: LogAttempt): string {
           ? `rejected (quality ${a.quality})`
           : a.approved
             ? `approved (quality ${a.quality})`
-            : 'done'
+            : a.feedback
+              ? 'not applied (tests failed, not reviewed)'
+              : 'done'
   const refused = a.refused_tool_calls?.length ? `, ${a.refused_tool_calls.length} tool call${a.refused_tool_calls.length === 1 ? '' : 's'} refused` : ''
   return `${a.model} ${how}${refused}`
 }

@@ -13,6 +13,8 @@ export interface LogAttempt {
   ok: boolean
   approved: boolean | null
   quality: number | null
+  /** The reviewer's feedback; for an attempt not reviewed, why it was not applied (its tests failed). */
+  feedback?: string | null
   cancelled?: boolean
   unavailable?: {code: string; reason: string} | null
   error?: {code: string; message: string} | null

@@ -40,6 +40,7 @@ export function attemptVerdict(a: AttemptView): {text: string; failed: boolean} 
   if (a.unavailable) return {text: `can't be used: ${a.unavailable.reason}`, failed: true}
   if (!a.ok) return {text: `failed: ${a.error?.code ?? 'error'}`, failed: true}
   if (a.approved === false) return {text: `rejected (quality ${a.quality})${refused}`, failed: true}
+  if (a.approved === null && a.feedback) return {text: `not reviewed, tests failed: not applied${refused}`, failed: true}
   return {text: `${a.approved ? `approved (quality ${a.quality})` : 'done (not reviewed)'}${refused}`, failed: false}
 }
 

@@ -33,6 +33,8 @@ function verdict(a: AttemptView): string {
   if (a.unavailable) return `can't be used: ${a.unavailable.reason} (not counted as ${a.model}'s failure)`
   if (!a.ok) return `failed (${a.error?.code}: ${a.error?.message})`
   if (a.approved === false) return `rejected, quality ${a.quality}: ${a.feedback}`
+  // Not reviewed, yet it has feedback: the review was unavailable and its tests failed (task-run.ts).
+  if (a.approved === null && a.feedback) return `not applied: ${a.feedback}`
   return a.approved ? `approved, quality ${a.quality}` : 'done, not reviewed'
 }
 

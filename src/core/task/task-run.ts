@@ -465,10 +465,17 @@ export class TaskRun {
     let approved: boolean | null = null
     let quality: number | null = null
     let feedback: string | null = null
+    let testsFailedUnreviewed = false
     if (result.ok && f.review !== false && !this.interrupted) {
       const review = await this.askCto(REVIEW_SYSTEM, reviewPrompt(this.opts.task, c.type, {model: model.name, text: result.text, tool_calls: result.tool_calls, refused}, evidence), 'review')
       if (review.ok) {
         ;({approved, quality, feedback} = review.value)
+      } else if (verification?.ran && verification.passed === false) {
+        // Nothing vouches for the change and the project's own tests say it is wrong: it is not
+        // applied ("only the approved change reaches your folder"), and the next model is told why.
+        testsFailedUnreviewed = true
+        feedback = `the project's tests failed (${verification.timed_out ? 'timed out' : `exit ${verification.exit_code}`}) and the review was unavailable`
+        this.notes.push(`Review of ${model.name}'s attempt unavailable (${review.problem}), and its tests failed: its change was not applied.`)
       } else {
         this.notes.push(`Review of ${model.name}'s attempt unavailable (${review.problem}): its engine success counts.`)
       }
@@ -477,7 +484,7 @@ export class TaskRun {
       this.notes.push(`${model.name}: Claude Code denied ${result.permission_denials.length} tool call(s): ${result.permission_denials.map((d) => d.tool_name).join(', ')}`)
     }
     const cancelled = this.interrupted
-    const success = result.ok && approved !== false && !changeUnreadable && !cancelled
+    const success = result.ok && approved !== false && !testsFailedUnreviewed && !changeUnreadable && !cancelled
     let applied: boolean | null = null
     if (success && change && change.files.length > 0) {
       const outcome = await place.applyChange()
@@ -641,7 +648,7 @@ export class TaskRun {
       output_tokens: view.usage.output_tokens,
       cost_usd: view.cost_usd,
       duration_ms: view.duration_ms,
-      error_class: success ? undefined : (view.error?.code ?? (view.approved === false ? 'rejected' : undefined)),
+      error_class: success ? undefined : (view.error?.code ?? (view.approved === false ? 'rejected' : view.verification?.passed === false ? 'tests_failed' : undefined)),
       files_changed: view.change?.files_changed,
       lines_added: view.change?.lines_added,
       lines_removed: view.change?.lines_removed,
