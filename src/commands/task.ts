@@ -73,6 +73,12 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
       process.stdout.write(delta)
       lastChar = delta.at(-1) ?? lastChar
     }
+    // A new turn or a retry of the same attempt starts on a line of its own.
+    const onAnswerBreak = (step: number) => {
+      if (step !== streamedStep || lastChar === '\n') return
+      process.stdout.write('\n')
+      lastChar = '\n'
+    }
     const result = await executeTask({
       ctx,
       root: this.config.root,
@@ -94,6 +100,7 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
       inPlace: flags['in-place'],
       warn: (m) => this.note(`Warning: ${m}`),
       onAnswer: streamToStdout ? onAnswer : undefined,
+      onAnswerBreak: streamToStdout ? onAnswerBreak : undefined,
     })
     if (!this.jsonEnabled()) {
       // The streamed answer, then a blank line, then the summary: as when the answer is printed at the end.

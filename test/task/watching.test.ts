@@ -65,6 +65,29 @@ describe('watching cto task', () => {
     expect(t.attempts[0].refused_tool_calls).toEqual([expect.objectContaining({name: 'write_file', rule: expect.any(String), summary: expect.stringContaining('outside-the-workspace.txt')})])
   })
 
+  it('the streamed answer keeps its pieces apart: text before a tool call, and a stream cut off and tried again', async () => {
+    let cut = false
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return jsonReply({approved: true, quality: 8, feedback: 'ok'})
+        if (isClassification(r)) return jsonReply({complexity: 'simple', type: 'coding', model: 'deepseek', reason: 'x'})
+        // Turn 1: a sentence, then a tool call (as real models do). Turn 2: the stream breaks off half-way once, then comes whole.
+        if (!r.body.messages.some((m) => m.role === 'tool')) return {content: 'Let me look around first.', toolCalls: [{name: 'list_directory', arguments: {path: '.'}}]}
+        if (!cut) {
+          cut = true
+          return {content: 'There is nothing here to fix at all.', drop: 'mid-response'}
+        }
+        return {content: 'There is nothing here to fix at all.'}
+      },
+    })
+    const env = await externalModelsOn(sb, server.baseURL, {deepseek: {}}, {engines: {max_retries: 1}})
+    const r = await sb.run(['task', '--in-place', '--workspace', workspace, 'fix whatever is broken'], {env})
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toMatch(/› retry 1 in .*: connection_error/)
+    // Each piece on a line of its own: never "first.There is" nor "here toThere is".
+    expect(r.stdout.split('\nClassification')[0]).toBe('Let me look around first.\nThere is nothing here to\nThere is nothing here to fix at all.\n')
+  })
+
   it('a rejected attempt is marked failed in the progress, not ✔', async () => {
     server = await startOpenAIServer({
       handler: (r) => {

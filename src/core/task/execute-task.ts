@@ -35,6 +35,12 @@ export interface ExecuteTaskOptions {
   warn: (message: string) => void
   /** The worker's answer as it streams (step: which attempt); unset: progress shows it (or nothing, under --json). */
   onAnswer?: (delta: string, step: number) => void
+  /**
+   * What streamed of the attempt's answer so far is over: the worker calls a tool or starts a new
+   * turn (its next text is a new piece), or the call is tried again from the start (the text already shown is
+   * not continued). The receiver ends the line, so pieces are never glued into one ("first.Done.").
+   */
+  onAnswerBreak?: (step: number) => void
 }
 
 export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
@@ -117,6 +123,7 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
     flags: o.flags,
     onEngineEvent: (e) => {
       if (e.type === 'text' && o.onAnswer) o.onAnswer(e.delta, run.attempts.length)
+      else if ((e.type === 'turn' || e.type === 'tool_call' || e.type === 'retry') && o.onAnswerBreak) o.onAnswerBreak(run.attempts.length)
       sink?.(e)
     },
     trace: (event, data) => {

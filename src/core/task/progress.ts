@@ -86,6 +86,12 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
       // The answer, a whole line at a time (a partial line would be shown again with every delta).
       let partial = ''
       opts.setEventSink((e) => {
+        // A tool call, a new turn or a retry ends what streamed of the answer so far: its last
+        // partial line is shown as it is, not glued to the next piece.
+        if ((e.type === 'tool_call' || e.type === 'turn' || e.type === 'retry') && partial && opts.answerInline) {
+          task.output = `  ${partial}`
+          partial = ''
+        }
         if (e.type === 'tool_call') task.output = `→ ${toolCallLine(e.name, e.input, e.summary, opts.secrets)}`
         else if (e.type === 'tool_result' && !e.ok) task.output = `  ✗ ${e.refused ? 'refused' : 'failed'}: ${e.summary}`
         else if (e.type === 'retry') task.output = `retry ${e.attempt} in ${secs(e.delayMs)}: ${e.reason}`
