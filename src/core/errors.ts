@@ -7,6 +7,7 @@
  */
 import {CTO_ERROR_MARKER as marker} from '@cto-cli/provider-spec'
 import {EXIT} from './exit-codes.js'
+import {configKeyArg} from './cli/config-key-arg.js'
 
 export interface CtoErrorOptions {
   code: string
@@ -115,7 +116,7 @@ export class PluginMissingError extends CtoError {
       message: `Model "${model}" is in your config${opts.source ? ` (${opts.source})` : ''}, but no installed plugin provides it (plugin missing).`,
       actions: [
         'Install the plugin that provides it: cto plugins install <plugin>',
-        `Or remove it from your config: cto config unset worker_models.${opts.group}.${model}`,
+        `Or remove it from your config: cto config unset ${configKeyArg('worker_models', opts.group, model)}`,
       ],
       exitCode: EXIT.error,
     })

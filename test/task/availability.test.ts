@@ -203,6 +203,23 @@ describe('availability is not quality', () => {
     expect(status.cto_model).toMatchObject({name: 'deepseek', usable: false})
   })
 
+  it('a local Ollama model (a name with dots) that is not running: the fix it prints is a command that works when pasted', async () => {
+    const down = `http://127.0.0.1:${await closedPort()}/v1`
+    await sb.writeUserConfig({providers: {ollama: {models: ['qwen2.5-coder:7b'], base_url: down}}, engines: {max_retries: 0}})
+    const env = {PATH: NO_CLAUDE_PATH}
+    const run = await sb.run(['run', '-m', 'qwen2.5-coder:7b', 'hi'], {env})
+    expect(run.code).toBe(1)
+    const fix = /→ Start the server, or set the endpoint: (cto config set .*) <url>\n/.exec(run.stderr)?.[1]
+    expect(fix, run.stderr).toBe(`cto config set 'provider_endpoints["qwen2.5-coder:7b"].api_url'`)
+    // Pasted into a shell: the words the shell would pass (single quotes removed), plus a URL.
+    const words = [...fix!.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]).slice(1)
+    const up = 'http://127.0.0.1:11434/v1'
+    const set = await sb.run([...words, up], {env})
+    expect(set.code, set.stderr).toBe(0)
+    const shown = await sb.json<{base_url: string}>(['models', 'show', 'qwen2.5-coder:7b'], {env})
+    expect(shown.base_url).toBe(up)
+  })
+
   it('a host that is not known (offline, most often): the fix is the network or the endpoint, not "start the server"', () => {
     const problem = setupProblem('deepseek', {code: 'dns_failed', message: 'deepseek: the host of https://api.deepseek.com/v1 is not known (DNS).', retryable: false})
     expect(problem).toEqual({

@@ -1,5 +1,6 @@
 import {CtoCommand} from '../../core/cli/base-command.js'
 import {renderTable} from '../../core/cli/table.js'
+import {configKeyArg} from '../../core/cli/config-key-arg.js'
 import {formatPrice, unavailableLines, viewMissingModel, viewModel, type MissingModelView, type ModelView} from '../../core/models/describe.js'
 
 export interface ModelsListResult {
@@ -37,7 +38,7 @@ export default class ModelsList extends CtoCommand {
         ]),
       )
       for (const line of unavailableLines(models)) this.note(line)
-      for (const m of missing) this.note(`${m.name}: plugin missing${m.source ? ` (named in ${m.source})` : ''}, so it is never used. Install its plugin, or remove it: cto config unset worker_models.${m.group}.${m.name}`)
+      for (const m of missing) this.note(`${m.name}: plugin missing${m.source ? ` (named in ${m.source})` : ''}, so it is never used. Install its plugin, or remove it: cto config unset ${configKeyArg('worker_models', m.group, m.name)}`)
       for (const b of ctx.catalog.broken) this.note(`Plugin ${b.name} is broken: ${b.reason}`)
       for (const w of ctx.warnings) this.note(`Warning: ${w}`)
     }

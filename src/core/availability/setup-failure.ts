@@ -7,6 +7,7 @@
  * or a stream that broke off still count against the model, as before.
  */
 import type {EngineFailure} from '../engines/types.js'
+import {configKeyArg} from '../cli/config-key-arg.js'
 
 export interface SetupProblem {
   /** The engine's failure code: `claude_not_found`, `http_401`, `connection_refused`, ... */
@@ -34,9 +35,9 @@ export function setupProblem(model: string, failure: EngineFailure | undefined):
       return {code: failure.code, reason: `the provider refused the key (HTTP ${failure.code.slice(5)})`, fix: `${key} Check it is the key for this endpoint ("cto models show ${model}").`}
     case 'dns_failed':
       // Most often no network at all (the plugin's own endpoint, offline), else a mistyped host.
-      return {code: failure.code, reason: withoutModel(model, failure.message), fix: `Check your network connection, or set the endpoint: cto config set provider_endpoints.${model}.api_url <url>`}
+      return {code: failure.code, reason: withoutModel(model, failure.message), fix: `Check your network connection, or set the endpoint: cto config set ${configKeyArg('provider_endpoints', model, 'api_url')} <url>`}
     default:
-      return {code: failure.code, reason: withoutModel(model, failure.message), fix: `Start the server, or set the endpoint: cto config set provider_endpoints.${model}.api_url <url>`}
+      return {code: failure.code, reason: withoutModel(model, failure.message), fix: `Start the server, or set the endpoint: cto config set ${configKeyArg('provider_endpoints', model, 'api_url')} <url>`}
   }
 }
 

@@ -4,6 +4,7 @@ import {CtoError} from '../errors.js'
 import {userConfigPath} from '../paths.js'
 import {hasUsableKey} from './resolve-models.js'
 import type {Catalog} from '../providers/registry.js'
+import {configKeyArg} from '../cli/config-key-arg.js'
 
 export interface ModelToggleResult {
   model: string
@@ -37,7 +38,7 @@ export async function setModelEnabled(ctx: CtoContext, name: string, enabled: bo
       throw new CtoError({
         code: 'MODEL_FROM_PROJECT_CONFIG',
         message: `${model.name} comes from providers.${model.providerName} in ${from?.source}: your user config is not changed, since outside that project no plugin provides ${model.name}.`,
-        actions: [`Set worker_models.${model.group}.${model.name}.enabled to ${enabled} in ${from?.source} (then "cto config trust" there), or add it to providers.${model.providerName} in your user config.`],
+        actions: [`Set ${configKeyArg('worker_models', model.group, model.name, 'enabled')} to ${enabled} in ${from?.source} (then "cto config trust" there), or add it to providers.${model.providerName} in your user config.`],
       })
     }
   }
