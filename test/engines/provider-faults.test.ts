@@ -142,6 +142,21 @@ describe('provider faults', () => {
     expect(server.requests).toHaveLength(2)
   })
 
+  it('a streamed answer that keeps coming is not cut off by the per-request timeout; one that stops is', async () => {
+    // A slow local model: 20 pieces, 60 ms apart (1.2 s in all), against a 400 ms per-request timeout.
+    const text = 'a slow local model writes its answer piece by piece, '.repeat(3).slice(0, 160)
+    const {result, server} = await run([{content: text, pieceDelayMs: 60}], {requestTimeoutMs: 400, retry: {maxRetries: 0}})
+    expect(result.error ?? null).toBeNull()
+    expect(result).toMatchObject({ok: true, text})
+    expect(server.requests).toHaveLength(1)
+    // The same model going silent half-way: the pause is what times out.
+    const stalled: OpenAIReply = {content: text, gate: {afterPieces: 3, wait: new Promise(() => {})}}
+    await server.close()
+    const again = await run([stalled], {requestTimeoutMs: 300, retry: {maxRetries: 0}})
+    expect(again.result.error).toMatchObject({code: 'timeout', retryable: true})
+    expect(again.result.error?.message).toContain('the answer stopped: nothing more for 300 ms')
+  })
+
   it('times out as a retryable failure when every try is too slow', async () => {
     const slow: OpenAIReply = {delayMs: 5000, content: 'slow'}
     const {result} = await run([slow, slow], {requestTimeoutMs: 150, retry: {maxRetries: 1, baseDelayMs: 1}}, {onEvent: undefined})

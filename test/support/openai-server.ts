@@ -36,6 +36,8 @@ export interface OpenAIReply {
   drop?: 'before-response' | 'mid-response'
   /** Streaming only: send this many pieces of the content (8 characters each), then wait for `wait` before the rest. */
   gate?: {afterPieces: number; wait: Promise<unknown>}
+  /** Streaming only: wait this long before each piece of the content (a slow local model writing). */
+  pieceDelayMs?: number
 }
 
 export interface ChatRequest extends RecordedRequest {
@@ -171,6 +173,8 @@ async function answer(req: IncomingMessage, res: ServerResponse, request: ChatRe
   const sent = reply.drop === 'mid-response' ? Math.ceil(pieces.length / 2) : pieces.length
   for (const [i, piece] of pieces.slice(0, sent).entries()) {
     if (reply.gate && i === reply.gate.afterPieces) await reply.gate.wait
+    if (reply.pieceDelayMs) await delay(reply.pieceDelayMs)
+    if (res.destroyed) return
     chunk({content: piece})
   }
   if (reply.drop === 'mid-response') {

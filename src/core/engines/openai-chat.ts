@@ -91,7 +91,14 @@ async function sendOnce(session: ChatSession, options: ChatCallOptions): Promise
   if (options.signal.aborted) throw options.signal.reason ?? new Error('aborted')
   const {model, client} = session
   const perRequest = new AbortController()
-  const timer = setTimeout(() => perRequest.abort(new RequestTimeout(`no complete answer within ${options.requestTimeoutMs} ms`)), options.requestTimeoutMs)
+  // Until the answer starts, the whole wait counts; once it streams, only a pause between two pieces
+  // does: a slow local model writing a long answer is still answering (the attempt's own timeout
+  // bounds the total).
+  let timer = setTimeout(() => perRequest.abort(new RequestTimeout(`no answer within ${options.requestTimeoutMs} ms`)), options.requestTimeoutMs)
+  const stillAnswering = () => {
+    clearTimeout(timer)
+    timer = setTimeout(() => perRequest.abort(new RequestTimeout(`the answer stopped: nothing more for ${options.requestTimeoutMs} ms`)), options.requestTimeoutMs)
+  }
   const signal = AbortSignal.any([options.signal, perRequest.signal])
   const body: ChatCompletionCreateParamsBase = {
     model: model.modelId,
@@ -125,6 +132,7 @@ async function sendOnce(session: ChatSession, options: ChatCallOptions): Promise
     const usage: Usage = {input_tokens: 0, output_tokens: 0}
     const calls = new Map<number, ChatToolCall>()
     for await (const chunk of stream) {
+      stillAnswering()
       if (chunk.usage) {
         usage.input_tokens = chunk.usage.prompt_tokens ?? 0
         usage.output_tokens = chunk.usage.completion_tokens ?? 0
@@ -145,6 +153,8 @@ async function sendOnce(session: ChatSession, options: ChatCallOptions): Promise
       }
       if (choice.finish_reason) finishReason = choice.finish_reason
     }
+    // An aborted stream can end its loop quietly: a cut-off answer is never a complete one.
+    if (signal.aborted) throw signal.reason ?? new Error('aborted')
     const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([index, call]) => ({...call, id: call.id || `call_${index}`}))
     return {content, toolCalls, usage, finishReason}
   } catch (error) {
