@@ -232,6 +232,9 @@ describe('cto task in copies, verified by the fixture\'s tests', () => {
     expect(await readFile(join(project, 'src', 'add.mjs'), 'utf8')).toContain('return a + b')
     const logged = await sb.run(['logs', '-n', '1'])
     expect(logged.stdout).toContain('Attempts: deepseek not applied (tests failed, not reviewed) → minimax done')
+    // What cto perf and the router learn: deepseek failed this coding task, minimax succeeded.
+    const perf = JSON.parse((await sb.run(['perf', '--json'])).stdout) as {models: Array<{model: string; success_rate: number}>}
+    expect(Object.fromEntries(perf.models.map((r) => [r.model, r.success_rate]))).toEqual({deepseek: 0, minimax: 1})
   })
 
   it('a blocked task leaves the workspace byte-identical, .git included, and git status clean', async () => {

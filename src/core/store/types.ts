@@ -26,7 +26,10 @@ export interface AttemptRecord {
   /** Why the CTO's choice was overridden, if it was. */
   override_reason?: string
   engine: EngineKind
-  /** The engine finished without error. */
+  /**
+   * The engine finished without error (and, for an attempt whose review was unavailable, the
+   * project's tests did not fail: such an attempt is not applied, so it is no success either).
+   */
   success: boolean
   /** The CTO approved the result (undefined when not reviewed). */
   approved?: boolean

@@ -640,7 +640,9 @@ export class TaskRun {
       group: this.opts.models.find((m) => m.name === view.model)?.group ?? 'external',
       override_reason: view.escalation_step === 0 ? (d.override_reason ?? undefined) : undefined,
       engine: view.engine as AttemptRecord['engine'],
-      success: view.ok,
+      // Not reviewed (the review was unavailable) and the project's tests failed: not applied, so
+      // not a success for cto perf or the router either (both count engine success when unreviewed).
+      success: view.ok && !(view.approved === null && view.feedback !== null && view.verification?.passed === false),
       approved: view.approved ?? undefined,
       quality: view.quality ?? undefined,
       escalation_step: view.escalation_step,
