@@ -136,9 +136,20 @@ describe('provider faults', () => {
     expect(events.filter((e) => e.type === 'retry')).toEqual([])
   })
 
+  it('a slow answer that comes within the per-request timeout is waited for and used', async () => {
+    // The server answers after 400 ms; the client waits up to 3 s: no timeout, no retry, the slow answer is the result.
+    const {result, events, server} = await run([{delayMs: 400, content: 'slow but in time'}], {requestTimeoutMs: 3000, retry: {maxRetries: 0}})
+    expect(result.error ?? null).toBeNull()
+    expect(result).toMatchObject({ok: true, text: 'slow but in time'})
+    expect(events.filter((e) => e.type === 'retry')).toEqual([])
+    expect(server.requests).toHaveLength(1)
+  })
+
   it('a request slower than the per-request timeout times out and is retried', async () => {
-    const {result, server} = await run([{delayMs: 5000, content: 'slow'}, {content: 'fast'}], {requestTimeoutMs: 200})
+    // The same kind of slow answer (it does come, after 1 s: see the test above), against a 200 ms timeout.
+    const {result, events, server} = await run([{delayMs: 1000, content: 'slow'}, {content: 'fast'}], {requestTimeoutMs: 200})
     expect(result).toMatchObject({ok: true, text: 'fast'})
+    expect(events).toContainEqual(expect.objectContaining({type: 'retry', attempt: 1, reason: 'timeout'}))
     expect(server.requests).toHaveLength(2)
   })
 

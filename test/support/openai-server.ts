@@ -30,7 +30,7 @@ export interface OpenAIReply {
   status?: number
   errorMessage?: string
   headers?: Record<string, string>
-  /** Wait this long before answering (for timeouts). */
+  /** Wait this long before answering (a slow model; longer than the client's timeout, a timeout). The answer comes after it unless the client went away. */
   delayMs?: number
   /** Fault: close the connection before any answer, or after sending part of a stream / body. */
   drop?: 'before-response' | 'mid-response'
@@ -114,9 +114,12 @@ export async function startOpenAIServer(options: OpenAIServerOptions = {}): Prom
 
 async function answer(req: IncomingMessage, res: ServerResponse, request: ChatRequest, reply: OpenAIReply): Promise<void> {
   if (reply.delayMs) {
-    // Stop waiting if the client gave up (request timeouts), so close() is never held up.
-    await Promise.race([delay(reply.delayMs), new Promise((resolve) => res.once('close', resolve))])
-    if (res.destroyed || req.destroyed) return
+    // A delay is a delay: the answer comes after it, unless the client went away meanwhile (a request
+    // timeout, a cancel), so close() is never held up. Watch the response, not the request: since
+    // Node 16 a request emits 'close' and is `destroyed` once its body has been read (readBody above),
+    // which says nothing about the client; checking `req.destroyed` here made every delay a reply
+    // that never came.
+    if (!(await waitUnlessClosed(res, reply.delayMs))) return
   }
   if (reply.drop === 'before-response') {
     req.socket.destroy()
@@ -192,6 +195,25 @@ async function answer(req: IncomingMessage, res: ServerResponse, request: ChatRe
   }
   res.write('data: [DONE]\n\n')
   res.end()
+}
+
+/** Waits `ms`; true if the response can still be sent, false (at once) if the client went away first. */
+async function waitUnlessClosed(res: ServerResponse, ms: number): Promise<boolean> {
+  if (res.destroyed) return false
+  let timer: NodeJS.Timeout | undefined
+  let onClose: (() => void) | undefined
+  const waited = await Promise.race([
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), ms)
+    }),
+    new Promise<boolean>((resolve) => {
+      onClose = () => resolve(false)
+      res.once('close', onClose)
+    }),
+  ])
+  clearTimeout(timer)
+  if (onClose) res.off('close', onClose)
+  return waited && !res.destroyed
 }
 
 function splitText(text: string, size: number): string[] {
