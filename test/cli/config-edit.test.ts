@@ -153,6 +153,41 @@ describe('cto config set / get / unset', () => {
     expect(await readFile(sb.userConfigFile, 'utf8')).toBe(broken)
   })
 
+  it('a model name with dots (every Ollama model) works in get, show and unset, each printing the bracket form set takes', async () => {
+    const key = 'provider_endpoints["qwen2.5-coder:7b"].api_url'
+    const url = 'http://127.0.0.1:11434/v1'
+    const set = await sb.run(['config', 'set', key, url])
+    expect(set.code, set.stderr).toBe(0)
+    // get: the value, not "is not set"; a section holding it shows it under the model's whole name.
+    const got = await sb.run(['config', 'get', key])
+    expect(got.code, got.stderr).toBe(0)
+    expect(got.stdout).toBe(`${url}\n`)
+    expect(await sb.json(['config', 'get', key])).toEqual({key, value: url, source: sb.userConfigFile})
+    expect(await sb.json(['config', 'get', 'provider_endpoints'])).toEqual({
+      key: 'provider_endpoints',
+      value: {'qwen2.5-coder:7b': {api_url: url}},
+      source: {'["qwen2.5-coder:7b"].api_url': sb.userConfigFile},
+    })
+    // show: the key as set takes it, with its value (it printed provider_endpoints.qwen2.5-coder:7b.api_url = undefined).
+    const shown = await sb.json<{sources: Record<string, string>}>(['config', 'show'])
+    expect(Object.entries(shown.sources).filter(([k]) => k.includes('qwen'))).toEqual([[key, sb.userConfigFile]])
+    const human = await sb.run(['config', 'show'])
+    expect(human.code, human.stderr).toBe(0)
+    const line = human.stdout.split('\n').find((l) => l.includes('qwen'))
+    expect(line).toMatch(/^provider_endpoints\["qwen2\.5-coder:7b"\]\.api_url = "http:\/\/127\.0\.0\.1:11434\/v1"\s+# /)
+    expect(line).toContain(sb.userConfigFile)
+    // unset, with a layer above that sets it too: what cto uses now is that layer's value.
+    const team = join(sb.home, 'team.json')
+    await writeFile(team, JSON.stringify({provider_endpoints: {'qwen2.5-coder:7b': {api_url: 'http://gpu-box:11434/v1'}}}))
+    const unset = await sb.json(['config', 'unset', key], {env: {ORCHESTRATOR_CONFIG: team}})
+    expect(unset).toEqual({key, file: sb.userConfigFile, changed: true, value: 'http://gpu-box:11434/v1', source: team})
+    expect(JSON.parse(await readFile(sb.userConfigFile, 'utf8'))).toEqual({})
+    // Unset everywhere: the fix get names is the key quoted for a shell.
+    const gone = await sb.run(['config', 'get', key, '--json'])
+    expect(gone.code).toBe(1)
+    expect(JSON.parse(gone.stdout).error).toMatchObject({code: 'CONFIG_KEY_UNSET', actions: [`cto config set '${key}' VALUE`]})
+  })
+
   it('the fix an error names works: "cto config set provider_endpoints.<model>.api_url"', async () => {
     const server = await startOpenAIServer({script: [{content: 'pong'}]})
     try {

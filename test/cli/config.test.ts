@@ -107,6 +107,21 @@ describe('configuration', () => {
     expect(text.stdout).toMatch(/^mistral\s+plugin missing\s+-\s+yes\s+-\s+-\s+no\s+unknown$/m)
   })
 
+  it('a missing model with a dot in its name (an Ollama model): its source is named, and the fix the warning gives removes it', async () => {
+    await writeUser({cto_model: 'deepseek', worker_models: {external: {'llama3.1:8b': {enabled: true}}}})
+    const shown = await sb.json<Shown>(['config', 'show'])
+    const warning = shown.warnings.find((w) => w.includes('llama3.1:8b'))
+    expect(warning).toContain(`(${userFile()})`)
+    const fix = /cto config unset '([^']+)'$/.exec(warning ?? '')
+    expect(fix?.[1], warning).toBe('worker_models.external["llama3.1:8b"]')
+    const list = await sb.json<{missing_models: Array<{name: string; source: string | null}>}>(['models', 'list'])
+    expect(list.missing_models).toEqual([{name: 'llama3.1:8b', group: 'external', enabled: true, status: 'plugin missing', source: userFile()}])
+    const unset = await sb.run(['config', 'unset', fix?.[1] ?? ''])
+    expect(unset.code, unset.stderr).toBe(0)
+    expect(JSON.parse(await readFile(userFile(), 'utf8'))).toEqual({cto_model: 'deepseek'})
+    expect((await sb.json<Shown>(['config', 'show'])).warnings.filter((w) => w.includes('llama3.1:8b'))).toEqual([])
+  })
+
   it('names a user config written under another name, which cto does not read: validate fails, status says so', async () => {
     const dir = join(userFile(), '..')
     await mkdir(dir, {recursive: true})

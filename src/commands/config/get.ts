@@ -2,6 +2,7 @@ import {Args} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
 import {CtoError} from '../../core/errors.js'
 import type {EffectiveValue} from '../../core/config/config-value.js'
+import {shellKey} from '../../core/cli/config-key-arg.js'
 
 export type ConfigGetResult = EffectiveValue
 
@@ -25,7 +26,7 @@ export default class ConfigGet extends CtoCommand {
     const {resolveToolPolicy} = await import('../../core/tools/policy/policy-schema.js')
     const result = effectiveValue(ctx, key.path, {tools: resolveToolPolicy(ctx.config.tools)})
     if (result.value === undefined) {
-      throw new CtoError({code: 'CONFIG_KEY_UNSET', message: `${result.key} is not set (it would be ${key.expects}).`, actions: [`cto config set ${result.key} VALUE`]})
+      throw new CtoError({code: 'CONFIG_KEY_UNSET', message: `${result.key} is not set (it would be ${key.expects}).`, actions: [`cto config set ${shellKey(result.key)} VALUE`]})
     }
     if (!this.jsonEnabled()) {
       this.log(typeof result.value === 'string' ? result.value : JSON.stringify(result.value, null, typeof result.value === 'object' && result.value !== null ? 2 : 0))

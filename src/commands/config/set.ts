@@ -2,6 +2,7 @@ import {Args} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
 import {ConfigError, UsageError} from '../../core/errors.js'
 import {userConfigPath} from '../../core/paths.js'
+import {shellKey} from '../../core/cli/config-key-arg.js'
 
 export interface ConfigSetResult {
   key: string
@@ -79,7 +80,7 @@ export default class ConfigSet extends CtoCommand {
     throw new UsageError({
       code: 'CONFIG_BAD_VALUE',
       message: `Cannot set ${formatKey(key.path)} to ${args.value}: ${problem?.message ?? 'invalid'} (it must be ${key.expects}). Nothing was written.`,
-      actions: [`cto config set ${formatKey(key.path)} VALUE`, 'See the current values with "cto config show".'],
+      actions: [`cto config set ${shellKey(formatKey(key.path))} VALUE`, 'See the current values with "cto config show".'],
     })
   }
 }

@@ -3,7 +3,7 @@ import type {EffectiveConfig} from '../../core/config/effective.js'
 
 export interface ConfigShowResult {
   config: EffectiveConfig
-  /** JSON path → where its value came from: `default`, a file, `CTO_MODEL`, `MODEL_PROVIDER`. */
+  /** Config key (as `cto config get` takes it: `provider_endpoints["qwen2.5-coder:7b"].api_url`) → where its value came from: `default`, a file, `CTO_MODEL`, `MODEL_PROVIDER`. */
   sources: Record<string, string>
   files: string[]
   notices: string[]
@@ -44,10 +44,12 @@ export default class ConfigShow extends CtoCommand {
       warnings: ctx.warnings,
     }
     if (!this.jsonEnabled()) {
+      const {parseKey} = await import('../../core/config/config-keys.js')
+      const valueAt = (key: string) => JSON.stringify(valueAtPath(result.config, parseKey(key)))
       const rows = Object.entries(ctx.sources).sort(([a], [b]) => a.localeCompare(b))
-      const width = Math.min(60, Math.max(...rows.map(([k, v]) => `${k} = ${valueAt(result.config, k, v)}`.length)))
-      for (const [path, source] of rows) {
-        const line = `${path} = ${valueAt(result.config, path, source)}`
+      const width = Math.min(60, Math.max(...rows.map(([k]) => `${k} = ${valueAt(k)}`.length)))
+      for (const [key, source] of rows) {
+        const line = `${key} = ${valueAt(key)}`
         this.log(`${line.padEnd(width)}  # ${source}`)
       }
       this.log(`\nFiles read: ${result.files.length > 0 ? result.files.join(', ') : 'none (defaults only)'}`)
@@ -58,12 +60,11 @@ export default class ConfigShow extends CtoCommand {
   }
 }
 
-/** The effective value at a source path (config shape differs a little from the file shape). */
-function valueAt(config: EffectiveConfig, path: string, _source: string): string {
-  const parts = path.split('.')
+/** The effective value at a source's key, read as parseKey reads it (config shape differs a little from the file shape). */
+function valueAtPath(config: EffectiveConfig, parts: Array<string | number>): unknown {
   // worker_models.<group>.<name>.<field> lives at models.<name>.<field> in the effective config.
   const effective = parts[0] === 'worker_models' ? ['models', parts[2], ...parts.slice(3)] : parts
   let node: unknown = config
   for (const p of effective) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined
-  return JSON.stringify(node)
+  return node
 }

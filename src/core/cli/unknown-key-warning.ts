@@ -6,6 +6,7 @@
  * is kept in the validation cache with the checked data, so it costs no start-up time.
  */
 import type {ConfigLayer} from '../config/layers.js'
+import {shellKey} from './config-key-arg.js'
 
 export function unknownKeyWarnings(layers: readonly ConfigLayer[]): string[] {
   const lines: string[] = []
@@ -14,7 +15,7 @@ export function unknownKeyWarnings(layers: readonly ConfigLayer[]): string[] {
       const hint = suggestion ? ` (did you mean "${suggestion}"?)` : ''
       const fix =
         layer.kind === 'user'
-          ? `remove it with "cto config unset ${key}", or check the file with "cto config validate"`
+          ? `remove it with "cto config unset ${shellKey(key)}", or check the file with "cto config validate"`
           : `remove or rename it in that file, then check it with "cto config validate"`
       lines.push(`Warning: unknown key "${key}" in ${layer.source} is ignored${hint}: ${fix}.`)
     }

@@ -9,6 +9,7 @@
 import type {ZodType} from 'zod'
 import {UsageError} from '../errors.js'
 import {suggest} from '../cli/did-you-mean.js'
+import {formatKey, shellKey} from '../cli/config-key-arg.js'
 
 export type KeyPath = Array<string | number>
 
@@ -39,9 +40,7 @@ export function parseKey(key: string): KeyPath {
   return path
 }
 
-export function formatKey(path: KeyPath): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : /^[\w-]+$/.test(p) ? `${i === 0 ? '' : '.'}${p}` : `["${p}"]`)).join('')
-}
+export {formatKey} from '../cli/config-key-arg.js'
 
 function badKey(key: string): UsageError {
   return new UsageError({
@@ -120,7 +119,7 @@ export async function checkConfigKey(key: string): Promise<KeyInfo> {
       throw new UsageError({
         code: 'CONFIG_UNKNOWN_KEY',
         message: `Unknown config key "${formatKey(path)}": ${here} is ${expects(node)}, with no keys inside.`,
-        actions: [`Set ${here} itself: cto config set ${here} VALUE`],
+        actions: [`Set ${here} itself: cto config set ${shellKey(here)} VALUE`],
       })
     }
   }

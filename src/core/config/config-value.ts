@@ -6,7 +6,8 @@
  * from the merged config, with where it came from.
  */
 import type {CtoContext} from '../context.js'
-import {formatKey, type KeyPath} from './config-keys.js'
+import {formatKey, parseKey, type KeyPath} from './config-keys.js'
+import {keyWithin} from '../cli/config-key-arg.js'
 
 /** The readings of a typed value, most specific first. */
 export function valueCandidates(raw: string): unknown[] {
@@ -30,32 +31,36 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
-/** The value at a file-shaped path in the merged config (`worker_models.<group>.<name>` lives at `models.<name>`). */
+/**
+ * The value at a file-shaped path in the merged config (`worker_models.<group>.<name>` lives at
+ * `models.<name>`). Sources are keyed as formatKey writes keys, so a name with a dot in it
+ * (`provider_endpoints["qwen2.5-coder:7b"].api_url`) is found, and is read back with parseKey, never
+ * split at its dots.
+ */
 export function effectiveValue(ctx: CtoContext, path: KeyPath, extra: Record<string, unknown> = {}): EffectiveValue {
   const key = formatKey(path)
-  const dotted = path.map(String).join('.')
-  const leaves = Object.keys(ctx.sources).filter((k) => k === dotted || k.startsWith(`${dotted}.`))
-  const read = (leaf: string): unknown => {
-    const parts = leaf.split('.')
-    const effective = parts[0] === 'worker_models' ? ['models', parts[2], ...parts.slice(3)] : parts
+  const leaves = Object.keys(ctx.sources).filter((k) => keyWithin(k, key))
+  const read = (at: KeyPath): unknown => {
+    const effective = at[0] === 'worker_models' ? ['models', at[2], ...at.slice(3)] : at
     let node: unknown = {...ctx.config, ...extra}
-    for (const p of effective) node = isObject(node) ? node[p] : Array.isArray(node) ? node[Number(p)] : undefined
+    for (const p of effective) node = isObject(node) ? node[String(p)] : Array.isArray(node) ? node[Number(p)] : undefined
     return node
   }
   if (leaves.length === 0) {
     // No source recorded for it: inside a list, or a section filled by defaults (tools) .
-    const value = read(dotted)
+    const value = read(path)
     return {key, value, source: value === undefined ? null : 'default'}
   }
-  if (leaves.length === 1 && leaves[0] === dotted) return {key, value: read(dotted), source: ctx.sources[dotted]}
+  if (leaves.length === 1 && leaves[0] === key) return {key, value: read(path), source: ctx.sources[key]}
   const value: Record<string, unknown> = {}
   const source: Record<string, string> = {}
   for (const leaf of leaves) {
-    const rest = leaf.slice(dotted.length + 1).split('.')
+    const full = parseKey(leaf)
+    const rest = full.slice(path.length).map(String)
     let node = value
     for (const p of rest.slice(0, -1)) node = (isObject(node[p]) ? node[p] : (node[p] = {})) as Record<string, unknown>
-    node[rest.at(-1) as string] = read(leaf)
-    source[rest.join('.')] = ctx.sources[leaf]
+    node[rest.at(-1) as string] = read(full)
+    source[formatKey(rest)] = ctx.sources[leaf]
   }
   return {key, value, source}
 }

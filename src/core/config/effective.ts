@@ -13,6 +13,7 @@ import {untrustedWarning} from './trust.js'
 import type {ConfigFile} from './schema.js'
 import {REVIEW_DEFAULTS, type ReviewSettings} from './review-settings.js'
 import {DEFAULT_CONNECT_TIMEOUT_SECONDS, DEFAULT_TEAM_SCHEMA} from '../store/store-settings.js'
+import {configKeyArg, formatKey, keyWithin} from '../cli/config-key-arg.js'
 
 export interface EffectiveModel {
   enabled: boolean
@@ -51,7 +52,11 @@ export interface EffectiveConfig {
 
 export interface ResolvedConfig {
   config: EffectiveConfig
-  /** JSON path → where its value came from (`default`, a file path, `CTO_MODEL`, `MODEL_PROVIDER`, `flags`). */
+  /**
+   * Config key → where its value came from (`default`, a file path, `CTO_MODEL`, `MODEL_PROVIDER`,
+   * `flags`). Keys as `cto config get` takes them (formatKey): a name with a dot in it is in
+   * brackets, `provider_endpoints["qwen2.5-coder:7b"].api_url`.
+   */
   sources: Record<string, string>
   /** Legacy names mapped, and similar things worth a line. */
   notices: string[]
@@ -127,7 +132,7 @@ function unflatten(flat: Flat): {data: Record<string, unknown>; sources: Record<
       node = node[p] as Record<string, unknown>
     }
     node[path.at(-1) as string] = value
-    sources[path.join('.')] = source
+    sources[formatKey(path)] = source
   }
   return {data, sources}
 }
@@ -190,9 +195,10 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
     for (const [name, entry] of Object.entries(raw.worker_models?.[group] ?? {})) {
       const spec = known.get(name)
       if (!spec) {
-        const from = Object.entries(sources).find(([k]) => k.startsWith(`worker_models.${group}.${name}.`) || k === `worker_models.${group}.${name}`)?.[1]
+        const entryKey = formatKey(['worker_models', group, name])
+        const from = Object.entries(sources).find(([k]) => keyWithin(k, entryKey))?.[1]
         warnings.push(
-          `Model "${name}" in worker_models.${group}${from ? ` (${from})` : ''} is provided by no installed plugin: its plugin is missing, so it is never routed to. Install the plugin that provides it, or remove it: cto config unset worker_models.${group}.${name}`,
+          `Model "${name}" in worker_models.${group}${from ? ` (${from})` : ''} is provided by no installed plugin: its plugin is missing, so it is never routed to. Install the plugin that provides it, or remove it: cto config unset ${configKeyArg('worker_models', group, name)}`,
         )
       }
       models[name] = {
@@ -207,7 +213,7 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
   const names = new Set(Object.keys(models))
   for (const [from, to] of Object.entries(raw.fallback_chain ?? {})) {
     for (const n of [from, ...to]) {
-      if (!names.has(n) && !known.has(n)) warnings.push(`fallback_chain.${from} names "${n}", which is no known model.`)
+      if (!names.has(n) && !known.has(n)) warnings.push(`${formatKey(['fallback_chain', from])} names "${n}", which is no known model.`)
     }
   }
   const cto = raw.cto_model ?? ''

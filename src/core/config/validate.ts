@@ -9,6 +9,7 @@ import {findProjectConfig, validateConfigData} from './layers.js'
 import {readConfigFile, type ParsedConfigFile} from './parse-file.js'
 import type {Catalog} from '../providers/registry.js'
 import type {ConfigFile} from './schema.js'
+import {formatKey} from '../cli/config-key-arg.js'
 
 export interface FileReport {
   file: string
@@ -34,10 +35,10 @@ function modelWarnings(data: ConfigFile, catalog: Catalog): string[] {
     else if (!known.has(name)) warnings.push(`${where}: model "${name}" is provided by no installed plugin; it is kept and assumed enabled.`)
   }
   for (const group of ['claude', 'external'] as const) {
-    for (const name of Object.keys(data.worker_models?.[group] ?? {})) check(name, `worker_models.${group}.${name}`)
+    for (const name of Object.keys(data.worker_models?.[group] ?? {})) check(name, formatKey(['worker_models', group, name]))
   }
   if (data.cto_model) check(data.cto_model, 'cto_model')
-  for (const [from, to] of Object.entries(data.fallback_chain ?? {})) for (const n of [from, ...to]) check(n, `fallback_chain.${from}`)
+  for (const [from, to] of Object.entries(data.fallback_chain ?? {})) for (const n of [from, ...to]) check(n, formatKey(['fallback_chain', from]))
   return [...new Set(warnings)]
 }
 

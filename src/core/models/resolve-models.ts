@@ -18,6 +18,7 @@ import {expandHome, normaliseBaseURL, readAgentConfig, type AgentConfigRead} fro
 import type {Catalog} from '../providers/registry.js'
 import type {ModelGroup} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
+import {formatKey, keyWithin} from '../cli/config-key-arg.js'
 
 /** A model in config whose plugin is not installed (uninstalled, or never installed). */
 export interface MissingModel {
@@ -96,7 +97,8 @@ export async function resolveModels(config: EffectiveConfig, catalog: Catalog, e
   const missing = Object.entries(config.models)
     .filter(([name]) => !known.has(name))
     .map(([name, m]): MissingModel => {
-      const source = Object.entries(sources).find(([k]) => k.startsWith(`worker_models.${m.group}.${name}.`) || k === `worker_models.${m.group}.${name}`)?.[1] ?? null
+      const entryKey = formatKey(['worker_models', m.group, name])
+      const source = Object.entries(sources).find(([k]) => keyWithin(k, entryKey))?.[1] ?? null
       return {name, group: m.group, enabled: m.enabled, source}
     })
   return {models, missing, warnings}
