@@ -71,9 +71,12 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
   const {Listr, ListrLogger, ProcessOutput} = await import('listr2')
   const now = opts.now ?? Date.now
   const logger = new ListrLogger({processOutput: new ProcessOutput(process.stderr, process.stderr)})
+  // An error from the run itself (not an attempt that failed): attempt lines don't stop the list on
+  // errors, so it is kept, no further attempt starts, and it is thrown once the list is done.
+  let runError: {error: unknown} | undefined
   const attemptTasks = Array.from({length: opts.maxAttempts}, (_, i) => ({
     title: `Attempt ${i + 1}`,
-    enabled: () => !opts.dryRun && run.pending && run.attempts.length === i,
+    enabled: () => !runError && !opts.dryRun && run.pending && run.attempts.length === i,
     // A failed or rejected attempt is marked ✖, and the next one still runs.
     exitOnError: false,
     rendererOptions: {outputBar: 8, persistentOutput: false},
@@ -102,10 +105,15 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
         }
       })
       try {
-        const a = await run.attempt((m) => {
-          model = m
-          task.title = `Attempt ${i + 1} · ${m}`
-        })
+        const a = await run
+          .attempt((m) => {
+            model = m
+            task.title = `Attempt ${i + 1} · ${m}`
+          })
+          .catch((error: unknown) => {
+            runError = {error}
+            throw error
+          })
         if (!a) return
         const {title, failed} = attemptTitle(i, a)
         task.title = title
@@ -146,4 +154,5 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
     } as never,
   )
   await list.run()
+  if (runError) throw runError.error
 }

@@ -15,7 +15,7 @@ import {createHash, randomUUID} from 'node:crypto'
 import type {EffectiveConfig} from '../config/effective.js'
 import type {EngineRequest, EngineResult, Usage} from '../engines/types.js'
 import {setupProblem, type SetupProblem} from '../availability/setup-failure.js'
-import {ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
+import {CtoError, ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
 import {suggest} from '../cli/did-you-mean.js'
 import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
@@ -521,13 +521,18 @@ export class TaskRun {
       refused_tool_calls: refused,
     }
     this.attempts.push(view)
-    await place.keep(attemptMeta(this.id, view), verification)
+    // The attempt happened whether or not its files can be kept: it stays in the result and is recorded below.
+    const unsaved = await place.keep(attemptMeta(this.id, view), verification).then(
+      () => undefined,
+      (error: unknown) => ({problem: `Could not save attempt ${step + 1} (${model.name})'s files in ${place.files?.dir ?? this.opts.taskDir}: ${(error as Error).message}`, cause: error}),
+    )
 
     if (cancelled) {
       // Not the model's result: no performance record, no escalation. The task log keeps it.
       this.status = 'cancelled'
       this.output = result.text
       this.nextModel = undefined
+      if (unsaved) this.notes.push(`${unsaved.problem}.`)
       return view
     }
     if (setup) this.markDown(model.name, setup)
@@ -570,6 +575,21 @@ export class TaskRun {
     }
     // A setup failure is an availability event (observe), not the model's failure on this task type.
     if (!setup) await this.recordAttempt(view, success, attemptId)
+    if (unsaved) {
+      // The task ended anyway (completed, conflict, blocked): said in a note. Otherwise it stops
+      // here: the next attempt would run in the same folder, and its record would be lost too.
+      if (this.status !== 'planned') this.notes.push(`${unsaved.problem}.`)
+      else {
+        this.nextModel = undefined
+        this.repick = undefined
+        throw new CtoError({
+          code: 'ATTEMPT_FILES_NOT_SAVED',
+          message: `${unsaved.problem}. The task stopped here rather than run another attempt in a folder it cannot write to.`,
+          actions: [`Check that ${this.opts.taskDir ?? 'the task folder'} is there, writable and on a disk with free space, then run the task again.`],
+          cause: unsaved.cause,
+        })
+      }
+    }
     return view
   }
 
