@@ -89,7 +89,12 @@ describe('an attempt whose files cannot be saved', () => {
     expect(workers).toEqual(['alpha'])
     expect(run.result().attempts.map((a) => a.model)).toEqual(['alpha'])
     expect(records.map((r) => [r.model, r.approved])).toEqual([['alpha', true]])
-    // Nothing reached the user's folder (the change was lost with the folder).
+    // The change was lost with the folder, and the note says so: not "git is not installed".
+    const notes = run.result().notes.join('\n')
+    expect(notes).toContain(`Could not read what alpha changed in its copy`)
+    expect(notes).toContain(`${join(taskDir, 'attempt-1', 'work')} is not there`)
+    expect(notes).not.toContain('git is not installed')
+    // Nothing reached the user's folder.
     expect(await readFile(join(workspace, 'notes.txt'), 'utf8')).toBe('first\n')
   })
 

@@ -9,6 +9,7 @@
  * Output is kept as bytes (patches carry binary data).
  */
 import {execFile} from 'node:child_process'
+import {existsSync} from 'node:fs'
 
 import {CtoError} from '../errors.js'
 
@@ -55,6 +56,11 @@ export function git(args: string[], opts: GitOptions): Promise<GitRun> {
       (error, stdout, stderr) => {
         const e = error as (Error & {code?: number | string}) | null
         if (e && typeof e.code === 'string') {
+          // Node reports a working folder that is not there as "spawn git ENOENT" too: that is not git missing.
+          if (e.code === 'ENOENT' && opts.cwd !== undefined && !existsSync(opts.cwd)) {
+            resolve({code: 1, stdout: Buffer.alloc(0), stderr: `the folder ${opts.cwd} is not there (deleted while cto used it?)`})
+            return
+          }
           resolve({code: e.code === 'ENOENT' ? 127 : 1, stdout: Buffer.alloc(0), stderr: e.message})
           return
         }
