@@ -12,7 +12,8 @@
  *    decides (cascade-plan.ts): among the untried fitting models, Claude-group ones included, the
  *    one that starts the best plan for the attempts left, judged by how each model does after
  *    exactly these models failed (backed off to after each of them, to after any failure).
- * 4. Nothing left → blocked.
+ * 4. Nothing left → blocked, saying why of each model (leftReason): a model that is enabled and
+ *    has a key but can't be used (its endpoint is down) is what stopped the task, not "no key".
  */
 import type {ModelGroup, TaskType} from '../providers/spec.js'
 import type {PerfReader} from '../store/types.js'
@@ -20,7 +21,8 @@ import {planCascade, type CascadePlan} from './cascade-plan.js'
 import {EMPTY_CASCADE_STATS} from './cascade-stats.js'
 import {DEFAULT_MAX_ATTEMPTS, type GroupBudgets, type RouteModel} from './route-model.js'
 import type {RandomSource} from './seeded-random.js'
-import {budgetStates, unfitReason, type LearnedRouting} from './select-route.js'
+import {budgetStates, unfitReason, type BudgetState, type LearnedRouting} from './select-route.js'
+import {groupReasons} from './routing-errors.js'
 
 export {DEFAULT_MAX_ATTEMPTS} from './route-model.js'
 
@@ -54,14 +56,15 @@ export interface EscalationOptions {
 
 export type EscalationDecision =
   | {kind: 'escalate'; model: string; source: 'chain' | 'learned'; reason: string; plan?: CascadePlan}
-  | {kind: 'blocked'; reason: string}
+  /** `limit`: the attempts a task may make are used up; `none_left`: no model is left that can take it. */
+  | {kind: 'blocked'; reason: string; cause: 'limit' | 'none_left'}
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`
 
 export function nextEscalation(options: EscalationOptions): EscalationDecision {
   const max = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   if (options.failedAttempts >= max) {
-    return {kind: 'blocked', reason: `blocked after ${options.failedAttempts} failed attempt${options.failedAttempts === 1 ? '' : 's'} (limit ${max})`}
+    return {kind: 'blocked', reason: `blocked after ${options.failedAttempts} failed attempt${options.failedAttempts === 1 ? '' : 's'} (limit ${max})`, cause: 'limit'}
   }
   const budgets = budgetStates(options.perf, options.budgets)
   const tried = new Set(options.tried)
@@ -84,7 +87,7 @@ export function nextEscalation(options: EscalationOptions): EscalationDecision {
     }
   }
 
-  if (untried.length === 0) return {kind: 'blocked', reason: 'no untried model is enabled, has a key and is within budget'}
+  if (untried.length === 0) return {kind: 'blocked', reason: leftReason(options.models, tried, options.type, budgets), cause: 'none_left'}
   const plan = planCascade({
     type: options.type,
     models: fitting,
@@ -99,7 +102,7 @@ export function nextEscalation(options: EscalationOptions): EscalationDecision {
     reviewCostUsd: options.learned?.reviewCostUsd,
   })
   const top = plan.candidates.find((c) => c.model === plan.steps[0]) ?? plan.candidates[0]
-  if (!top) return {kind: 'blocked', reason: 'no untried model is enabled, has a key and is within budget'}
+  if (!top) return {kind: 'blocked', reason: leftReason(options.models, tried, options.type, budgets), cause: 'none_left'}
   const why = !chain
     ? `no fallback chain for ${options.failedModel}`
     : escalations >= needed
@@ -112,4 +115,21 @@ export function nextEscalation(options: EscalationOptions): EscalationDecision {
     reason: `${why}: learned plan ${plan.steps.join(' → ')} (${top.model} ${pct(top.predicted_success)} after ${[...tried].join(', ')} failed, over ${top.evidence} such attempts; $${top.cost_usd.toPrecision(2)}/call)`,
     plan,
   }
+}
+
+/**
+ * Why no model is left to try, model by model and grouped ("deepseek, minimax can't be used:
+ * nothing answers at … (connection refused); gpt-4, glm have no key"): what stopped the task first
+ * (models that can't be used, can't call tools or are over budget), then the models that already
+ * failed on it, then the ones without a key or disabled.
+ */
+export function leftReason(models: readonly RouteModel[], tried: ReadonlySet<string>, type: TaskType, budgets: BudgetState[]): string {
+  const rank = (r: string) => (/ already failed on it$/.test(r) ? 1 : / has no key$/.test(r) ? 2 : / is disabled$/.test(r) ? 3 : 0)
+  const reasons = models
+    .map((m) => unfitReason(m, type, budgets) ?? (tried.has(m.name) ? `${m.name} already failed on it` : undefined))
+    .filter((r): r is string => r !== undefined)
+    .map((r, i) => ({r, i}))
+    .sort((a, b) => rank(a.r) - rank(b.r) || a.i - b.i)
+    .map((x) => x.r)
+  return reasons.length === 0 ? 'no model is left to try' : `no model is left to try: ${groupReasons(reasons).join('; ')}`
 }

@@ -233,6 +233,8 @@ export class TaskRun {
   private readonly now: () => number
   /** Models that can't be used, known at the start or found out during the run. */
   private readonly down: Map<string, SetupProblem>
+  /** The note said when a model was found unusable (dropped when the blocked reason says it instead). */
+  private readonly downNotes = new Map<string, string>()
   private readonly learned: LearnedRouting & {stats: CascadeStatsReader & CascadeStatsWriter}
 
   constructor(private readonly opts: TaskRunOptions) {
@@ -259,7 +261,25 @@ export class TaskRun {
     this.down.set(model, problem)
     const r = this.routeModels.find((m) => m.name === model)
     if (r) r.unavailable = problem.reason
-    this.notes.push(`${model} can't be used: ${problem.reason}. ${problem.fix}`)
+    const note = `${model} can't be used: ${problem.reason}. ${problem.fix}`
+    this.notes.push(note)
+    this.downNotes.set(model, note)
+  }
+
+  /**
+   * The escalation's "no model is left to try: …" with what would let the models that can't be
+   * used run (each fix once): the reason a task stopped says what to do. The notes that said the
+   * same as each model went down are dropped, so it is said once.
+   */
+  private blockedWithFixes(reason: string): string {
+    const down = this.opts.models.filter((m) => m.enabled && this.down.has(m.name))
+    const fixes = [...new Set(down.map((m) => fixFor(m, this.down.get(m.name))))]
+    if (fixes.length === 0) return reason
+    for (const m of down) {
+      const i = this.notes.indexOf(this.downNotes.get(m.name) ?? '')
+      if (i >= 0) this.notes.splice(i, 1)
+    }
+    return `${reason}. ${fixes.map((f) => `${f}.`).join(' ')}`
   }
 
   private trace(event: string, data: Record<string, unknown>): void {
@@ -562,7 +582,7 @@ export class TaskRun {
         this.trace('escalation', {...decision})
         if (decision.kind === 'blocked') {
           this.status = 'blocked'
-          this.blockedReason = decision.reason
+          this.blockedReason = decision.cause === 'none_left' ? this.blockedWithFixes(decision.reason) : decision.reason
           this.output = result.text
           this.nextModel = undefined
         } else {

@@ -1,0 +1,69 @@
+/**
+ * What `cto task` tells the user when things go wrong, read as a user reads it: why a task was
+ * blocked and what to do about it, what the classification line shows when there is no CTO, each
+ * thing said once and punctuated once. The models are served by the test server on 127.0.0.1 (the
+ * real openai SDK talks to it) or by a port where nothing listens.
+ */
+import {createServer} from 'node:net'
+import {mkdir, rm} from 'node:fs/promises'
+import {join} from 'node:path'
+import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {type Sandbox} from '../support/run-cli.js'
+import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
+import {startOpenAIServer, type OpenAIServer} from '../support/openai-server.js'
+import {externalModelsOn, isClassification, isReview, jsonReply} from './task-helpers.js'
+
+interface TaskJson {
+  status: string
+  classification: {model: string; source: string}
+  route: {cto_choice: string; selected: string; override_reason: string | null}
+  attempts: Array<{model: string; ok: boolean; approved: boolean | null; unavailable: {code: string} | null}>
+  blocked_reason: string | null
+  notes: string[]
+}
+
+let sb: Sandbox
+let server: OpenAIServer | undefined
+let work: string
+beforeEach(async () => {
+  sb = await makeInProcessSandbox()
+  work = join(sb.home, 'work')
+  await mkdir(work)
+})
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+  await sb.cleanup()
+})
+
+async function closedPort(): Promise<number> {
+  const s = createServer()
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  const {port} = s.address() as {port: number}
+  await new Promise((resolve) => s.close(resolve))
+  return port
+}
+
+describe('why a task was blocked', () => {
+  it('every endpoint down, every model enabled with a key: the reason names the endpoint that did not answer and the fix, once', async () => {
+    const down = `http://127.0.0.1:${await closedPort()}/v1`
+    const env = await externalModelsOn(sb, down, {deepseek: {}, minimax: {}})
+    const r = await sb.run(['task', '--json', 'fix add so that npm test passes'], {env, cwd: work})
+    expect(r.code, r.stderr).toBe(2)
+    const t = JSON.parse(r.stdout) as TaskJson
+    expect(t.status).toBe('blocked')
+    expect(t.blocked_reason).not.toContain('has a key')
+    expect(t.blocked_reason).toMatch(new RegExp(`^no model is left to try: deepseek, minimax can't be used: nothing answers at ${down.replaceAll('.', '\\.')} \\(connection refused\\); `))
+    expect(t.blocked_reason).toContain('Start the server, or set the endpoint: cto config set provider_endpoints.deepseek.api_url <url>.')
+    expect(t.blocked_reason).toContain('Start the server, or set the endpoint: cto config set provider_endpoints.minimax.api_url <url>.')
+
+    // As a first run again: the refusals the first one recorded would keep both models off the route.
+    await rm(join(sb.dataHome, 'cto', 'availability.jsonl'))
+    const human = await sb.run(['task', 'fix add so that npm test passes'], {env, cwd: work})
+    expect(human.code, human.stderr).toBe(2)
+    expect(human.stdout).toMatch(/^Result {10}blocked · /m)
+    expect(human.stdout).toMatch(/^Blocked {9}no model is left to try: /m)
+    // Each fix once in the whole summary (the reason says it; no note repeats it).
+    expect(human.stdout.split('provider_endpoints.minimax.api_url')).toHaveLength(2)
+  })
+})
