@@ -11,7 +11,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {type Sandbox} from '../support/run-cli.js'
 import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
 import {startOpenAIServer, type OpenAIServer} from '../support/openai-server.js'
-import {externalModelsOn, isClassification, isReview, jsonReply} from './task-helpers.js'
+import {externalModelsOn, isClassification, isReview, jsonReply, KEY} from './task-helpers.js'
 
 interface TaskJson {
   status: string
@@ -65,5 +65,25 @@ describe('why a task was blocked', () => {
     expect(human.stdout).toMatch(/^Blocked {9}no model is left to try: /m)
     // Each fix once in the whole summary (the reason says it; no note repeats it).
     expect(human.stdout.split('provider_endpoints.minimax.api_url')).toHaveLength(2)
+  })
+})
+
+describe('blocked after the attempts a task may make', () => {
+  it('three rejections: "Blocked  3 attempts failed, the most one task makes", in the summary and in cto logs, without "blocked (blocked … (limit 3))"', async () => {
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return jsonReply({approved: false, quality: 2, feedback: 'not what was asked'})
+        if (isClassification(r)) return jsonReply({complexity: 'simple', type: 'analysis', model: 'deepseek', reason: 'short'})
+        return {content: `an answer from ${r.body.model}`}
+      },
+    })
+    const env = await externalModelsOn(sb, server.baseURL, {deepseek: {}, minimax: {}, 'gpt-4': {}})
+    const r = await sb.run(['task', 'summarise the pricing page'], {env: {...env, OPENAI_API_KEY: KEY}, cwd: work})
+    expect(r.code, r.stderr).toBe(2)
+    expect(r.stdout).toContain('\nResult          blocked · ')
+    expect(r.stdout).toContain('\nBlocked         3 attempts failed, the most one task makes\n')
+    const logs = await sb.run(['logs', '-n', '1'], {env})
+    expect(logs.stdout).toContain('Blocked: 3 attempts failed, the most one task makes')
+    expect(`${r.stdout}${logs.stdout}`).not.toMatch(/blocked \(blocked|Blocked: blocked|\(limit 3\)/i)
   })
 })

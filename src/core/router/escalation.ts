@@ -64,7 +64,8 @@ const pct = (v: number) => `${(v * 100).toFixed(0)}%`
 export function nextEscalation(options: EscalationOptions): EscalationDecision {
   const max = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   if (options.failedAttempts >= max) {
-    return {kind: 'blocked', reason: `blocked after ${options.failedAttempts} failed attempt${options.failedAttempts === 1 ? '' : 's'} (limit ${max})`, cause: 'limit'}
+    // A clause, shown as "Blocked  …" and in the task's JSON: no "blocked" of its own, no brackets.
+    return {kind: 'blocked', reason: `${options.failedAttempts} attempt${options.failedAttempts === 1 ? '' : 's'} failed, the most one task makes`, cause: 'limit'}
   }
   const budgets = budgetStates(options.perf, options.budgets)
   const tried = new Set(options.tried)
