@@ -225,7 +225,7 @@ describe('cto task in copies, verified by the fixture\'s tests', () => {
       ['minimax', null, true, true],
     ])
     expect(t.attempts[0].feedback).toBe("the project's tests failed (exit 1) and the review was unavailable")
-    expect(t.notes.join('\n')).toMatch(/Review of deepseek's attempt unavailable \(.*\), and its tests failed: its change was not applied\./)
+    expect(t.notes.join('\n')).toMatch(/Review of deepseek's attempt unavailable and its tests failed, so its change was not applied: .*\./)
     // The next model heard why, and only the passing change reached the folder.
     expect(workerPrompts.minimax[0]).toContain("the project's tests failed (exit 1)")
     expect(await sh('git status --porcelain', project, genv)).toBe(' M src/add.mjs\n')

@@ -65,6 +65,7 @@ describe('why a task was blocked', () => {
     expect(human.stdout).toMatch(/^Blocked {9}no model is left to try: /m)
     // Each fix once in the whole summary (the reason says it; no note repeats it).
     expect(human.stdout.split('provider_endpoints.minimax.api_url')).toHaveLength(2)
+    expect(human.stdout.split('provider_endpoints.deepseek.api_url')).toHaveLength(2)
   })
 })
 
@@ -85,5 +86,33 @@ describe('blocked after the attempts a task may make', () => {
     const logs = await sb.run(['logs', '-n', '1'], {env})
     expect(logs.stdout).toContain('Blocked: 3 attempts failed, the most one task makes')
     expect(`${r.stdout}${logs.stdout}`).not.toMatch(/blocked \(blocked|Blocked: blocked|\(limit 3\)/i)
+  })
+})
+
+describe('each thing said once, punctuated once', () => {
+  it('the CTO is down: one note says why and the fix, the reviews point back to it, and no ".:" or ".)" anywhere', async () => {
+    server = await startOpenAIServer({handler: (r) => ({content: `an answer from ${r.body.model}`})})
+    const down = `http://127.0.0.1:${await closedPort()}/v1`
+    const env = await externalModelsOn(sb, server.baseURL, {minimax: {}}, {provider_endpoints: {deepseek: {api_url: down}, minimax: {api_url: server.baseURL}}})
+    const r = await sb.run(['task', 'summarise the pricing page'], {env: {...env, DEEPSEEK_API_KEY: KEY}, cwd: work})
+    expect(r.code, r.stderr).toBe(0)
+    const notes = r.stdout.split('\n').filter((l) => l.startsWith('Note '))
+    expect(notes.filter((n) => n.includes('nothing answers at'))).toEqual([
+      `Note            CTO model deepseek can't be used: nothing answers at ${down} (connection refused), so the local heuristic classified the task. Start the server, or set the endpoint: cto config set provider_endpoints.deepseek.api_url <url>.`,
+    ])
+    expect(notes).toContain("Note            Review of minimax's attempt unavailable, so its engine success counts: CTO model deepseek can't be used, as said above.")
+    expect(r.stdout).not.toMatch(/\.[:)]/)
+  })
+
+  it('a connection that breaks: "could not reach … (Connection error: fetch failed: other side closed)", not "(Connection error.: fetch failed).)"', async () => {
+    server = await startOpenAIServer({
+      handler: (r) => (isClassification(r) ? jsonReply({complexity: 'simple', type: 'analysis', model: 'deepseek', reason: 'short'}) : {drop: 'before-response'}),
+    })
+    const env = await externalModelsOn(sb, server.baseURL, {deepseek: {}, minimax: {}})
+    const r = await sb.run(['task', 'summarise the pricing page'], {env, cwd: work})
+    expect(r.code, r.stderr).toBe(2)
+    const attempt = r.stdout.split('\n').find((l) => l.startsWith('Attempt 1 '))
+    expect(attempt).toMatch(new RegExp(`· failed \\(connection_error\\): could not reach ${server.baseURL.replaceAll('.', '\\.')} \\(Connection error: fetch failed: other side closed\\)$`))
+    expect(r.stdout).not.toMatch(/\.[:)]/)
   })
 })

@@ -3,6 +3,7 @@
  * lazily: start-up time matters), with streaming, a per-request timeout, bounded retries and errors
  * turned into EngineFailures. Used by the `text` and `openai-tools` engines.
  */
+import {clause} from '../cli/clause.js'
 import type OpenAI from 'openai'
 import type {ChatCompletionCreateParamsBase, ChatCompletionMessageParam, ChatCompletionTool} from 'openai/resources/chat/completions'
 
@@ -180,7 +181,10 @@ export function classifyChatError(session: ChatSession, error: unknown, attemptS
     return {failure: {code: 'timeout', message: `${name}: request timed out (${error instanceof RequestTimeout ? error.message : 'no answer'}).`, retryable: true}}
   }
   if (error instanceof sdk.APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : ''
+    // "Connection error: fetch failed: other side closed": each message down the cause chain, as a clause (the SDK's ends in a full stop).
+    const causes: string[] = []
+    for (let e: unknown = error.cause, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) causes.push(`: ${clause(e.message)}`)
+    const cause = causes.join('')
     // Nothing listening, or no such host: the setup is wrong, and trying again soon won't help.
     const sys = systemErrorCode(error)
     if (sys === 'ECONNREFUSED') {
@@ -190,7 +194,7 @@ export function classifyChatError(session: ChatSession, error: unknown, attemptS
     if (sys === 'ENOTFOUND') {
       return {failure: {code: 'dns_failed', message: `${name}: the host of ${model.baseURL} is not known (DNS).`, retryable: false}}
     }
-    return {failure: {code: 'connection_error', message: `${name}: could not reach ${model.baseURL} (${error.message}${cause}).`, retryable: true}}
+    return {failure: {code: 'connection_error', message: `${name}: could not reach ${model.baseURL} (${clause(error.message)}${cause}).`, retryable: true}}
   }
   if (error instanceof sdk.APIError && typeof error.status === 'number') {
     const body = error.error as {message?: unknown} | undefined
@@ -200,10 +204,10 @@ export function classifyChatError(session: ChatSession, error: unknown, attemptS
   // A stream that broke half-way surfaces as a plain error from the body reader.
   const message = error instanceof Error ? error.message : String(error)
   if (/terminated|socket|ECONNRESET|other side closed|premature close|aborted/i.test(message)) {
-    return {failure: {code: 'connection_error', message: `${name}: the connection broke off (${message}).`, retryable: true}}
+    return {failure: {code: 'connection_error', message: `${name}: the connection broke off (${clause(message)}).`, retryable: true}}
   }
   if (error instanceof sdk.OpenAIError || error instanceof SyntaxError) {
-    return {failure: {code: 'bad_response', message: `${name}: unreadable answer (${message}).`, retryable: true}}
+    return {failure: {code: 'bad_response', message: `${name}: unreadable answer (${clause(message)}).`, retryable: true}}
   }
   return {failure: {code: 'internal_error', message: `${name}: ${message}`, retryable: false}}
 }

@@ -1,4 +1,5 @@
 /** How a task's result reads for people (the --json form is the TaskResult itself). */
+import {clause} from '../cli/clause.js'
 import {formatSeconds, formatTokens, formatUsd} from '../cli/format.js'
 import type {AttemptView, TaskResult} from './task-run.js'
 
@@ -30,8 +31,8 @@ export function renderExplain(r: TaskResult): string {
 
 function verdict(a: AttemptView): string {
   if (a.cancelled) return 'cancelled (interrupted), tokens so far'
-  if (a.unavailable) return `can't be used: ${a.unavailable.reason} (not counted as ${a.model}'s failure)`
-  if (!a.ok) return `failed (${a.error?.code}: ${a.error?.message})`
+  if (a.unavailable) return `can't be used, not counted as ${a.model}'s failure: ${a.unavailable.reason}`
+  if (!a.ok) return `failed (${a.error?.code}): ${clause(a.error?.message ?? 'unknown error', a.model)}`
   if (a.approved === false) return `rejected, quality ${a.quality}: ${a.feedback}`
   // Not reviewed, yet it has feedback: the review was unavailable and its tests failed (task-run.ts).
   if (a.approved === null && a.feedback) return `not applied: ${a.feedback}`

@@ -17,6 +17,7 @@ import type {EngineRequest, EngineResult, Usage} from '../engines/types.js'
 import {setupProblem, type SetupProblem} from '../availability/setup-failure.js'
 import {CtoError, ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
 import {suggest} from '../cli/did-you-mean.js'
+import {clause} from '../cli/clause.js'
 import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
 import {nominalCallCost, protectedModelNames, workerForComplexity} from '../providers/catalog-policy.js'
@@ -187,6 +188,9 @@ export interface TaskRunOptions {
 }
 
 const ZERO: Usage = {input_tokens: 0, output_tokens: 0}
+
+/** The CTO could not answer: why, as a clause, and the fix when there is one (a sentence without its full stop). */
+type CtoFailure = {ok: false; problem: string; fix?: string}
 const add = (a: Usage, b: Usage): Usage => ({input_tokens: a.input_tokens + b.input_tokens, output_tokens: a.output_tokens + b.output_tokens})
 
 /** The heuristic's pick of a worker, as a CTO would: by complexity along the plugins' escalation ladder (the override then saves cost). */
@@ -233,8 +237,13 @@ export class TaskRun {
   private readonly now: () => number
   /** Models that can't be used, known at the start or found out during the run. */
   private readonly down: Map<string, SetupProblem>
-  /** The note said when a model was found unusable (dropped when the blocked reason says it instead). */
-  private readonly downNotes = new Map<string, string>()
+  /**
+   * The note that gave a model's fix as it went down: when the blocked reason gives the fix instead,
+   * the note is dropped, or put back `without` the fix.
+   */
+  private readonly downNotes = new Map<string, {note: string; without?: string}>()
+  /** What was said about the CTO being unusable, so later calls say "as said above" (askCto). */
+  private ctoSaid?: string
   private readonly learned: LearnedRouting & {stats: CascadeStatsReader & CascadeStatsWriter}
 
   constructor(private readonly opts: TaskRunOptions) {
@@ -256,14 +265,22 @@ export class TaskRun {
     return this.opts.signal?.aborted === true
   }
 
-  /** A model found unusable during the run: skipped from now on, and said why. */
-  private markDown(model: string, problem: SetupProblem): void {
+  /** A model found unusable during the run: skipped from now on, and said why (unless the caller says it: the CTO's). */
+  private markDown(model: string, problem: SetupProblem, silent = false): void {
     this.down.set(model, problem)
     const r = this.routeModels.find((m) => m.name === model)
     if (r) r.unavailable = problem.reason
+    if (silent) return
     const note = `${model} can't be used: ${problem.reason}. ${problem.fix}`
     this.notes.push(note)
-    this.downNotes.set(model, note)
+    this.downNotes.set(model, {note})
+  }
+
+  /** A note about the CTO being unusable: its fix once, and the note known, so the blocked reason can take the fix over. */
+  private noteCtoProblem(sentence: string, reply: CtoFailure): void {
+    const note = reply.fix ? `${sentence} ${reply.fix}.` : sentence
+    this.notes.push(note)
+    if (reply.fix && this.down.has(this.opts.config.cto_model)) this.downNotes.set(this.opts.config.cto_model, {note, without: sentence})
   }
 
   /**
@@ -276,8 +293,10 @@ export class TaskRun {
     const fixes = [...new Set(down.map((m) => fixFor(m, this.down.get(m.name))))]
     if (fixes.length === 0) return reason
     for (const m of down) {
-      const i = this.notes.indexOf(this.downNotes.get(m.name) ?? '')
-      if (i >= 0) this.notes.splice(i, 1)
+      const said = this.downNotes.get(m.name)
+      const i = said ? this.notes.indexOf(said.note) : -1
+      if (i >= 0 && said?.without) this.notes[i] = said.without
+      else if (i >= 0) this.notes.splice(i, 1)
     }
     return `${reason}. ${fixes.map((f) => `${f}.`).join(' ')}`
   }
@@ -296,12 +315,24 @@ export class TaskRun {
     return Boolean(m && m.enabled && (!m.needsKey || m.apiKey) && !this.down.has(m.name))
   }
 
-  private async askCto<K extends keyof CtoReplies>(system: string, prompt: string, what: K): Promise<{ok: true; value: CtoReplies[K]} | {ok: false; problem: string}> {
+  /**
+   * Why the CTO can't be asked, as a clause, and the fix: in full the first time, then "as said
+   * above" (a task with a CTO that is down noted it for the classification and for every review).
+   */
+  private ctoUnusable(): CtoFailure {
+    const name = this.opts.config.cto_model
     const cto = this.ctoModel
-    if (!cto || !this.ctoUsable) {
-      const why = !cto ? `CTO model ${this.opts.config.cto_model} is not a known model` : !cto.enabled ? `CTO model ${cto.name} is disabled` : this.down.has(cto.name) ? `CTO model ${cto.name} can't be used (${this.down.get(cto.name)?.reason})` : `CTO model ${cto.name} has no key`
-      return {ok: false, problem: why}
-    }
+    const down = this.down.get(name)
+    const problem = !cto ? `CTO model ${name} is not a known model` : !cto.enabled ? `CTO model ${name} is disabled` : down ? `CTO model ${name} can't be used: ${down.reason}` : `CTO model ${name} has no key`
+    if (this.ctoSaid === problem) return {ok: false, problem: `CTO model ${name} can't be used, as said above`}
+    this.ctoSaid = problem
+    const fix = !cto ? undefined : !cto.enabled ? `Enable it with "cto models enable ${name}"` : down ? clause(down.fix) : `Add its key: ${fixFor(cto, undefined)}`
+    return {ok: false, problem, fix}
+  }
+
+  private async askCto<K extends keyof CtoReplies>(system: string, prompt: string, what: K): Promise<{ok: true; value: CtoReplies[K]} | CtoFailure> {
+    const cto = this.ctoModel
+    if (!cto || !this.ctoUsable) return this.ctoUnusable()
     // zod only when the CTO is asked: a dry run on the heuristic doesn't load it (start-up).
     const schemas = await import('./schemas.js')
     const schema = (what === 'classification' ? schemas.classificationReplySchema : schemas.reviewReplySchema) as unknown as import('zod').ZodType<CtoReplies[K]>
@@ -316,14 +347,16 @@ export class TaskRun {
       const setup = this.interrupted ? undefined : setupProblem(cto.name, result.error)
       await this.opts.observe?.({role: 'cto', model: cto, result, cancelled: this.interrupted, setup})
       if (this.interrupted) return {ok: false, problem: `the ${what} by CTO ${cto.name} was interrupted`}
-      if (setup) this.markDown(cto.name, setup)
-      if (!result.ok) return {ok: false, problem: `CTO ${cto.name} could not be reached: ${result.error?.message ?? 'unknown error'}`}
+      // Said once, by the caller's note (with the fix), not also as a note of its own.
+      if (setup) this.markDown(cto.name, setup, true)
+      if (setup) return this.ctoUnusable()
+      if (!result.ok) return {ok: false, problem: `CTO model ${cto.name} could not be reached: ${clause(result.error?.message ?? 'unknown error', cto.name)}`}
       const parsed = parseJsonReply(result.text, schema)
       if (parsed.ok) return parsed
       problem = parsed.problem
       text = retryPrompt(prompt, problem)
     }
-    return {ok: false, problem: `CTO ${cto.name} answered twice with no valid ${what} JSON (${problem})`}
+    return {ok: false, problem: `CTO model ${cto.name} answered twice with no valid ${what} JSON (${clause(problem)})`}
   }
 
   /** Phase 1. */
@@ -343,7 +376,7 @@ export class TaskRun {
       } else {
         const h = classifyTask(this.opts.task)
         c = {type: h.type, complexity: h.complexity, model: heuristicWorker(h.complexity, this.opts.models, this.opts.config.cto_model), reason: h.reason, source: 'heuristic'}
-        this.notes.push(`${reply.problem}: the local heuristic classified the task.`)
+        this.noteCtoProblem(`${reply.problem}, so the local heuristic classified the task.`, reply)
       }
       if (f.type) c.type = f.type
       if (f.complexity) c.complexity = f.complexity
@@ -495,9 +528,9 @@ export class TaskRun {
         // applied ("only the approved change reaches your folder"), and the next model is told why.
         testsFailedUnreviewed = true
         feedback = `the project's tests failed (${verification.timed_out ? 'timed out' : `exit ${verification.exit_code}`}) and the review was unavailable`
-        this.notes.push(`Review of ${model.name}'s attempt unavailable (${review.problem}), and its tests failed: its change was not applied.`)
+        this.noteCtoProblem(`Review of ${model.name}'s attempt unavailable and its tests failed, so its change was not applied: ${review.problem}.`, review)
       } else {
-        this.notes.push(`Review of ${model.name}'s attempt unavailable (${review.problem}): its engine success counts.`)
+        this.noteCtoProblem(`Review of ${model.name}'s attempt unavailable, so its engine success counts: ${review.problem}.`, review)
       }
     }
     if (result.permission_denials && result.permission_denials.length > 0) {
