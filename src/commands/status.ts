@@ -9,7 +9,8 @@ import type {BoundaryReport} from '../core/tools/sandbox/describe-boundary.js'
 const storeDirOf = (env: NodeJS.ProcessEnv) => join(dataDir(env), 'perf')
 
 export interface StatusResult {
-  cto_model: {name: string; source: string; usable: boolean}
+  /** `alternative`: when the CTO can't be used, a model usable now that could be (`cto config set cto_model <it>`). */
+  cto_model: {name: string; source: string; usable: boolean; alternative: string | null}
   strategy: string
   cost_optimization: boolean
   models_by_engine: Record<string, Array<{name: string; key: boolean; usable: boolean}>>
@@ -72,8 +73,11 @@ export default class Status extends CtoCommand {
     const {describeBoundary, boundaryLine} = await import('../core/tools/sandbox/describe-boundary.js')
     const boundary = await describeBoundary(resolveToolPolicy(ctx.config.tools), {env: ctx.env, cwd: ctx.cwd})
     const scope = kind === 'postgres' ? ('team' as const) : ('machine' as const)
+    const usableNow = (m: (typeof ctx.models)[number]) => m.enabled && hasUsableKey(m) && !unavailable.has(m.name)
+    const ctoUsable = cto !== undefined && usableNow(cto)
+    const {ctoAlternative, ctoAlternativeFix} = await import('../core/models/cto-alternative.js')
     const result: StatusResult = {
-      cto_model: {name: ctx.config.cto_model, source: ctx.sources.cto_model ?? 'default', usable: Boolean(cto && cto.enabled && hasUsableKey(cto) && !unavailable.has(cto.name))},
+      cto_model: {name: ctx.config.cto_model, source: ctx.sources.cto_model ?? 'default', usable: ctoUsable, alternative: ctoUsable ? null : (ctoAlternative(ctx.models, ctx.config.cto_model, usableNow) ?? null)},
       strategy: ctx.config.model_selection_strategy,
       cost_optimization: ctx.config.cost_optimization.enabled,
       models_by_engine: byEngine,
@@ -95,7 +99,7 @@ export default class Status extends CtoCommand {
     }
     if (!this.jsonEnabled()) {
       const down = cto ? unavailable.get(cto.name) : undefined
-      const keyNote = result.cto_model.usable ? '' : ` — not usable yet: ${cto ? (!cto.enabled ? 'disabled' : down ? down.reason : `no key (cto keys set ${cto.name})`) : 'unknown model'}; routing falls back to the local heuristic`
+      const keyNote = result.cto_model.usable ? '' : ` — not usable yet: ${cto ? (!cto.enabled ? 'disabled' : down ? down.reason : `no key (cto keys set ${cto.name})`) : 'unknown model'}; routing falls back to the local heuristic${result.cto_model.alternative ? `, or ${ctoAlternativeFix(result.cto_model.alternative)}` : ''}`
       this.log(`CTO model      ${result.cto_model.name} (from ${result.cto_model.source})${keyNote}`)
       this.log(`Strategy       ${result.strategy}, cost optimisation ${result.cost_optimization ? 'on' : 'off'}`)
       for (const [engine, models] of Object.entries(byEngine)) {

@@ -80,14 +80,14 @@ describe('cto keys', () => {
 describe('cto status', () => {
   it('shows the CTO model and its source, strategy, models by engine, plugins, files and data dir', async () => {
     const s = await sb.json<{
-      cto_model: {name: string; source: string; usable: boolean}
+      cto_model: {name: string; source: string; usable: boolean; alternative: string | null}
       strategy: string
       models_by_engine: Record<string, Array<{name: string; key: boolean}>>
       plugins: Array<{name: string}>
       broken_plugins: unknown[]
       data_dir: string
     }>(['status'], {env: {CTO_MODEL: 'kimi', MOONSHOT_API_KEY: KEY}})
-    expect(s.cto_model).toEqual({name: 'kimi', source: 'CTO_MODEL', usable: true})
+    expect(s.cto_model).toEqual({name: 'kimi', source: 'CTO_MODEL', usable: true, alternative: null})
     expect(s.strategy).toBe('cost_aware')
     expect(s.models_by_engine['claude-cli'].map((m) => m.name)).toEqual(['haiku', 'sonnet', 'opus'])
     expect(s.models_by_engine.text).toContainEqual({name: 'kimi', key: true, usable: true})

@@ -6,7 +6,7 @@
  */
 import {createServer} from 'node:net'
 import {mkdir, rm} from 'node:fs/promises'
-import {join} from 'node:path'
+import {dirname, join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {type Sandbox} from '../support/run-cli.js'
 import {makeInProcessSandbox} from '../support/run-cli-in-process.js'
@@ -98,7 +98,7 @@ describe('each thing said once, punctuated once', () => {
     expect(r.code, r.stderr).toBe(0)
     const notes = r.stdout.split('\n').filter((l) => l.startsWith('Note '))
     expect(notes.filter((n) => n.includes('nothing answers at'))).toEqual([
-      `Note            CTO model deepseek can't be used: nothing answers at ${down} (connection refused), so the local heuristic classified the task. Start the server, or set the endpoint: cto config set provider_endpoints.deepseek.api_url <url>.`,
+      `Note            CTO model deepseek can't be used: nothing answers at ${down} (connection refused), so the local heuristic classified the task. Start the server, or set the endpoint: cto config set provider_endpoints.deepseek.api_url <url>. Or make minimax the CTO: cto config set cto_model minimax.`,
     ])
     expect(notes).toContain("Note            Review of minimax's attempt unavailable, so its engine success counts: CTO model deepseek can't be used, as said above.")
     expect(r.stdout).not.toMatch(/\.[:)]/)
@@ -114,5 +114,34 @@ describe('each thing said once, punctuated once', () => {
     const attempt = r.stdout.split('\n').find((l) => l.startsWith('Attempt 1 '))
     expect(attempt).toMatch(new RegExp(`· failed \\(connection_error\\): could not reach ${server.baseURL.replaceAll('.', '\\.')} \\(Connection error: fetch failed: other side closed\\)$`))
     expect(r.stdout).not.toMatch(/\.[:)]/)
+  })
+})
+
+describe('only a local model, no key for the CTO', () => {
+  /** A PATH with node and the system tools but no `claude`: the Claude models can't be used. */
+  const env = {PATH: `${dirname(process.execPath)}:/usr/bin:/bin`}
+
+  it('status and the task suggest the local model as the CTO, and the progress shows no pick that cannot run', async () => {
+    server = await startOpenAIServer({handler: () => ({content: 'an answer from the local model'})})
+    await sb.writeUserConfig({providers: {ollama: {models: ['qwen2.5-coder:7b'], base_url: server.baseURL}}, engines: {max_retries: 0}})
+    const fix = 'cto config set cto_model qwen2.5-coder:7b'
+
+    const status = await sb.run(['status'], {env})
+    expect(status.stdout.split('\n')[0]).toBe(`CTO model      deepseek (from default) — not usable yet: no key (cto keys set deepseek); routing falls back to the local heuristic, or make qwen2.5-coder:7b the CTO: ${fix}`)
+    const json = await sb.json<{cto_model: {usable: boolean; alternative: string | null}}>(['status'], {env})
+    expect(json.cto_model).toMatchObject({usable: false, alternative: 'qwen2.5-coder:7b'})
+
+    const r = await sb.run(['task', 'summarise the pricing page'], {env, cwd: work})
+    expect(r.code, r.stderr).toBe(0)
+    // Not "CTO picks haiku (heuristic)": haiku can't run here, and there is no CTO.
+    expect(r.stderr).toMatch(/^✔ Classify · \S+, \S+ · heuristic, no CTO$/m)
+    expect(r.stderr).not.toContain('picks haiku')
+    expect(r.stdout).toContain(`Note            CTO model deepseek has no key, so the local heuristic classified the task. Add its key: "cto keys set deepseek" or set DEEPSEEK_API_KEY. Or make qwen2.5-coder:7b the CTO: ${fix}.`)
+
+    // Following the suggestion: the local model classifies, and nothing suggests it any more.
+    const set = await sb.run(fix.split(' ').slice(1), {env})
+    expect(set.code, set.stderr).toBe(0)
+    const after = await sb.json<{cto_model: {name: string; usable: boolean; alternative: string | null}}>(['status'], {env})
+    expect(after.cto_model).toMatchObject({name: 'qwen2.5-coder:7b', usable: true, alternative: null})
   })
 })

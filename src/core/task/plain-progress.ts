@@ -22,7 +22,7 @@ export async function runPlain(run: TaskRun, opts: ProgressOptions, out: NodeJS.
       throw error
     }
   }
-  await step('Classify', () => run.classify(), classifyTitle)
+  await step('Classify', () => run.classify(), (c) => classifyTitle(c, (m) => run.canRun(m)))
   await step('Route', () => run.route(), routeTitle)
   while (!opts.dryRun && run.pending && run.attempts.length < opts.maxAttempts) {
     const i = run.attempts.length

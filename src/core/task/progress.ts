@@ -44,7 +44,13 @@ export function attemptVerdict(a: AttemptView): {text: string; failed: boolean} 
   return {text: `${a.approved ? `approved (quality ${a.quality})` : 'done (not reviewed)'}${refused}`, failed: false}
 }
 
-export function classifyTitle(c: Classification): string {
+/**
+ * The classification's line. Without a CTO the heuristic's pick is shown only when it can run: it
+ * is the ladder's model of the task's tier (haiku for a simple task), which on a machine without
+ * Claude Code is not where the task goes; the Route line right after says where it does.
+ */
+export function classifyTitle(c: Classification, canRun: (model: string) => boolean = () => true): string {
+  if (c.source === 'heuristic') return `Classify · ${c.type}, ${c.complexity} · ${canRun(c.model) ? `heuristic picks ${c.model} (no CTO)` : 'heuristic, no CTO'}`
   return `Classify · ${c.type}, ${c.complexity} · CTO picks ${c.model} (${c.source})`
 }
 
@@ -130,7 +136,7 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
       {
         title: 'Classify',
         task: async (_ctx: unknown, task: {title: string}) => {
-          task.title = classifyTitle(await run.classify())
+          task.title = classifyTitle(await run.classify(), (m) => run.canRun(m))
         },
       },
       {

@@ -18,6 +18,7 @@ import {setupProblem, type SetupProblem} from '../availability/setup-failure.js'
 import {CtoError, ModelDisabledError, NeedsKeyError, NoSuchModelError} from '../errors.js'
 import {suggest} from '../cli/did-you-mean.js'
 import {clause} from '../cli/clause.js'
+import {ctoAlternative, ctoAlternativeFix} from '../models/cto-alternative.js'
 import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
 import {nominalCallCost, protectedModelNames, workerForComplexity} from '../providers/catalog-policy.js'
@@ -190,7 +191,7 @@ export interface TaskRunOptions {
 const ZERO: Usage = {input_tokens: 0, output_tokens: 0}
 
 /** The CTO could not answer: why, as a clause, and the fix when there is one (a sentence without its full stop). */
-type CtoFailure = {ok: false; problem: string; fix?: string}
+type CtoFailure = {ok: false; problem: string; fix?: string; alternative?: string}
 const add = (a: Usage, b: Usage): Usage => ({input_tokens: a.input_tokens + b.input_tokens, output_tokens: a.output_tokens + b.output_tokens})
 
 /** The heuristic's pick of a worker, as a CTO would: by complexity along the plugins' escalation ladder (the override then saves cost). */
@@ -278,9 +279,16 @@ export class TaskRun {
 
   /** A note about the CTO being unusable: its fix once, and the note known, so the blocked reason can take the fix over. */
   private noteCtoProblem(sentence: string, reply: CtoFailure): void {
-    const note = reply.fix ? `${sentence} ${reply.fix}.` : sentence
+    const alternative = reply.alternative ? ` ${reply.fix ? `Or ${reply.alternative}` : reply.alternative.replace(/^m/, 'M')}.` : ''
+    const note = `${sentence}${reply.fix ? ` ${reply.fix}.` : ''}${alternative}`
     this.notes.push(note)
-    if (reply.fix && this.down.has(this.opts.config.cto_model)) this.downNotes.set(this.opts.config.cto_model, {note, without: sentence})
+    if (reply.fix && this.down.has(this.opts.config.cto_model)) this.downNotes.set(this.opts.config.cto_model, {note, without: `${sentence}${alternative}`})
+  }
+
+  /** The model can be called now: enabled, with a key (or needing none), not found unusable. */
+  canRun(name: string): boolean {
+    const m = this.opts.models.find((x) => x.name === name)
+    return Boolean(m && m.enabled && (!m.needsKey || m.apiKey) && !this.down.has(m.name))
   }
 
   /**
@@ -312,7 +320,7 @@ export class TaskRun {
   /** The CTO can be called: known, enabled, with a key (or needing none). */
   get ctoUsable(): boolean {
     const m = this.ctoModel
-    return Boolean(m && m.enabled && (!m.needsKey || m.apiKey) && !this.down.has(m.name))
+    return m !== undefined && this.canRun(m.name)
   }
 
   /**
@@ -327,7 +335,8 @@ export class TaskRun {
     if (this.ctoSaid === problem) return {ok: false, problem: `CTO model ${name} can't be used, as said above`}
     this.ctoSaid = problem
     const fix = !cto ? undefined : !cto.enabled ? `Enable it with "cto models enable ${name}"` : down ? clause(down.fix) : `Add its key: ${fixFor(cto, undefined)}`
-    return {ok: false, problem, fix}
+    const other = ctoAlternative(this.opts.models, name, (m) => this.canRun(m.name))
+    return {ok: false, problem, fix, alternative: other ? ctoAlternativeFix(other) : undefined}
   }
 
   private async askCto<K extends keyof CtoReplies>(system: string, prompt: string, what: K): Promise<{ok: true; value: CtoReplies[K]} | CtoFailure> {
