@@ -145,3 +145,27 @@ describe('only a local model, no key for the CTO', () => {
     expect(after.cto_model).toMatchObject({name: 'qwen2.5-coder:7b', usable: true, alternative: null})
   })
 })
+
+describe('the CTO names a model by its provider model id', () => {
+  it('"deepseek-chat" (deepseek\'s model id) and " DeepSeek " are deepseek, not "not a known model"', async () => {
+    let answer = 'deepseek-chat'
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return jsonReply({approved: true, quality: 8, feedback: 'fine'})
+        if (isClassification(r)) return jsonReply({complexity: 'complex', type: 'analysis', model: answer, reason: 'long'})
+        return {content: `an answer from ${r.body.model}`}
+      },
+    })
+    const env = await externalModelsOn(sb, server.baseURL, {deepseek: {model_id: 'deepseek-chat'}, minimax: {model_id: 'MiniMax-M2'}})
+    for (const a of ['deepseek-chat', ' DeepSeek ']) {
+      answer = a
+      const t = await sb.json<TaskJson>(['task', 'assess the architecture of the billing system'], {env, cwd: work})
+      expect(t.classification.model, a).toBe('deepseek')
+      expect(t.route, a).toMatchObject({cto_choice: 'deepseek', selected: 'deepseek', override_reason: null})
+      expect(t.attempts.map((x) => x.model), a).toEqual(['deepseek'])
+    }
+    answer = 'minimax-m2'
+    const t = await sb.json<TaskJson>(['task', 'assess the architecture of the billing system'], {env, cwd: work})
+    expect(t.route).toMatchObject({cto_choice: 'minimax', selected: 'minimax'})
+  })
+})

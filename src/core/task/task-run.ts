@@ -35,6 +35,7 @@ import {reviewCallCost} from '../router/cost-estimate.js'
 import type {AttemptRecord, BudgetGate, PerfReader} from '../store/types.js'
 import {CLASSIFY_SYSTEM, REVIEW_SYSTEM, classificationPrompt, retryPrompt, reviewPrompt, workerPrompt, type EarlierAttempt} from './cto-prompts.js'
 import {parseJsonReply} from './json-reply.js'
+import {ctoModelName} from './cto-model-name.js'
 import {inPlacePlaces, type AttemptPlace, type AttemptPlaces} from './attempt-place.js'
 import type {AttemptEvidence} from './review-evidence.js'
 import type {VerificationOutcome} from './verification.js'
@@ -381,7 +382,9 @@ export class TaskRun {
     } else {
       const reply = await this.askCto(CLASSIFY_SYSTEM, classificationPrompt(this.opts.task, usable, this.perf), 'classification')
       if (reply.ok) {
-        c = {...reply.value, source: 'cto'}
+        const model = ctoModelName(reply.value.model, this.opts.models, usable)
+        if (model !== reply.value.model) this.trace('cto.model_named', {answered: reply.value.model, model})
+        c = {...reply.value, model, source: 'cto'}
       } else {
         const h = classifyTask(this.opts.task)
         c = {type: h.type, complexity: h.complexity, model: heuristicWorker(h.complexity, this.opts.models, this.opts.config.cto_model), reason: h.reason, source: 'heuristic'}
