@@ -39,6 +39,24 @@ describe('--model values', () => {
   })
 })
 
+describe('the beginning of a long model name', () => {
+  it('cto perf --model qwen, with a local qwen2.5-coder:7b: exit 64, "did you mean qwen2.5-coder:7b" (no name was within two edits of it, so nothing was suggested)', async () => {
+    const own = await makeInProcessSandbox()
+    try {
+      await own.writeUserConfig({providers: {ollama: {models: ['qwen2.5-coder:7b']}}})
+      for (const argv of [['perf', '--model', 'qwen'], ['models', 'show', 'qwen'], ['task', '--dry-run', '-m', 'qwen', 'fix the test']]) {
+        const human = await own.run(argv)
+        expect(human.code, human.stderr).toBe(64)
+        expect(human.stderr).toContain('Unknown model "qwen". Did you mean "qwen2.5-coder:7b"?')
+      }
+      const json = await own.run(['perf', '--model', 'qwen', '--json'])
+      expect(JSON.parse(json.stdout).error).toMatchObject({code: 'NO_SUCH_MODEL', message: 'Unknown model "qwen". Did you mean "qwen2.5-coder:7b"?'})
+    } finally {
+      await own.cleanup()
+    }
+  })
+})
+
 describe('cto keys set NAME', () => {
   it.each([
     ['deepseak', 'deepseek'],
