@@ -3,7 +3,7 @@
  * port of 127.0.0.1, and closing a server without waiting for idle keep-alive sockets.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import type {AddressInfo, Socket} from 'node:net'
+import {createServer as createTcpServer, type AddressInfo, type Socket} from 'node:net'
 
 export interface RecordedRequest {
   method: string
@@ -70,3 +70,12 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
 }
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** A port on 127.0.0.1 where nothing listens (taken, then given back): a connection there is refused. */
+export async function closedPort(): Promise<number> {
+  const s = createTcpServer()
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
+  const {port} = s.address() as AddressInfo
+  await new Promise((resolve) => s.close(resolve))
+  return port
+}

@@ -4,7 +4,7 @@
  * and nothing about it goes into the performance store (so `cto perf` and the next classification
  * prompt never see a 0 % it didn't earn).
  */
-import {createServer} from 'node:net'
+import {closedPort} from '../support/http-helpers.js'
 import {mkdir} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -46,14 +46,6 @@ afterEach(async () => {
 /** A PATH with node and the system tools but no `claude` (vitest's PATH has node_modules/.bin). */
 const NO_CLAUDE_PATH = `${dirname(process.execPath)}:/usr/bin:/bin`
 const keys = {DEEPSEEK_API_KEY: KEY, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}
-
-async function closedPort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const {port} = s.address() as {port: number}
-  await new Promise((resolve) => s.close(resolve))
-  return port
-}
 
 async function perfModels(env: NodeJS.ProcessEnv): Promise<string[]> {
   const perf = await sb.json<{models: Array<{model: string}>}>(['perf'], {env})

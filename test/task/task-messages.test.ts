@@ -4,7 +4,7 @@
  * thing said once and punctuated once. The models are served by the test server on 127.0.0.1 (the
  * real openai SDK talks to it) or by a port where nothing listens.
  */
-import {createServer} from 'node:net'
+import {closedPort} from '../support/http-helpers.js'
 import {mkdir, rm} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -35,14 +35,6 @@ afterEach(async () => {
   server = undefined
   await sb.cleanup()
 })
-
-async function closedPort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve))
-  const {port} = s.address() as {port: number}
-  await new Promise((resolve) => s.close(resolve))
-  return port
-}
 
 describe('why a task was blocked', () => {
   it('every endpoint down, every model enabled with a key: the reason names the endpoint that did not answer and the fix, once', async () => {
