@@ -1,6 +1,7 @@
 import {formatInt, formatSeconds, formatTokens, formatUsd} from '../core/cli/format.js'
 import {Args, Flags} from '@oclif/core'
 import {CtoCommand} from '../core/cli/base-command.js'
+import {clause} from '../core/cli/clause.js'
 import {findModel} from '../core/context.js'
 import {CtoError, InterruptedError, ModelDisabledError, NeedsKeyError} from '../core/errors.js'
 import {EXIT} from '../core/exit-codes.js'
@@ -104,10 +105,10 @@ export default class Run extends CtoCommand {
       if (interrupt.received) throw new InterruptedError(`Interrupted: ${model.name} was stopped (${formatTokens(result.usage)} spent so far).`)
       const actions = setup ? [setup.fix] : e?.retryable ? ['It may work if you try again.'] : []
       // The engine's message names the model first ("deepseek: …"): said once, not "deepseek failed: deepseek: …".
-      const what = e?.message.startsWith(`${model.name}: `) ? e.message.slice(model.name.length + 2) : (e?.message ?? 'unknown error')
+      const what = clause(e?.message ?? 'unknown error', model.name)
       // Error documents' codes are UPPER_SNAKE like every other command's; the engine's own (the store's
       // error_class, an attempt's code in cto task --json) stay as they are.
-      throw new CtoError({code: e?.code ? e.code.toUpperCase() : 'RUN_FAILED', message: `${model.name} failed: ${what}`, actions})
+      throw new CtoError({code: e?.code ? e.code.toUpperCase() : 'RUN_FAILED', message: `${model.name} failed: ${what}${what.endsWith('...') ? '' : '.'}`, actions})
     }
     return out
   }

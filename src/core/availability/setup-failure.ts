@@ -7,6 +7,7 @@
  * or a stream that broke off still count against the model, as before.
  */
 import type {EngineFailure} from '../engines/types.js'
+import {clause} from '../cli/clause.js'
 import {configKeyArg} from '../cli/config-key-arg.js'
 
 export interface SetupProblem {
@@ -35,18 +36,8 @@ export function setupProblem(model: string, failure: EngineFailure | undefined):
       return {code: failure.code, reason: `the provider refused the key (HTTP ${failure.code.slice(5)})`, fix: `${key} Check it is the key for this endpoint ("cto models show ${model}").`}
     case 'dns_failed':
       // Most often no network at all (the plugin's own endpoint, offline), else a mistyped host.
-      return {code: failure.code, reason: withoutModel(model, failure.message), fix: `Check your network connection, or set the endpoint: cto config set ${configKeyArg('provider_endpoints', model, 'api_url')} <url>`}
+      return {code: failure.code, reason: clause(failure.message, model), fix: `Check your network connection, or set the endpoint: cto config set ${configKeyArg('provider_endpoints', model, 'api_url')} <url>`}
     default:
-      return {code: failure.code, reason: withoutModel(model, failure.message), fix: `Start the server, or set the endpoint: cto config set ${configKeyArg('provider_endpoints', model, 'api_url')} <url>`}
+      return {code: failure.code, reason: clause(failure.message, model), fix: `Start the server, or set the endpoint: cto config set ${configKeyArg('provider_endpoints', model, 'api_url')} <url>`}
   }
-}
-
-/**
- * A reason is a phrase shown after the model's name and before the fix ("deepseek can't be used:
- * nothing answers at … (connection refused). Start the server, …"): the engine's message without
- * the name it starts with (`deepseek: …`) and without its full stop.
- */
-function withoutModel(model: string, message: string): string {
-  const phrase = message.startsWith(`${model}: `) ? message.slice(model.length + 2) : message
-  return phrase.replace(/\.$/, '')
 }

@@ -207,7 +207,7 @@ export function heuristicWorker(complexity: Complexity, models: readonly Resolve
  */
 function fixFor(model: ResolvedModel, problem: SetupProblem | undefined): string {
   if (model.needsKey && !model.apiKey) return `"cto keys set ${model.name}"${model.keyEnvVar ? ` or set ${model.keyEnvVar}` : ''}`
-  if (problem) return problem.fix.replace(/\.$/, '')
+  if (problem) return clause(problem.fix)
   if (model.engine === 'claude-cli') return 'install Claude Code (npm install -g @anthropic-ai/claude-code)'
   return `see "cto models show ${model.name}"`
 }
