@@ -12,9 +12,17 @@
  * follows, so correctness does not rest on it alone: segment appends are verified in place and
  * the commit is an exclusive link (store-state.ts), which a stale writer cannot win. The check
  * makes a stale writer stop before writing anything in all but a microseconds-wide window.
+ *
+ * A stale lock is taken over by one process at a time (takeOverStale): proper-lockfile's own
+ * takeover let two waiting writers both judge a dead holder's lock stale, and the second removed
+ * the lock the first had just made (whose acquisition then failed with ENOENT, and whose clean-up
+ * removed the second's lock in turn: seen in the killed-writers fault test). So proper-lockfile is
+ * told a lock is never stale (it only makes and refreshes it, every staleMs / 2), and a waiter that
+ * finds it stale takes `store.lock.takeover` (mkdir, atomic), checks again that the lock is stale,
+ * removes it, and gives the guard back; a lock is removed only by its holder or under the guard.
  */
 import {randomBytes} from 'node:crypto'
-import {mkdir, rename, stat, writeFile} from 'node:fs/promises'
+import {mkdir, rename, rm, rmdir, stat, writeFile} from 'node:fs/promises'
 import {dirname, join} from 'node:path'
 import lockfile from 'proper-lockfile'
 import {CtoError} from '../errors.js'
@@ -40,6 +48,43 @@ export interface LockSession {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+/** What proper-lockfile is told a lock's stale time is: never, by its clock (takeOverStale decides). */
+const NEVER_STALE = 2 ** 31 - 1
+
+/** Whether the folder at `path` was last touched more than `staleMs` ago (false if it is not there). */
+async function olderThan(path: string, staleMs: number): Promise<boolean> {
+  try {
+    return (await stat(path)).mtimeMs < Date.now() - staleMs
+  } catch (error) {
+    if (isErrno(error) && error.code === 'ENOENT') return false
+    throw error
+  }
+}
+
+/**
+ * Removes the lock at `lockPath` if its holder stopped refreshing it `staleMs` ago, as the one
+ * process holding `<lock>.takeover`; true when it did (the caller tries to lock at once). A guard
+ * left by a process killed mid-takeover is itself stale after `staleMs`, and removed.
+ */
+async function takeOverStale(lockPath: string, staleMs: number): Promise<boolean> {
+  if (!(await olderThan(lockPath, staleMs))) return false
+  const guard = `${lockPath}.takeover`
+  try {
+    await mkdir(guard)
+  } catch (error) {
+    if (!isErrno(error) || error.code !== 'EEXIST') throw error
+    if (await olderThan(guard, staleMs)) await rmdir(guard).catch(() => {})
+    return false
+  }
+  try {
+    // Checked again under the guard: another waiter may have taken it over and locked it meanwhile.
+    if (!(await olderThan(lockPath, staleMs))) return false
+    await rm(lockPath, {recursive: true, force: true})
+    return true
+  } finally {
+    await rmdir(guard).catch(() => {})
+  }
+}
 
 /** Run `fn` while holding the store lock. */
 export async function withStoreLock<T>(opts: StoreLockOptions, fn: (session: LockSession) => Promise<T>): Promise<T> {
@@ -59,7 +104,8 @@ export async function withStoreLock<T>(opts: StoreLockOptions, fn: (session: Loc
       release = await lockfile.lock(join(opts.dir, 'store'), {
         lockfilePath,
         realpath: false,
-        stale: opts.staleMs,
+        stale: NEVER_STALE,
+        update: Math.max(1000, opts.staleMs / 2),
         retries: 0,
         onCompromised: (error) => {
           compromised = error
@@ -68,6 +114,7 @@ export async function withStoreLock<T>(opts: StoreLockOptions, fn: (session: Loc
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error
       lastError = error
+      if (await takeOverStale(lockfilePath, opts.staleMs)) continue
       await sleep(delay / 2 + Math.random() * delay)
       delay = Math.min(delay * 1.5, 50)
     }
