@@ -1,9 +1,9 @@
 /**
  * Several writers taking over one stale lock at once (the holder was killed): one of them may
  * remove the lock another had just made, before proper-lockfile's first stat of it. That writer got
- * ENOENT and its record was refused (seen in the killed-writers fault test, about once in 25 runs
- * of the suite); it is a lost race, to be waited out like a held lock. Every writer gets its turn,
- * one at a time.
+ * ENOENT and its record was refused (CI's killed-writers fault test failed on it once), and its
+ * clean-up could remove the other's lock in turn (the other then lost the lock). Every writer must
+ * get its turn, one at a time.
  */
 import {mkdir, mkdtemp, rm, utimes} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
