@@ -203,6 +203,8 @@ describe('cto task --dry-run', () => {
     const t = JSON.parse(r.stdout) as TaskJson
     expect(t.status).toBe('planned')
     expect(t.route.selected).toBeTruthy()
+    // No CTO could be asked: the route says whose pick it overrode (the progress says "heuristic, no CTO").
+    expect(t.route.override_reason).toBe('simple task the local heuristic gave to Claude model haiku: sent to an external model')
     // One reason a clause, the models it stops named together (a fresh machine has eight without a key).
     expect(t.notes.join('\n')).toMatch(/No model can run here yet \(haiku, sonnet, opus can't be used: the Claude Code CLI \("claude"\) is not on PATH; (\S+, )+\S+ have no key.*\): planned as if they could\. To run it on /)
     // Without --dry-run the same machine gets the error, naming the fixes.

@@ -74,6 +74,8 @@ export interface SelectRouteOptions {
   classification: {complexity: Complexity; type: TaskType}
   /** The CTO's pick (a model name). */
   ctoChoice: string
+  /** Who made that pick: the CTO model (default), or the local heuristic when no CTO could be asked (said so in the reason). */
+  pickedBy?: 'cto' | 'heuristic'
   models: readonly RouteModel[]
   perf: PerfReader
   random: RandomSource
@@ -160,7 +162,8 @@ export function selectRoute(options: SelectRouteOptions): RouteDecision {
     const routine = complexity !== 'complex' && cto?.group === 'claude' && (options.preferExternalForRoutine ?? true)
     const externalPool = fitting.filter((m) => m.group === 'external')
     if (routine && externalPool.length > 0) {
-      return draw('routine_to_external', externalPool, `${complexity} task the CTO gave to Claude model ${ctoChoice}: sent to an external model`)
+      const who = options.pickedBy === 'heuristic' ? 'the local heuristic' : 'the CTO'
+      return draw('routine_to_external', externalPool, `${complexity} task ${who} gave to Claude model ${ctoChoice}: sent to an external model`)
     }
     rule = 'kept'
   }

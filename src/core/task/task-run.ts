@@ -416,6 +416,7 @@ export class TaskRun {
         selectRoute({
           classification: c,
           ctoChoice: c.model,
+          pickedBy: c.source === 'heuristic' ? 'heuristic' : 'cto',
           models,
           perf: this.perf,
           random: this.opts.random,
