@@ -47,6 +47,10 @@ describe('configuration', () => {
     expect(shown.config.fallback_chain.deepseek).toEqual(['sonnet', 'opus'])
     expect(shown.sources['fallback_chain.deepseek']).toBe(fixture)
     expect(shown.sources['worker_models.external.kimi.enabled']).toBe(fixture)
+    // The plain listing reads a file-shaped key's value from where the merged config keeps it (models.kimi.enabled).
+    const plain = await sb.run(['config', 'show'], {env: {ORCHESTRATOR_CONFIG: fixture}})
+    expect(plain.stdout).toMatch(/^worker_models\.external\.kimi\.enabled = true +# /m)
+    expect(plain.stdout).toMatch(/^worker_models\.external\.gemini\.enabled = false +# /m)
   })
 
   it('merges layers lowest first: user → project → ORCHESTRATOR_CONFIG → CTO_MODEL', async () => {

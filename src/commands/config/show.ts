@@ -45,6 +45,7 @@ export default class ConfigShow extends CtoCommand {
     }
     if (!this.jsonEnabled()) {
       const {parseKey} = await import('../../core/config/config-keys.js')
+      const {valueAtPath} = await import('../../core/config/config-value.js')
       const valueAt = (key: string) => JSON.stringify(valueAtPath(result.config, parseKey(key)))
       const rows = Object.entries(ctx.sources).sort(([a], [b]) => a.localeCompare(b))
       const width = Math.min(60, Math.max(...rows.map(([k]) => `${k} = ${valueAt(k)}`.length)))
@@ -58,13 +59,4 @@ export default class ConfigShow extends CtoCommand {
     }
     return result
   }
-}
-
-/** The effective value at a source's key, read as parseKey reads it (config shape differs a little from the file shape). */
-function valueAtPath(config: EffectiveConfig, parts: Array<string | number>): unknown {
-  // worker_models.<group>.<name>.<field> lives at models.<name>.<field> in the effective config.
-  const effective = parts[0] === 'worker_models' ? ['models', parts[2], ...parts.slice(3)] : parts
-  let node: unknown = config
-  for (const p of effective) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[p] : undefined
-  return node
 }

@@ -32,6 +32,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
+ * The value at a file-shaped path (a key as the files write it) in the merged config: the shapes
+ * differ only in that `worker_models.<group>.<name>.<field>` lives at `models.<name>.<field>`.
+ */
+export function valueAtPath(config: object, path: KeyPath): unknown {
+  const effective = path[0] === 'worker_models' ? ['models', path[2], ...path.slice(3)] : path
+  let node: unknown = config
+  for (const p of effective) node = isObject(node) ? node[String(p)] : Array.isArray(node) ? node[Number(p)] : undefined
+  return node
+}
+
+/**
  * The value at a file-shaped path in the merged config (`worker_models.<group>.<name>` lives at
  * `models.<name>`). Sources are keyed as formatKey writes keys, so a name with a dot in it
  * (`provider_endpoints["qwen2.5-coder:7b"].api_url`) is found, and is read back with parseKey, never
@@ -40,12 +51,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 export function effectiveValue(ctx: CtoContext, path: KeyPath, extra: Record<string, unknown> = {}): EffectiveValue {
   const key = formatKey(path)
   const leaves = Object.keys(ctx.sources).filter((k) => keyWithin(k, key))
-  const read = (at: KeyPath): unknown => {
-    const effective = at[0] === 'worker_models' ? ['models', at[2], ...at.slice(3)] : at
-    let node: unknown = {...ctx.config, ...extra}
-    for (const p of effective) node = isObject(node) ? node[String(p)] : Array.isArray(node) ? node[Number(p)] : undefined
-    return node
-  }
+  const read = (at: KeyPath): unknown => valueAtPath({...ctx.config, ...extra}, at)
   if (leaves.length === 0) {
     // No source recorded for it: inside a list, or a section filled by defaults (tools) .
     const value = read(path)
