@@ -15,7 +15,7 @@ interface TaskJson {
   task: string
   status: 'completed' | 'blocked' | 'planned'
   classification: {complexity: string; type: string; model: string; reason: string; source: 'cto' | 'heuristic' | 'flags'}
-  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; predicted_success: number; cost_usd: number}>; plan: {steps: string[]; expected_accuracy: number; evidence: {first: number; after: number}} | null}
+  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: Array<{model: string; predicted_success: number; cost_usd: number}>; plan: {steps: string[]; expected_accuracy: number; evidence: {first: number; after: number}} | null; after_failure?: {by: string; chain: string[] | null; escalations: number; needed: number} | null}
   attempts: Array<{model: string; engine: string; ok: boolean; approved: boolean | null; quality: number | null; feedback: string | null; error: {code: string} | null; usage: {input_tokens: number; output_tokens: number}; cost_usd: number; duration_ms: number}>
   output: string
   usage: {input_tokens: number; output_tokens: number}
@@ -249,6 +249,16 @@ describe('cto task --dry-run', () => {
     for (const m of ['deepseek', 'gpt-4', 'minimax']) expect(explain.stdout).toMatch(new RegExp(`\\n  ${m}\\s+50\\.0%  learning \\+\\d\\.\\d{3}`))
     expect(explain.stdout).toContain(`${a.route.selected}`)
     expect(explain.stdout).toContain('← chosen')
+    // With no escalations recorded, a failure follows the fallback chain, not the plan's later steps: --explain says which decides.
+    expect(a.route.after_failure).toEqual({by: 'chain', chain: ['sonnet', 'opus'], escalations: 0, needed: 20})
+    expect(explain.stdout).toContain(`\n  after a failure: the fallback chain ${a.route.selected} → sonnet → opus decides instead of the steps above (the expected figures are theirs) until the store has 20 coding attempts after a failure (it has 0)`)
+    // No chain for the model: the plan's steps are what happens, and nothing more is said.
+    await sb.writeUserConfig({fallback_chain: {[a.route.selected]: [], external: []}})
+    const planned = await sb.json<TaskJson>(['task', '--dry-run', '--seed', '42', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {...env, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}})
+    expect(planned.route.after_failure?.by).toBe('plan')
+    const plain = await sb.run(['task', '--dry-run', '--explain', '--seed', '42', '--type', 'coding', '--complexity', 'simple', 'rename a variable'], {env: {...env, MINIMAX_API_KEY: KEY, OPENAI_API_KEY: KEY}})
+    expect(plain.stdout).toMatch(/evidence: 0 first attempts/)
+    expect(plain.stdout).not.toContain('after a failure: the fallback chain')
   })
 
   it('sends work to the other group when one is over its daily budget, and refuses when none fits', async () => {

@@ -18,7 +18,7 @@
 import type {ModelGroup, TaskType} from '../providers/spec.js'
 import type {PerfReader} from '../store/types.js'
 import {planCascade, type CascadePlan} from './cascade-plan.js'
-import {EMPTY_CASCADE_STATS} from './cascade-stats.js'
+import {EMPTY_CASCADE_STATS, type CascadeStatsReader} from './cascade-stats.js'
 import {DEFAULT_MAX_ATTEMPTS, type GroupBudgets, type RouteModel} from './route-model.js'
 import type {RandomSource} from './seeded-random.js'
 import {budgetStates, unfitReason, type BudgetState, type LearnedRouting} from './select-route.js'
@@ -61,6 +61,28 @@ export type EscalationDecision =
 
 const pct = (v: number) => `${(v * 100).toFixed(0)}%`
 
+/**
+ * Who picks the model after `model` fails on a task of `type`: its fallback chain
+ * (`fallback_chain[model]`, else `fallback_chain[group]`) while the store has fewer than `needed`
+ * escalations of the type, else the learned plan (also when no step of the chain can run then:
+ * nextEscalation decides that at the time).
+ */
+export interface AfterFailure {
+  by: 'chain' | 'plan'
+  chain: readonly string[] | null
+  /** Attempts of the type recorded after a failure, and how many the learned plan needs to take over. */
+  escalations: number
+  needed: number
+}
+
+export function afterFailure(o: {model: string; group?: ModelGroup; type: TaskType; chains?: Readonly<Record<string, readonly string[]>>; stats?: CascadeStatsReader; chainEvidence?: number}): AfterFailure {
+  const chains = o.chains ?? DEFAULT_FALLBACK_CHAINS
+  const chain = chains[o.model] ?? (o.group ? chains[o.group] : undefined) ?? null
+  const escalations = (o.stats ?? EMPTY_CASCADE_STATS).position(o.type, '*', 'after').attempts
+  const needed = o.chainEvidence ?? DEFAULT_CHAIN_EVIDENCE
+  return {by: chain && chain.length > 0 && escalations < needed ? 'chain' : 'plan', chain, escalations, needed}
+}
+
 export function nextEscalation(options: EscalationOptions): EscalationDecision {
   const max = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   if (options.failedAttempts >= max) {
@@ -72,14 +94,12 @@ export function nextEscalation(options: EscalationOptions): EscalationDecision {
   const fitting = options.models.filter((m) => unfitReason(m, options.type, budgets) === undefined)
   const untried = fitting.filter((m) => !tried.has(m.name))
   const failed = options.models.find((m) => m.name === options.failedModel)
-  const chains = options.fallbackChains ?? DEFAULT_FALLBACK_CHAINS
-  const group: ModelGroup | undefined = failed?.group
-  const chain = chains[options.failedModel] ?? (group ? chains[group] : undefined)
   const stats = options.learned?.stats ?? EMPTY_CASCADE_STATS
-  const escalations = stats.position(options.type, '*', 'after').attempts
-  const needed = options.chainEvidence ?? DEFAULT_CHAIN_EVIDENCE
+  const after = afterFailure({model: options.failedModel, group: failed?.group, type: options.type, chains: options.fallbackChains, stats, chainEvidence: options.chainEvidence})
+  const {escalations, needed} = after
+  const chain = after.chain ?? undefined
 
-  if (chain && escalations < needed) {
+  if (after.by === 'chain' && chain) {
     for (const step of chain) {
       const model = untried.find((m) => m.name === step)
       if (model) {

@@ -17,6 +17,13 @@ export function renderExplain(r: TaskResult): string {
   lines.push(`Plan (learned cascade; cost weight ${plan.cost_weight}, reference ${money(plan.reference_cost_usd)}/call):`)
   lines.push(`  ${plan.steps.join(' → ') || '(nothing can run)'}: expected accuracy ${pct(plan.expected_accuracy)}, expected cost ${money(plan.expected_cost_usd)}${plan.expected_review_cost_usd > 0 ? ` (+ ${money(plan.expected_review_cost_usd)} of CTO reviews)` : ''}`)
   lines.push(`  evidence: ${plan.evidence.first} first attempts and ${plan.evidence.after} attempts after a failure recorded for ${r.classification.type}`)
+  const after = r.route.after_failure
+  if (after?.by === 'chain' && after.chain) {
+    // The plan's later steps are what the planner would pick; until the store has evidence, a failure follows the chain.
+    lines.push(
+      `  after a failure: the fallback chain ${r.route.selected} → ${after.chain.join(' → ')} decides instead of the steps above (the expected figures are theirs) until the store has ${after.needed} ${r.classification.type} attempts after a failure (it has ${after.escalations}); the plan decides where no step of the chain can run`,
+    )
+  }
   const shown = r.route.candidates.length > 0 ? r.route.candidates : plan.candidates
   const learning = plan.exploration === 'value' && r.route.candidates.length > 0
   lines.push(r.route.candidates.length > 0 ? `Candidates for the first attempt (predicted success, ${plan.sampled ? 'Thompson draw, ' : learning ? 'what trying it is worth to later tasks in expected accuracy, ' : ''}cost per call, attempts as a first try):` : "The CTO's choice stood (predicted success, cost per call, attempts as a first try):")

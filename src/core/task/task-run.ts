@@ -23,7 +23,7 @@ import type {Complexity, ModelGroup, TaskType} from '../providers/spec.js'
 import type {ResolvedModel} from '../providers/resolve.js'
 import {nominalCallCost, protectedModelNames, workerForComplexity} from '../providers/catalog-policy.js'
 import {classifyTask} from '../router/heuristic-classifier.js'
-import {nextEscalation} from '../router/escalation.js'
+import {afterFailure, nextEscalation, type AfterFailure} from '../router/escalation.js'
 import {routeModelFromResolved, type RouteModel} from '../router/route-model.js'
 import {groupReasons, NoUsableModelError} from '../router/routing-errors.js'
 import type {RandomSource} from '../router/seeded-random.js'
@@ -131,7 +131,15 @@ export interface TaskResult {
   /** conflict: a change was approved but no longer applies to your files (they changed meanwhile); nothing was written. cancelled: Ctrl-C. */
   status: 'completed' | 'blocked' | 'planned' | 'conflict' | 'cancelled'
   classification: Classification
-  route: {cto_choice: string; selected: string; override_reason: string | null; candidates: PlanCandidate[]; plan: CascadePlan | null}
+  route: {
+    cto_choice: string
+    selected: string
+    override_reason: string | null
+    candidates: PlanCandidate[]
+    plan: CascadePlan | null
+    /** Who picks the next model if the selected one fails: its fallback chain until the store has evidence, else the plan (null with --model). */
+    after_failure: AfterFailure | null
+  }
   attempts: AttemptView[]
   output: string
   usage: Usage
@@ -763,6 +771,11 @@ export class TaskRun {
     this.learned.stats.observe(observationFromAttempt(record, fields))
   }
 
+  private afterFailureOf(model: string, type: TaskType): AfterFailure {
+    const group = this.opts.models.find((m) => m.name === model)?.group
+    return afterFailure({model, group, type, chains: this.opts.config.fallback_chain, stats: this.learned.stats, chainEvidence: this.opts.routing?.chainEvidence})
+  }
+
   result(): TaskResult {
     const c = this.classification as Classification
     const d = this.decision
@@ -778,6 +791,7 @@ export class TaskRun {
         override_reason: d?.override_reason ?? null,
         candidates: d?.candidates ?? [],
         plan: d?.plan ?? null,
+        after_failure: d?.plan ? this.afterFailureOf(d.selected, c.type) : null,
       },
       attempts: this.attempts,
       output: this.output,
