@@ -7,19 +7,29 @@
  * configuration — `cto.config.json`, `.ctorc*`, the `cto` key of `package.json`, `.claude/settings*.json`,
  * `.mcp.json`, git hooks and `.git/config` — in every folder from the command's folder up to the
  * workspace, and afterwards puts back whatever changed (deleting what was created), telling the model.
+ *
+ * cto does this unsandboxed, after the command, so it never reads or writes through a folder the
+ * command could have swapped for a link: a command whose folder `sub` became `sub -> ~` would
+ * otherwise have cto "put back" `sub/.claude/settings.json` into `~/.claude/settings.json` (or delete
+ * the user's own there). Every folder between the workspace and a watched file must be a real folder;
+ * one that is not (a link, a file) is itself the change, and is removed before anything is put back.
  */
 import {createHash} from 'node:crypto'
 import {lstat, mkdir, readdir, readFile, rm, writeFile} from 'node:fs/promises'
-import {dirname, join, relative, resolve} from 'node:path'
+import {dirname, join, relative, resolve, sep} from 'node:path'
 
 import {isInside} from '../policy/path-resolve.js'
 import {dangerousGitConfigKey} from '../policy/command-names.js'
 import {CONFIG_FILE_NAMES} from '../policy/protected-paths.js'
 
-const WATCHED = [...CONFIG_FILE_NAMES, join('.claude', 'settings.json'), join('.claude', 'settings.local.json'), '.mcp.json', join('.git', 'config')]
+// `.git/hooks` itself too: a command that swaps it for a link would point git at hooks of its choosing.
+const WATCHED = [...CONFIG_FILE_NAMES, join('.claude', 'settings.json'), join('.claude', 'settings.local.json'), '.mcp.json', join('.git', 'config'), join('.git', 'hooks')]
 
-/** path → content (null: absent). For package.json, the `cto` key is what is compared. */
+/** path → content (null: absent or a folder). For package.json, the `cto` key is what is compared. */
 export type ConfigSnapshot = Map<string, Buffer | null>
+
+/** What a watched path reads as when a folder on the way to it is not a real folder (never followed). */
+const DETOUR = '\0cto-config-guard: reached through '
 
 function foldersFrom(cwd: string, workspace: string): string[] {
   const out: string[] = []
@@ -33,7 +43,25 @@ function foldersFrom(cwd: string, workspace: string): string[] {
   return out
 }
 
-async function read(p: string): Promise<Buffer | null> {
+/**
+ * The first entry between the workspace and `p`'s folder that is not a real folder (a link, or a
+ * file), or undefined when every one is a folder or the way ends in a missing one.
+ */
+async function detour(p: string, workspace: string): Promise<string | undefined> {
+  const rel = relative(workspace, dirname(p))
+  let dir = workspace
+  for (const segment of rel === '' ? [] : rel.split(sep)) {
+    dir = join(dir, segment)
+    const st = await lstat(dir).catch(() => undefined)
+    if (!st) return undefined
+    if (!st.isDirectory()) return dir
+  }
+  return undefined
+}
+
+async function read(p: string, workspace: string): Promise<Buffer | null> {
+  const via = await detour(p, workspace)
+  if (via !== undefined) return Buffer.from(`${DETOUR}${relative(workspace, via)}`)
   try {
     const st = await lstat(p)
     if (!st.isFile()) return st.isSymbolicLink() ? Buffer.from(`symlink`) : null
@@ -53,7 +81,9 @@ function ctoKey(pkg: Buffer | null): string {
   }
 }
 
-async function hookFiles(dir: string): Promise<string[]> {
+async function hookFiles(dir: string, workspace: string): Promise<string[]> {
+  const hooks = join(dir, '.git', 'hooks')
+  if ((await detour(join(hooks, 'x'), workspace)) !== undefined) return []
   try {
     return (await readdir(join(dir, '.git', 'hooks'))).filter((n) => !n.endsWith('.sample')).map((n) => join(dir, '.git', 'hooks', n))
   } catch {
@@ -64,8 +94,8 @@ async function hookFiles(dir: string): Promise<string[]> {
 export async function snapshotConfigFiles(cwd: string, workspace: string): Promise<ConfigSnapshot> {
   const snap: ConfigSnapshot = new Map()
   for (const dir of foldersFrom(cwd, workspace)) {
-    for (const rel of [...WATCHED, 'package.json']) snap.set(join(dir, rel), await read(join(dir, rel)))
-    for (const hook of await hookFiles(dir)) snap.set(hook, await read(hook))
+    for (const rel of [...WATCHED, 'package.json']) snap.set(join(dir, rel), await read(join(dir, rel), workspace))
+    for (const hook of await hookFiles(dir, workspace)) snap.set(hook, await read(hook, workspace))
   }
   return snap
 }
@@ -94,7 +124,10 @@ export function gitConfigRunsCode(text: string): boolean {
   return gitConfigKeys(text).some((k) => dangerousGitConfigKey.test(k) || k === 'diff.external')
 }
 
+const isDetour = (b: Buffer | null): boolean => b !== null && b.subarray(0, DETOUR.length).toString() === DETOUR
+
 function same(path: string, before: Buffer | null, after: Buffer | null): boolean {
+  if (isDetour(before) || isDetour(after)) return before !== null && after !== null && before.equals(after)
   if (path.endsWith(`${'/'}package.json`)) return ctoKey(before) === ctoKey(after)
   // A repository the command created (`git init`) has a new config: kept unless it runs code.
   if (path.endsWith(join('.git', 'config')) && before === null && after !== null) return !gitConfigRunsCode(after.toString('utf8'))
@@ -109,11 +142,19 @@ function same(path: string, before: Buffer | null, after: Buffer | null): boolea
 export async function restoreConfigFiles(snap: ConfigSnapshot, cwd: string, workspace: string): Promise<string[]> {
   const restored: string[] = []
   const now = new Map(snap)
-  for (const dir of foldersFrom(cwd, workspace)) for (const hook of await hookFiles(dir)) if (!now.has(hook)) now.set(hook, null)
+  for (const dir of foldersFrom(cwd, workspace)) for (const hook of await hookFiles(dir, workspace)) if (!now.has(hook)) now.set(hook, null)
   for (const [path, before] of now) {
-    const after = await read(path)
+    const after = await read(path, workspace)
     if (same(path, before, after)) continue
-    if (before === null) await rm(path, {force: true, recursive: true})
+    // A folder on the way became a link (or a file): that is the change. Removed (it is in the
+    // workspace); nothing is ever read, written or removed through it.
+    const via = await detour(path, workspace)
+    if (via !== undefined) {
+      await rm(via, {force: true, recursive: true})
+      if (!restored.includes(relative(workspace, via))) restored.push(relative(workspace, via))
+      if ((await detour(path, workspace)) !== undefined || same(path, before, await read(path, workspace))) continue
+    }
+    if (before === null || isDetour(before)) await rm(path, {force: true, recursive: true})
     else {
       await rm(path, {force: true, recursive: true})
       await mkdir(dirname(path), {recursive: true})
