@@ -16,7 +16,7 @@ export default class ConfigTrust extends CtoCommand {
   static override summary = "Trust this folder's project config, so its endpoints, keys, workspace and tool policy take effect."
   static override description =
     'A project config (cto.config.json, .ctorc*, package.json#cto) comes with the repository. Until you trust it, its ' +
-    'tools, provider_endpoints, providers and engines.claude_permission_mode are ignored with a warning. Trust is bound ' +
+    'tools, provider_endpoints, providers, engines.claude_permission_mode, review and store are ignored with a warning. Trust is bound ' +
     "to the file's path and content: any change to the config needs trusting again (as direnv and mise do)."
   static override examples = [
     '<%= config.bin %> <%= command.id %>',

@@ -10,6 +10,9 @@
  *   providers                       plugin settings (base URLs, local model lists)
  *   engines.claude_permission_mode  e.g. bypassPermissions
  *   review                          the test command run on every attempt, folders copied into attempts
+ *   store                           the team database every attempt is recorded in and routing is read
+ *                                   from (a repository's `"store": {"url": …}` would send your task
+ *                                   excerpts to its database, and let it steer your routing)
  *
  * Trust is stored per file path and content digest in `<config dir>/trusted.json` (mode 0600;
  * that folder is hidden from the tools and the sandbox). The digest covers the parsed config (for
@@ -24,7 +27,7 @@ import {configDir} from '../paths.js'
 import {CtoError} from '../errors.js'
 import type {ConfigFile} from './schema.js'
 
-export const TRUST_GATED_FIELDS = ['tools', 'provider_endpoints', 'providers', 'engines.claude_permission_mode', 'review'] as const
+export const TRUST_GATED_FIELDS = ['tools', 'provider_endpoints', 'providers', 'engines.claude_permission_mode', 'review', 'store'] as const
 
 export interface TrustEntry {
   digest: string
@@ -76,6 +79,7 @@ export function withoutGatedFields(data: ConfigFile): ConfigFile {
   delete out.provider_endpoints
   delete out.providers
   delete out.review
+  delete out.store
   if (out.engines?.claude_permission_mode !== undefined) {
     const {claude_permission_mode: _dropped, ...rest} = out.engines
     out.engines = rest
