@@ -159,6 +159,26 @@ const configFilePatterns: Array<[RegExp, string]> = [
   [/(^|\/)\.mcp\.json$/, 'an MCP server list (servers run outside any sandbox)'],
 ]
 
+/**
+ * The `cto` key of a package.json as cto reads it (src/core/config/project-config.ts: JSON.parse, a
+ * file that doesn't parse has none), as comparable text. package.json itself is the project's to
+ * change; this key is cto's config, so a write that changes it is refused (write_file, edit_file).
+ */
+export function packageCtoKey(text: string | null): string {
+  if (text === null) return 'null'
+  try {
+    return JSON.stringify((JSON.parse(text) as Record<string, unknown> | null)?.cto ?? null)
+  } catch {
+    return 'null'
+  }
+}
+
+/** The refusal of a write that would change a package.json's `cto` key, or undefined. */
+export function packageCtoKeyRefusal(absPath: string, shown: string, before: string | null, after: string): string | undefined {
+  if (segments(foldPath(absPath)).at(-1) !== 'package.json' || packageCtoKey(before) === packageCtoKey(after)) return undefined
+  return `Refused to write ${JSON.stringify(shown)}: the change sets its "cto" key, cto's own config, which the tools never write (a model must not rewrite its own rules). Change the other fields only.`
+}
+
 /** Is this (absolute) path a file cto or Claude Code reads as configuration? Returns its label. */
 export function configFileLabel(absPath: string): string | undefined {
   const folded = foldPath(absPath)

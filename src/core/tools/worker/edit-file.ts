@@ -2,6 +2,7 @@
 import {readFile, lstat} from 'node:fs/promises'
 
 import {checkPath} from '../policy/path-policy.js'
+import {packageCtoKeyRefusal} from '../policy/protected-paths.js'
 import type {PolicyContext} from '../policy/policy-context.js'
 import {describeFsError, fail, ok} from './tool-result.js'
 import type {ToolResult} from '../types.js'
@@ -44,6 +45,8 @@ export async function editFileTool(args: EditFileArgs, ctx: PolicyContext): Prom
     const at = text.indexOf(args.old_string)
     updated = text.slice(0, at) + args.new_string + text.slice(at + args.old_string.length)
   }
+  const refusal = packageCtoKeyRefusal(decision.path, args.path, text, updated)
+  if (refusal) return fail(refusal, 'config-file')
   try {
     await writeChecked(decision.path, updated)
   } catch (error) {

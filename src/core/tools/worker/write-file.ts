@@ -1,10 +1,11 @@
 /** write_file: creates the parent folders; atomic (temp file + rename); keeps an existing file's mode. */
-import {lstat, mkdir} from 'node:fs/promises'
+import {lstat, mkdir, readFile} from 'node:fs/promises'
 import {dirname} from 'node:path'
 
 import writeFileAtomic from 'write-file-atomic'
 
 import {checkPath} from '../policy/path-policy.js'
+import {packageCtoKeyRefusal} from '../policy/protected-paths.js'
 import type {PolicyContext} from '../policy/policy-context.js'
 import {describeFsError, fail, ok} from './tool-result.js'
 import type {ToolResult} from '../types.js'
@@ -26,6 +27,8 @@ export async function writeFileTool(args: WriteFileArgs, ctx: PolicyContext): Pr
   } catch {
     existed = false
   }
+  const refusal = packageCtoKeyRefusal(decision.path, args.path, existed ? await readFile(decision.path, 'utf8').catch(() => null) : null, args.content)
+  if (refusal) return fail(refusal, 'config-file')
   try {
     await mkdir(dirname(decision.path), {recursive: true})
     await writeFileAtomic(decision.path, args.content, {encoding: 'utf8'})
