@@ -12,20 +12,32 @@
 import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {gitOk, splitZ, type GitOptions} from './git.js'
+import {packageCtoKey} from '../tools/policy/protected-paths.js'
+import {git, gitOk, splitZ, type GitOptions} from './git.js'
 
 /**
- * Files cto reads as its own configuration (issue 10: "a model can't rewrite its own rules"). A
- * worker's change to them is shown but never carried over to the user's workspace.
- * (`package.json#cto` can't be told apart by path: a change to package.json is carried over.)
+ * Files cto and Claude Code read as configuration (issue 10: "a model can't rewrite its own rules"),
+ * at any depth. A worker's change to them is shown to the reviewer and kept in the patch, but never
+ * carried over to the user's workspace: the tools never write them in the user's folder, and an
+ * approved patch must not either. The same for a package.json whose `cto` key changed (diff() checks).
  */
-export const NEVER_CARRIED = ['cto.config.json', '.ctorc', '.ctorc.json', '.ctorc.yaml', '.ctorc.yml', '.claude/settings.json', '.claude/settings.local.json']
+export const NEVER_CARRIED = ['cto.config.json', '.ctorc', '.ctorc.json', '.ctorc.yaml', '.ctorc.yml', '.claude/settings.json', '.claude/settings.local.json', '.mcp.json']
 
-const excludeSpecs = NEVER_CARRIED.map((p) => `:(exclude,glob)**/${p}`)
+/**
+ * Folders whose files are never carried over, at any depth: Claude Code's project commands, agents
+ * and hooks (run by the user's next Claude Code session), and editors' project folders (VS Code
+ * runs a `runOn: folderOpen` task when the folder opens). Inside an attempt's copy the sandbox
+ * can't keep them read-only (sandbox-runtime protects them in cto's own working folder, the user's,
+ * not in the copy), so the patch is where they stop.
+ */
+export const NEVER_CARRIED_FOLDERS = ['.claude/commands', '.claude/agents', '.claude/hooks', '.vscode', '.idea']
 
-/** Whether a changed path is one of NEVER_CARRIED, at any depth (the pathspecs above, in code). */
+const excludeSpecs = [...NEVER_CARRIED.map((p) => `:(exclude,glob,icase)**/${p}`), ...NEVER_CARRIED_FOLDERS.map((d) => `:(exclude,glob,icase)**/${d}/**`)]
+
+/** Whether a changed path is one of NEVER_CARRIED or inside NEVER_CARRIED_FOLDERS, at any depth (the pathspecs above, in code). */
 export function neverCarried(path: string): boolean {
-  return NEVER_CARRIED.some((p) => path === p || path.endsWith(`/${p}`))
+  const p = path.toLowerCase()
+  return NEVER_CARRIED.some((f) => p === f || p.endsWith(`/${f}`)) || NEVER_CARRIED_FOLDERS.some((d) => p.startsWith(`${d}/`) || p.includes(`/${d}/`))
 }
 
 /** The patch for people: binary data replaced by one line, as `git diff` without --binary shows it. */
@@ -106,13 +118,27 @@ export class Snapshot {
     return out.stdout.toString('utf8').trim()
   }
 
+  /** A file's text in a recorded tree, or null when it is not there. */
+  private async blob(tree: string, path: string): Promise<string | null> {
+    const r = await git([...this.config(), 'cat-file', 'blob', `${tree}:${path}`], this.opts())
+    return r.code === 0 ? r.stdout.toString('utf8') : null
+  }
+
   async diff(base: string, final: string): Promise<SnapshotDiff> {
     const o = this.opts()
     const c = this.config()
     const what = "compare the attempt's files with the ones it started from"
     // One listing of every changed path (raw: status; numstat: lines), then one patch without cto's own config files.
     const listing = splitZ((await gitOk([...c, 'diff-tree', '-r', '-z', '--raw', '--numstat', '--no-renames', base, final], o, what)).stdout)
-    const patch = (await gitOk([...c, 'diff-tree', '-r', '-p', '--binary', '--full-index', '--no-color', '--no-renames', base, final, '--', ...excludeSpecs], o, what)).stdout
+    // A package.json whose `cto` key changed is cto's config too: the whole file stays out.
+    const ctoKeyChanged = new Set<string>()
+    for (const entry of listing) {
+      if (entry.startsWith(':') || !/(^|\/)package\.json$/i.test(entry.split('\t').slice(2).join('\t'))) continue
+      const path = entry.split('\t').slice(2).join('\t')
+      if (packageCtoKey(await this.blob(base, path)) !== packageCtoKey(await this.blob(final, path))) ctoKeyChanged.add(path)
+    }
+    const specs = [...excludeSpecs, ...[...ctoKeyChanged].map((p) => `:(exclude,literal)${p}`)]
+    const patch = (await gitOk([...c, 'diff-tree', '-r', '-p', '--binary', '--full-index', '--no-color', '--no-renames', base, final, '--', ...specs], o, what)).stdout
     const statusOf = new Map<string, ChangedFile['status']>()
     const files: ChangedFile[] = []
     const dropped: string[] = []
@@ -127,7 +153,7 @@ export class Snapshot {
       // "added\tremoved\tpath"
       const [a, r, ...rest] = entry.split('\t')
       const path = rest.join('\t')
-      if (neverCarried(path)) {
+      if (neverCarried(path) || ctoKeyChanged.has(path)) {
         dropped.push(path)
         continue
       }
