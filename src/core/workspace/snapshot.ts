@@ -92,6 +92,10 @@ export class Snapshot {
     await mkdir(join(s.gitDir, 'objects', 'info'), {recursive: true})
     if (s.alternates && s.alternates.length > 0) await writeFile(join(s.gitDir, 'objects', 'info', 'alternates'), `${s.alternates.join('\n')}\n`)
     await writeFile(join(s.gitDir, 'info', 'exclude'), s.exclude ?? '')
+    // The copy's .gitattributes is the worker's to write: `package.json -diff` (or `binary`) would show
+    // its change to the reviewer as "Binary files differ". Attributes here win over the tree's: the
+    // diff attribute is unset, so git judges text or binary by the content alone.
+    await writeFile(join(s.gitDir, 'info', 'attributes'), '* !diff\n')
     return snap
   }
 
