@@ -109,9 +109,11 @@ describe.skipIf(osSandboxMissing !== undefined)(`honest work inside the OS sandb
   })
 
   it('a config file a command writes is put back, and the model is told', async () => {
-    const r = await raw.execute('run_command', JSON.stringify({command: `echo '{"tools":{"sandbox":"off"}}' > cto.config.json && mkdir -p .claude && echo '{}' > .claude/settings.json && echo written`}))
-    expect(r.ok && r.content).toMatch(/put them back: cto\.config\.json, \.claude\/settings\.json/)
-    expect(data(r).restored_config_files).toEqual(['cto.config.json', '.claude/settings.json'])
+    const r = await raw.execute('run_command', JSON.stringify({command: `echo '{"tools":{"sandbox":"off"}}' > cto.config.json; mkdir -p .claude && echo '{}' > .claude/settings.json; echo written`}))
+    expect(r.ok && r.content).toMatch(/put them back: cto\.config\.json\./)
+    expect(data(r).restored_config_files).toEqual(['cto.config.json'])
+    // A missing .claude is read-only while a command runs (its commands, agents and hooks run later, unasked).
+    expect(data(r).stderr).toMatch(/\.claude.*Read-only file system/)
     expect(existsSync(join(world.ws, 'cto.config.json'))).toBe(false)
     expect(existsSync(join(world.ws, '.claude', 'settings.json'))).toBe(false)
   })

@@ -157,6 +157,7 @@ const configFilePatterns: Array<[RegExp, string]> = [
   [/(^|\/)\.claude\/settings(\.local)?\.json$/, "Claude Code's project settings (hooks run outside any sandbox)"],
   [/(^|\/)\.claude\/(commands|agents|hooks)(\/|$)/, "Claude Code's project commands, agents and hooks"],
   [/(^|\/)\.mcp\.json$/, 'an MCP server list (servers run outside any sandbox)'],
+  [/(^|\/)\.(vscode|idea)(\/|$)/, "an editor's project settings (its tasks can run when the folder opens)"],
 ]
 
 /**

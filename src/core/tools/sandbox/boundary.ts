@@ -45,6 +45,16 @@ const HIDDEN_SYSTEM_FOLDERS = ['/home', '/root', '/Users', '/tmp', '/var/tmp', '
 /** Folders of the workspace that run code or hold config when git or Claude Code starts later. */
 const WORKSPACE_READ_ONLY = [...CONFIG_FILE_NAMES, join('.claude', 'settings.json'), join('.claude', 'settings.local.json'), join('.claude', 'commands'), join('.claude', 'agents'), join('.claude', 'hooks'), '.mcp.json', join('.git', 'hooks'), join('.git', 'config')]
 
+/**
+ * Folders of the workspace whose files run later without asking — Claude Code's project commands,
+ * agents and hooks, an editor's tasks (VS Code runs a `runOn: folderOpen` task) — kept read-only
+ * whether they exist or not (sandbox-runtime stubs a missing one while the command runs).
+ * sandbox-runtime protects `.vscode`, `.idea`, `.claude/commands` and `.claude/agents` on its own,
+ * but only in the process's working folder: a `cto run` started in a subfolder of the project, or
+ * an attempt's copy, left the workspace's own writable.
+ */
+const WORKSPACE_NEVER_WRITTEN = [join('.claude', 'commands'), join('.claude', 'agents'), join('.claude', 'hooks'), '.vscode', '.idea']
+
 function real(p: string): string {
   try {
     return realpathSync.native(p)
@@ -72,6 +82,7 @@ export function sandboxBoundary(ctx: PolicyContext, opts: BoundaryOptions = {}):
   const allowWrite = [...new Set([workspace, ...s.allow_write.map(expand)])].filter((p) => existsSync(p))
   const neverRead = neverReadableEntries(ctx).map((e) => e.pattern)
   const denyWrite = WORKSPACE_READ_ONLY.map((rel) => join(workspace, rel)).filter((p) => existsSync(p))
+  for (const rel of WORKSPACE_NEVER_WRITTEN) if (!denyWrite.includes(join(workspace, rel))) denyWrite.push(join(workspace, rel))
   for (const p of policy.deny_write.map(expand)) if (existsSync(p) && allowWrite.some((w) => isInside(w, p))) denyWrite.push(p)
 
   return {workspace, cwd, home, denyRead, allowRead, neverRead, allowWrite, denyWrite, network: [...s.network], envNames: [...s.env]}
