@@ -53,6 +53,7 @@ export default class Run extends CtoCommand {
     // An engine that can't start is not worth a try; a problem seen earlier (an endpoint down) is: it may be fixed.
     if (known && known.since === null) throw new CtoError({code: 'MODEL_UNAVAILABLE', message: `${model.name} can't be used: ${known.reason}.`, actions: [known.fix]})
     const {toolCallLine} = await import('../core/task/tool-call-line.js')
+    const {terminalText} = await import('../core/cli/terminal-text.js')
     const {watchInterrupts} = await import('../core/cli/interrupt.js')
     const interrupt = watchInterrupts({note: (m) => process.stderr.write(`\n${m}\n`)})
     const {runEngine} = await import('../core/engines/index.js')
@@ -73,14 +74,14 @@ export default class Run extends CtoCommand {
           ? undefined
           : (e) => {
               if (e.type === 'text' && streaming) {
-                process.stdout.write(e.delta)
+                process.stdout.write(terminalText(e.delta))
                 streamed = true
               } else if (e.type === 'retry') {
                 if (streamed) process.stdout.write('\n')
                 streamed = false
-                this.note(`retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)}s: ${e.reason}`)
+                this.note(terminalText(`retry ${e.attempt} in ${(e.delayMs / 1000).toFixed(1)}s: ${e.reason}`))
               } else if (e.type === 'tool_call') this.note(`→ ${toolCallLine(e.name, e.input, e.summary, [model.apiKey])}`)
-              else if (e.type === 'tool_result' && !e.ok) this.note(`  ✗ ${e.refused ? 'refused' : 'failed'}: ${e.summary}`)
+              else if (e.type === 'tool_result' && !e.ok) this.note(terminalText(`  ✗ ${e.refused ? 'refused' : 'failed'}: ${e.summary}`))
             },
       },
       deps,
@@ -96,8 +97,8 @@ export default class Run extends CtoCommand {
     const out: RunResult = {...result, model: model.name, engine: model.engine}
     if (!this.jsonEnabled()) {
       if (streamed) process.stdout.write(result.text.endsWith('\n') ? '' : '\n')
-      else if (result.text) this.log(result.text)
-      for (const d of result.permission_denials ?? []) this.note(`Claude Code denied ${d.tool_name}${d.reason ? `: ${d.reason}` : ''}`)
+      else if (result.text) this.log(terminalText(result.text))
+      for (const d of result.permission_denials ?? []) this.note(terminalText(`Claude Code denied ${d.tool_name}${d.reason ? `: ${d.reason}` : ''}`))
       this.note(fmtSummary(out))
     }
     if (!result.ok) {

@@ -60,6 +60,7 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
     const ctx = await this.loadCtx(flags.cto ? {cto_model: flags.cto} : undefined)
     if (!flags['dry-run']) this.noteBeforeWork(ctx)
     const [{executeTask}, {progressMode}] = await modules
+    const {terminalText} = await import('../core/cli/terminal-text.js')
     // Names typed wrong fail here, with the closest name, before anything is asked of a model.
     const model = flags.model === undefined ? undefined : findModel(ctx, flags.model).name
     if (flags.cto) findModel(ctx, flags.cto)
@@ -70,7 +71,7 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
     const onAnswer = (delta: string, step: number) => {
       if (streamedStep >= 0 && step !== streamedStep) process.stdout.write(lastChar === '\n' ? '\n' : '\n\n')
       streamedStep = step
-      process.stdout.write(delta)
+      process.stdout.write(terminalText(delta))
       lastChar = delta.at(-1) ?? lastChar
     }
     // A new turn or a retry of the same attempt starts on a line of its own.
@@ -106,8 +107,8 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
       // The streamed answer, then a blank line, then the summary: as when the answer is printed at the end.
       if (streamedStep >= 0) process.stdout.write(lastChar === '\n' ? '\n' : '\n\n')
       // No blank line ahead of the output; one between the plan and the summary.
-      if (flags.explain) this.log(`${renderExplain(result)}\n`)
-      this.log(renderTaskSummary(result, {answerShown: streamedStep >= 0}))
+      if (flags.explain) this.log(terminalText(`${renderExplain(result)}\n`))
+      this.log(terminalText(renderTaskSummary(result, {answerShown: streamedStep >= 0})))
     }
     // Blocked (2), conflict (3) and interrupted (130) still print the whole result: it says what happened.
     const exit =

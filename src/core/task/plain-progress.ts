@@ -4,12 +4,13 @@
  * that failed or was rejected. The lines listr2's simple renderer would print, without loading
  * listr2. The answer itself goes to stdout (src/commands/task.ts).
  */
+import {terminalText} from '../cli/terminal-text.js'
 import {toolCallLine} from './tool-call-line.js'
 import {attemptTitle, classifyTitle, routeTitle, type ProgressOptions} from './progress.js'
 import type {TaskRun} from './task-run.js'
 
 export async function runPlain(run: TaskRun, opts: ProgressOptions, out: NodeJS.WritableStream = process.stderr): Promise<void> {
-  const line = (text: string) => out.write(`${text}\n`)
+  const line = (text: string) => out.write(`${terminalText(text)}\n`)
   const step = async <T>(name: string, fn: () => Promise<T> | T, title: (value: T) => string): Promise<T> => {
     line(`❯ ${name}`)
     try {

@@ -4,6 +4,7 @@
  * Progress goes to stderr so stdout keeps only the answer (or the JSON document).
  */
 import {formatSeconds, formatTokens} from '../cli/format.js'
+import {terminalText} from '../cli/terminal-text.js'
 import type {EngineEvent} from '../engines/types.js'
 import type {RouteDecision} from '../router/select-route.js'
 import type {AttemptView, Classification, TaskRun} from './task-run.js'
@@ -98,16 +99,16 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
         // A tool call, a new turn or a retry ends what streamed of the answer so far: its last
         // partial line is shown as it is, not glued to the next piece.
         if ((e.type === 'tool_call' || e.type === 'turn' || e.type === 'retry') && partial && opts.answerInline) {
-          task.output = `  ${partial}`
+          task.output = terminalText(`  ${partial}`)
           partial = ''
         }
         if (e.type === 'tool_call') task.output = `→ ${toolCallLine(e.name, e.input, e.summary, opts.secrets)}`
-        else if (e.type === 'tool_result' && !e.ok) task.output = `  ✗ ${e.refused ? 'refused' : 'failed'}: ${e.summary}`
-        else if (e.type === 'retry') task.output = `retry ${e.attempt} in ${secs(e.delayMs)}: ${e.reason}`
+        else if (e.type === 'tool_result' && !e.ok) task.output = terminalText(`  ✗ ${e.refused ? 'refused' : 'failed'}: ${e.summary}`)
+        else if (e.type === 'retry') task.output = terminalText(`retry ${e.attempt} in ${secs(e.delayMs)}: ${e.reason}`)
         else if (e.type === 'text' && opts.answerInline) {
           const lines = (partial + e.delta).split('\n')
           partial = lines.pop() ?? ''
-          for (const line of lines) task.output = `  ${line}`
+          for (const line of lines) task.output = terminalText(`  ${line}`)
         }
       })
       try {
@@ -122,8 +123,8 @@ export async function runWithProgress(run: TaskRun, opts: ProgressOptions): Prom
           })
         if (!a) return
         const {title, failed} = attemptTitle(i, a)
-        task.title = title
-        if (a.feedback && a.approved === false) task.output = a.feedback
+        task.title = terminalText(title)
+        if (a.feedback && a.approved === false) task.output = terminalText(a.feedback)
         if (failed) throw new Error(title)
       } finally {
         clearInterval(tick)

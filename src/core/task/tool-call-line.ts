@@ -1,8 +1,10 @@
 /**
  * A tool call as one readable line for the progress display: `write_file hello.txt (2 bytes)`,
  * `run_command: ls -la`, `Bash: npm test`, instead of the name twice and a JSON blob
- * (`write_file write_file {"path":…`). Secrets are masked; long lines are cut.
+ * (`write_file write_file {"path":…`). Secrets are masked; long lines are cut; control characters
+ * are shown, never sent to the terminal (terminal-text.ts).
  */
+import {terminalText} from '../cli/terminal-text.js'
 import {redact} from '../engines/redact.js'
 
 const MAX = 100
@@ -58,5 +60,5 @@ export function toolCallLine(name: string, input: unknown, fallback: string, sec
         line = Object.keys(a).length === 0 ? name : `${name} ${JSON.stringify(a)}`
     }
   }
-  return oneLine(redact(line, secrets))
+  return oneLine(terminalText(redact(line, secrets)))
 }
