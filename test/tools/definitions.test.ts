@@ -125,6 +125,14 @@ describe('Claude Code PreToolUse hook', () => {
     expect(d.block, d.reason).toBe(block)
     expect(d.reason.length).toBeGreaterThan(5)
   })
+  it("refuses a Write, Edit or MultiEdit that sets package.json's cto key; other package.json changes pass", () => {
+    const pkg = JSON.stringify({name: 'demo', version: '1.0.0'})
+    expect(hook('Write', {file_path: 'package.json', content: JSON.stringify({name: 'demo', cto: {tools: {sandbox: 'off'}}})}).block).toBe(true)
+    expect(hook('Edit', {file_path: 'package.json', old_string: '"name":"demo"', new_string: '"name":"demo","cto":{"cto_model":"opus"}'}).block).toBe(true)
+    expect(hook('MultiEdit', {file_path: 'package.json', edits: [{old_string: '"version":"1.0.0"', new_string: '"version":"2.0.0","cto":{}'}]}).block).toBe(true)
+    expect(hook('Write', {file_path: 'package.json', content: pkg.replace('1.0.0', '1.0.1')}).block).toBe(false)
+    expect(hook('Edit', {file_path: 'package.json', old_string: '"version":"1.0.0"', new_string: '"version":"1.0.1"'}).block).toBe(false)
+  })
   it('fails closed on malformed input', () => {
     expect(evaluateClaudeHook('{not json').block).toBe(true)
     expect(evaluateClaudeHook({tool_input: {}}).block).toBe(true)

@@ -4,9 +4,12 @@
  * Write, Edit, MultiEdit, NotebookEdit, Glob, Grep and LS through the path policy. Other tools pass.
  * Malformed input is blocked (fail closed).
  */
+import {readFileSync} from 'node:fs'
+
 import {checkCommand} from './command-policy.js'
 import {checkPath, type PathMode} from './path-policy.js'
 import type {PolicyContext} from './policy-context.js'
+import {packageCtoKeyRefusal} from './protected-paths.js'
 
 export interface ClaudeHookDecision {
   block: boolean
@@ -76,6 +79,30 @@ export function evaluateClaudeHook(hookJson: unknown, ctx: PolicyContext = {}, o
   for (const p of paths) {
     const d = checkPath(spec.mode, p, c)
     if (!d.allowed) return {block: true, reason: d.reason}
+    const refusal = spec.mode === 'write' ? packageCtoRefusal(toolName, toolInput, d.path, p) : undefined
+    if (refusal) return {block: true, reason: refusal}
   }
   return {block: false, reason: 'allowed by the cto path policy'}
+}
+
+/** A Write, Edit or MultiEdit of a package.json that would change its `cto` key (cto's config), as write_file and edit_file refuse it. */
+function packageCtoRefusal(toolName: string, input: Record<string, unknown>, realPath: string, shown: string): string | undefined {
+  if (!/(^|\/)package\.json$/i.test(realPath)) return undefined
+  let before: string | null
+  try {
+    before = readFileSync(realPath, 'utf8')
+  } catch {
+    before = null
+  }
+  let after: string | undefined
+  if (toolName === 'Write' && typeof input.content === 'string') after = input.content
+  const edits = toolName === 'Edit' ? [input] : toolName === 'MultiEdit' && Array.isArray(input.edits) ? (input.edits as Array<Record<string, unknown>>) : []
+  if (edits.length > 0) {
+    after = before ?? ''
+    for (const e of edits) {
+      if (typeof e.old_string !== 'string' || typeof e.new_string !== 'string') continue
+      after = e.replace_all === true ? after.split(e.old_string).join(e.new_string) : after.replace(e.old_string, () => e.new_string as string)
+    }
+  }
+  return after === undefined ? undefined : packageCtoKeyRefusal(realPath, shown, before, after)
 }
