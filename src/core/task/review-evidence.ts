@@ -49,7 +49,7 @@ function fileLine(f: ChangedFile): string {
 
 export function changeSection(change: ChangeEvidence | null, maxDiff = REVIEW_DIFF_CHARS): string {
   if (!change) return 'Change: could not be read from the attempt\'s copy.'
-  const dropped = change.dropped.length > 0 ? `\nAlso changed, but never carried over to the user's files (configuration cto, Claude Code or an editor acts on): ${change.dropped.join(', ')}` : ''
+  const dropped = change.dropped.length > 0 ? `\nAlso changed, but never carried over to the user's files (configuration cto, Claude Code or an editor acts on, or links out of the project): ${change.dropped.join(', ')}` : ''
   if (change.files.length === 0) return `Files changed: none.${dropped}`
   return `Files changed (${change.files.length}, +${change.added} −${change.removed}):\n${change.files.map(fileLine).join('\n')}${dropped}\n\nDiff:\n${cappedDiff(change.text, change.files, maxDiff)}`
 }

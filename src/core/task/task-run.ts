@@ -570,7 +570,7 @@ export class TaskRun {
         )
       }
     }
-    if (change && change.dropped.length > 0) this.notes.push(`${model.name} changed ${change.dropped.join(', ')}: configuration cto, Claude Code or an editor acts on is never changed by a worker, so that part was left out (it is in the kept patch).`)
+    if (change && change.dropped.length > 0) this.notes.push(`${model.name} changed ${change.dropped.join(', ')}: configuration cto, Claude Code or an editor acts on, and links out of the project, never come from a worker, so that part was left out (it is in the kept patch).`)
 
     const view: AttemptView = {
       model: model.name,

@@ -10,7 +10,7 @@
  * repository, as alternates) are read, never written.
  */
 import {mkdir, writeFile} from 'node:fs/promises'
-import {join} from 'node:path'
+import {dirname, isAbsolute, join, normalize} from 'node:path'
 
 import {packageCtoKey} from '../tools/policy/protected-paths.js'
 import {git, gitOk, splitZ, type GitOptions} from './git.js'
@@ -38,6 +38,13 @@ const excludeSpecs = [...NEVER_CARRIED.map((p) => `:(exclude,glob,icase)**/${p}`
 export function neverCarried(path: string): boolean {
   const p = path.toLowerCase()
   return NEVER_CARRIED.some((f) => p === f || p.endsWith(`/${f}`)) || NEVER_CARRIED_FOLDERS.some((d) => p.startsWith(`${d}/`) || p.includes(`/${d}/`))
+}
+
+/** Whether a link at `path` (relative to the project) with this target points out of the project: absolute, or `..` past its top. */
+export function linkLeavesTree(path: string, target: string): boolean {
+  if (target === '' || isAbsolute(target)) return true
+  const resolved = normalize(join(dirname(path), target))
+  return resolved === '..' || resolved.startsWith('../') || isAbsolute(resolved)
 }
 
 /** The patch for people: binary data replaced by one line, as `git diff` without --binary shows it. */
@@ -134,14 +141,21 @@ export class Snapshot {
     const what = "compare the attempt's files with the ones it started from"
     // One listing of every changed path (raw: status; numstat: lines), then one patch without cto's own config files.
     const listing = splitZ((await gitOk([...c, 'diff-tree', '-r', '-z', '--raw', '--numstat', '--no-renames', base, final], o, what)).stdout)
-    // A package.json whose `cto` key changed is cto's config too: the whole file stays out.
-    const ctoKeyChanged = new Set<string>()
-    for (const entry of listing) {
-      if (entry.startsWith(':') || !/(^|\/)package\.json$/i.test(entry.split('\t').slice(2).join('\t'))) continue
+    // Left out as well: a package.json whose `cto` key changed (cto's config), and a link that
+    // points out of the project (README.md -> ~/.ssh/id_rsa would hand the key to whatever reads
+    // or serves the project's files next: an editor, another agent, a static file server).
+    const keptOut = new Set<string>()
+    for (let i = 0; i < listing.length; i++) {
+      const entry = listing[i]!
+      if (entry.startsWith(':')) {
+        const path = listing[++i]!
+        if (entry.split(' ')[1] === '120000' && linkLeavesTree(path, (await this.blob(final, path)) ?? '')) keptOut.add(path)
+        continue
+      }
       const path = entry.split('\t').slice(2).join('\t')
-      if (packageCtoKey(await this.blob(base, path)) !== packageCtoKey(await this.blob(final, path))) ctoKeyChanged.add(path)
+      if (/(^|\/)package\.json$/i.test(path) && packageCtoKey(await this.blob(base, path)) !== packageCtoKey(await this.blob(final, path))) keptOut.add(path)
     }
-    const specs = [...excludeSpecs, ...[...ctoKeyChanged].map((p) => `:(exclude,literal)${p}`)]
+    const specs = [...excludeSpecs, ...[...keptOut].map((p) => `:(exclude,literal)${p}`)]
     const patch = (await gitOk([...c, 'diff-tree', '-r', '-p', '--binary', '--full-index', '--no-color', '--no-renames', base, final, '--', ...specs], o, what)).stdout
     const statusOf = new Map<string, ChangedFile['status']>()
     const files: ChangedFile[] = []
@@ -157,7 +171,7 @@ export class Snapshot {
       // "added\tremoved\tpath"
       const [a, r, ...rest] = entry.split('\t')
       const path = rest.join('\t')
-      if (neverCarried(path) || ctoKeyChanged.has(path)) {
+      if (neverCarried(path) || keptOut.has(path)) {
         dropped.push(path)
         continue
       }
