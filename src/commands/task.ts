@@ -80,6 +80,12 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
       process.stdout.write('\n')
       lastChar = '\n'
     }
+    // A progress line on stderr starts on a line of its own, also where it shares the screen with the answer.
+    const onProgressLine = () => {
+      if (streamedStep < 0 || lastChar === '\n') return
+      process.stdout.write('\n')
+      lastChar = '\n'
+    }
     const result = await executeTask({
       ctx,
       root: this.config.root,
@@ -102,6 +108,7 @@ Exit codes: 0 completed (or planned, with --dry-run), 1 error, 2 blocked, 3 appr
       warn: (m) => this.note(`Warning: ${m}`),
       onAnswer: streamToStdout ? onAnswer : undefined,
       onAnswerBreak: streamToStdout ? onAnswerBreak : undefined,
+      onProgressLine: streamToStdout ? onProgressLine : undefined,
     })
     if (!this.jsonEnabled()) {
       // The streamed answer, then a blank line, then the summary: as when the answer is printed at the end.

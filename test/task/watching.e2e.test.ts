@@ -3,10 +3,12 @@
  * as a process of its own (the test reads its stdout as it comes). The rest of watching a task
  * runs in-process: watching.test.ts.
  */
-import {mkdir} from 'node:fs/promises'
+import {spawn} from 'node:child_process'
+import {closeSync, openSync} from 'node:fs'
+import {mkdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {makeSandbox, type Sandbox} from '../support/run-cli.js'
+import {BIN, makeSandbox, type Sandbox} from '../support/run-cli.js'
 import {startOpenAIServer, type OpenAIServer} from '../support/openai-server.js'
 import {externalModelsOn, isCto, isReview, jsonReply, spawnCli} from './task-helpers.js'
 
@@ -56,6 +58,29 @@ describe('watching cto task', () => {
     // Shown once: streamed, not printed again with the summary.
     expect(r.stdout.split(answer)).toHaveLength(2)
     expect(r.stdout).toMatch(/Result\s+completed/)
+  })
+
+  it('an answer without a final newline ends its line before the next progress line, where both share one screen (>log 2>&1)', async () => {
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isCto(r)) return isReview(r) ? jsonReply({approved: true, quality: 9, feedback: 'good'}) : jsonReply({complexity: 'simple', type: 'research', model: 'deepseek', reason: 'x'})
+        return {content: 'The answer is that everything passes.'}
+      },
+    })
+    const env = await configure()
+    // stdout and stderr into one file, as a terminal (or `>log 2>&1`) shows them: the order they were written in.
+    const file = join(sb.home, 'both.log')
+    const fd = openSync(file, 'w')
+    const child = spawn(process.execPath, [BIN, 'task', '--model', 'deepseek', '--workspace', workspace, 'tell me about streams'], {cwd: sb.home, env: {...sb.env, ...env}, stdio: ['ignore', fd, fd]})
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    closeSync(fd)
+    const both = await readFile(file, 'utf8')
+    expect(code, both).toBe(0)
+    // It was "…passes.✔ Attempt 1 · deepseek …".
+    expect(both).toMatch(/^The answer is that everything passes\.\n✔ Attempt 1 · deepseek/m)
+    // The answer is still shown once, a blank line before the summary.
+    expect(both.split('everything passes')).toHaveLength(2)
+    expect(both).toMatch(/\n\nClassification\s/)
   })
 
 

@@ -41,6 +41,12 @@ export interface ExecuteTaskOptions {
    * not continued). The receiver ends the line, so pieces are never glued into one ("first.Done.").
    */
   onAnswerBreak?: (step: number) => void
+  /**
+   * A progress line is about to go to stderr. Where stdout and stderr share a screen (a terminal too
+   * narrow for listr2, `cto task … >log 2>&1`), the receiver ends a partial line of the streamed
+   * answer first, so the two never run together ("…passes.✔ Attempt 1").
+   */
+  onProgressLine?: () => void
 }
 
 export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
@@ -135,7 +141,7 @@ export async function executeTask(o: ExecuteTaskOptions): Promise<TaskResult> {
   const mode = progressMode(o.json)
   let failure: unknown
   try {
-    await runWithProgress(run, {mode, dryRun: o.dryRun, maxAttempts: o.flags.maxAttempts ?? 3, setEventSink: (s) => (sink = s), answerInline: !o.onAnswer, secrets})
+    await runWithProgress(run, {mode, dryRun: o.dryRun, maxAttempts: o.flags.maxAttempts ?? 3, setEventSink: (s) => (sink = s), answerInline: !o.onAnswer, beforeLine: o.onProgressLine, secrets})
   } catch (error) {
     failure = error
     throw error

@@ -10,7 +10,10 @@ import {attemptTitle, classifyTitle, routeTitle, type ProgressOptions} from './p
 import type {TaskRun} from './task-run.js'
 
 export async function runPlain(run: TaskRun, opts: ProgressOptions, out: NodeJS.WritableStream = process.stderr): Promise<void> {
-  const line = (text: string) => out.write(`${terminalText(text)}\n`)
+  const line = (text: string) => {
+    opts.beforeLine?.()
+    out.write(`${terminalText(text)}\n`)
+  }
   const step = async <T>(name: string, fn: () => Promise<T> | T, title: (value: T) => string): Promise<T> => {
     line(`❯ ${name}`)
     try {

@@ -25,6 +25,8 @@ export interface ProgressOptions {
   now?: () => number
   /** Show the worker's answer as it streams, under the attempt's line (when it doesn't go to stdout). */
   answerInline?: boolean
+  /** Called before each plain progress line (the streamed answer's partial line ends first). */
+  beforeLine?: () => void
   /** Keys to mask in tool-call lines. */
   secrets?: Array<string | undefined>
 }
