@@ -93,4 +93,32 @@ describe('Ctrl-C during an attempt', () => {
     expect(run.stdout()).toMatch(/Attempt 1\s+deepseek .* cancelled \(interrupted\)/)
     expect(run.stdout()).toMatch(/Result\s+cancelled/)
   })
+
+  it('during the classification: exit 130 at once, no attempt, and the summary says no worker ran (it said "the attempt so far is in the task log")', async () => {
+    const holder: {run?: Spawned} = {}
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isCto(r)) {
+          setTimeout(() => holder.run?.child.kill('SIGINT'), 100)
+          return {delayMs: 60_000, content: 'too late'}
+        }
+        return {content: 'a worker should not be asked'}
+      },
+    })
+    await sb.writeUserConfig({
+      worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
+      provider_endpoints: {deepseek: {api_url: server.baseURL}},
+      engines: {max_retries: 0},
+    })
+    const started = Date.now()
+    holder.run = spawnCli(sb, ['task', '--workspace', workspace, 'summarise the release notes'], {env: {DEEPSEEK_API_KEY: KEY}})
+    const r = await holder.run.done
+    expect(r.code, r.stderr).toBe(130)
+    expect(Date.now() - started).toBeLessThan(30_000)
+    expect(r.stdout).toMatch(/Result\s+cancelled \(interrupted before any worker ran\)/)
+    expect(r.stdout).not.toContain('the attempt so far')
+    expect(server.requests.filter((q) => !isCto(q))).toEqual([])
+    const files = await jsonlFiles(join(sb.dataHome, 'cto'))
+    expect([...files.keys()].filter((f) => f.includes(`${join('cto', 'perf')}/`))).toEqual([])
+  })
 })

@@ -74,7 +74,7 @@ export function renderTaskSummary(r: TaskResult, opts: SummaryOptions = {}): str
   } else if (r.status === 'conflict') {
     lines.push(`Result          conflict (approved, not applied) · ${tok(r.usage)} · ${money(r.cost_usd)} · ${secs(r.duration_ms)}${refusedNote}`)
   } else {
-    const why = r.status === 'cancelled' ? ' (interrupted: the attempt so far is in the task log)' : ''
+    const why = r.status !== 'cancelled' ? '' : r.attempts.length > 0 ? ' (interrupted: the attempt so far is in the task log)' : ' (interrupted before any worker ran)'
     lines.push(`Result          ${r.status}${why} · ${tok(r.usage)} · ${money(r.cost_usd)} · ${secs(r.duration_ms)}${refusedNote}`)
     // On a line of its own: a reason names models and endpoints (with brackets of its own) and the fix.
     if (r.blocked_reason) lines.push(`Blocked         ${r.blocked_reason}`)
