@@ -194,6 +194,11 @@ export function classifyChatError(session: ChatSession, error: unknown, attemptS
     if (sys === 'ENOTFOUND') {
       return {failure: {code: 'dns_failed', message: `${name}: the host of ${model.baseURL} is not known (DNS).`, retryable: false}}
     }
+    // What an offline machine gets (no route to any name server), not ENOTFOUND: the same setup
+    // problem. Retried, it cost three backoffs and ended in "It may work if you try again".
+    if (sys === 'EAI_AGAIN') {
+      return {failure: {code: 'dns_failed', message: `${name}: the host of ${model.baseURL} could not be looked up (DNS: no name server answered, EAI_AGAIN).`, retryable: false}}
+    }
     return {failure: {code: 'connection_error', message: `${name}: could not reach ${model.baseURL} (${clause(error.message)}${cause}).`, retryable: true}}
   }
   if (error instanceof sdk.APIError && typeof error.status === 'number') {
@@ -212,12 +217,12 @@ export function classifyChatError(session: ChatSession, error: unknown, attemptS
   return {failure: {code: 'internal_error', message: `${name}: ${message}`, retryable: false}}
 }
 
-/** The system error code (ECONNREFUSED, ENOTFOUND, ...) somewhere down an error's cause chain. */
+/** The system error code (ECONNREFUSED, ENOTFOUND, EAI_AGAIN, ...) somewhere down an error's cause chain (not Node's ERR_* codes, which wrap one). */
 function systemErrorCode(error: unknown): string | undefined {
   let e: unknown = error
   for (let depth = 0; depth < 5 && e; depth++) {
     const code = (e as {code?: unknown}).code
-    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code
+    if (typeof code === 'string' && /^E[A-Z]+$|^EAI_[A-Z]+$/.test(code)) return code
     const inner = (e as {errors?: unknown[]}).errors
     if (Array.isArray(inner) && inner.length > 0) e = inner[0]
     else e = (e as {cause?: unknown}).cause
