@@ -41,6 +41,11 @@ export const LABELLED_TASKS: Array<[task: string, type: TaskType, complexity?: C
     'coding',
     'complex',
   ],
+  ['write a Python script that prints a random haiku', 'coding', 'simple'],
+  ['write a Rust function that returns the n-th line of a poem', 'coding', 'simple'],
+  // writing: no type is writing; a programming language's name in it doesn't make it code
+  ['write a haiku about rust', 'analysis', 'simple'],
+  ['write a short poem about JavaScript closures', 'analysis', 'simple'],
   // research
   ['What is the capital of Australia?', 'research', 'simple'],
   ['Research the history of the transformer architecture and list the key papers with sources', 'research'],

@@ -4,7 +4,7 @@
  * keys, and for `cto bench replay --types heuristic`.
  *
  * Type: each task type has weighted cues (words, phrases, patterns); the type with the highest
- * score wins, ties broken by the order of TYPE_PRIORITY. No cue at all: a question is `research`,
+ * score wins, ties broken by the order of TYPE_PRIORITY (a cue may weigh against a type). No type above 0: a question is `research`,
  * anything else `analysis`.
  * Complexity: points for length, steps (numbered lines, bullets, "then": one point from the first, another from the third), several files or systems,
  * several deliverables (tests, README, docs, config, ...), and words of scale ("architecture", "migrate", "across", ...); points off for words of
@@ -86,6 +86,9 @@ const TYPE_CUES: Record<TaskType, Cue[]> = {
     [/\b(build|create|implement|develop)\b/i, /\b(backend|frontend|app|application|web ?site|service|api|cli|library|component|plugin|sdk)\b/i, 3],
     [/\b(tests?|readme|flags?|feature|field|parser|component|interface|type ?check|lint|build)\b/i, 1],
     [/(^|\s)--[a-z][\w-]*/, 1],
+    // Verse and jokes are writing, not code: "a haiku about rust" is not a Rust task. A task that is
+    // code (a script that prints a poem) keeps enough of its own cues to stay coding.
+    [/\b(haikus?|poems?|poetry|limericks?|lyrics|jokes?|short story)\b/i, -3],
   ],
   research: [
     [/\b(research|investigate|look up|find out|literature|sources?|citations?|references?)\b/i, 3],
