@@ -35,3 +35,17 @@ describe('cto plugins install <tarball>', () => {
     expect((await sb.json<List>(['models', 'list'])).models.some((m) => m.name === 'tar-model')).toBe(false)
   })
 })
+
+describe('cto plugins install --json', () => {
+  it('--json: one document saying what was installed, with npm\'s own lines on stderr (they came first on stdout)', async () => {
+    await writePlugin(join(sb.home, 'good'), 'cto-provider-good', modelHook({provider: 'good', model: 'good-model'}))
+    // An unknown npm setting makes npm warn, as a deprecated dependency would.
+    const r = await sb.run(['plugins', 'install', './good', '--json'], {env: {npm_config_cto_test_unknown_setting: 'x'}, timeoutMs: 120_000})
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual({
+      installed: [{name: 'cto-provider-good', version: '1.0.0', type: 'user', root: join(sb.dataHome, 'cto', 'node_modules', 'cto-provider-good'), commands: [], hooks: ['cto:providers']}],
+    })
+    expect(r.stderr).toContain('npm warn Unknown env config "cto-test-unknown-setting"')
+    expect((await sb.json<List>(['models', 'list'])).models.find((m) => m.name === 'good-model')?.plugin).toBe('cto-provider-good')
+  })
+})

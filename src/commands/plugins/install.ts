@@ -1,7 +1,14 @@
 import {commands} from '@oclif/plugin-plugins'
 import {installSpec} from '../../core/plugins/install-spec.js'
+import {stdoutToStderr} from '../../core/cli/stdout-to-stderr.js'
+import {summarisePlugin, type PluginSummary} from '../../core/plugins/plugin-summary.js'
 
 const Base: (typeof commands)['plugins:install'] = commands['plugins:install']
+
+/** `cto plugins install --json`: the plugins this run installed, as `cto plugins --json` lists them. */
+export interface PluginsInstallResult {
+  installed: PluginSummary[]
+}
 
 /**
  * oclif's `plugins install` with local paths that work: `./x.tgz`, `/abs/x.tgz`, `~/x.tgz` and
@@ -20,6 +27,19 @@ A local path (./plugin.tgz, /abs/plugin.tgz, ~/plugin.tgz, ../plugin-folder, fil
   override async run(): Promise<void> {
     const cwd = process.cwd()
     this.argv = this.argv.map((a) => (a.startsWith('-') ? a : installSpec(a, cwd)))
-    return super.run()
+    const before = new Map(this.config.plugins)
+    // npm's output is progress: under --json it goes to stderr, so stdout is the JSON document alone.
+    const restore = this.jsonEnabled() ? stdoutToStderr() : () => {}
+    try {
+      await super.run()
+    } finally {
+      restore()
+    }
+    // The plugins this run installed (a reinstall replaces the instance).
+    const fresh = [...this.config.plugins.values()].filter((p) => before.get(p.name) !== p)
+    // oclif printed nothing for --json: the document says what was installed (as "user": oclif's new
+    // Plugin instance says "core", given no type, where its package.json entry says "user").
+    const result: PluginsInstallResult = {installed: fresh.map((p) => ({...summarisePlugin(p as never), type: 'user'}))}
+    return result as never
   }
 }
