@@ -4,6 +4,8 @@
  * plugin-plugins 5 took both for GitHub repositories or resolved them from cto's data folder.
  */
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {existsSync} from 'node:fs'
+import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {makeSandbox, type Sandbox} from '../support/run-cli.js'
 import {modelHook, packPlugin, writePlugin} from '../support/plugin-package.js'
@@ -36,7 +38,35 @@ describe('cto plugins install <tarball>', () => {
   })
 })
 
-describe('cto plugins install --json', () => {
+type Status = {broken_plugins: Array<{name: string; reason: string}>}
+type ErrorDoc = {error: {code: string; message: string; actions: string[]}}
+
+describe('cto plugins install <folder>', () => {
+  it('a folder whose dependencies were never installed: exit 1 naming "npm install" in that folder; once done, the plugin works', async () => {
+    // The hook imports a package the folder has not installed (as the guide's plugin imports @cto-cli/provider-spec before "npm install").
+    const src = await writePlugin(join(sb.home, 'folder-plugin'), 'cto-provider-folder', modelHook({provider: 'folder', model: 'folder-model', extra: "await import('cto-test-helper-dep')"}))
+    const r = await sb.run(['plugins', 'install', './folder-plugin', '--json'], {timeoutMs: 120_000})
+    // It said "installed v1.0.0", exit 0, and the next command found a broken plugin with no fix.
+    expect(r.code, r.stderr).toBe(1)
+    const doc = JSON.parse(r.stdout) as ErrorDoc
+    expect(doc.error.code).toBe('PLUGIN_BROKEN')
+    expect(doc.error.message).toBe(
+      `cto-provider-folder is installed, but cto can't load it: it imports cto-test-helper-dep, which is not installed in ${src.dir} (cto uses that folder as it is): run "npm install" there.`,
+    )
+    expect(doc.error.actions).toEqual(['To remove it instead: cto plugins uninstall cto-provider-folder'])
+    // Every command that loads plugins says the same.
+    const listed = await sb.json<Status>(['models', 'list'])
+    expect(listed.broken_plugins.map((b) => b.reason)).toEqual([`it imports cto-test-helper-dep, which is not installed in ${src.dir} (cto uses that folder as it is): run "npm install" there.`])
+    // What "npm install" there would bring: the folder is used as it is, so no reinstall is needed.
+    const dep = join(src.dir, 'node_modules', 'cto-test-helper-dep')
+    await mkdir(dep, {recursive: true})
+    await writeFile(join(dep, 'package.json'), JSON.stringify({name: 'cto-test-helper-dep', version: '1.0.0', type: 'module', main: 'index.js'}))
+    await writeFile(join(dep, 'index.js'), 'export default 1\n')
+    const after = await sb.json<List & Status>(['models', 'list'])
+    expect(after.broken_plugins).toEqual([])
+    expect(after.models.find((m) => m.name === 'folder-model')?.plugin).toBe('cto-provider-folder')
+  })
+
   it('--json: one document saying what was installed, with npm\'s own lines on stderr (they came first on stdout)', async () => {
     await writePlugin(join(sb.home, 'good'), 'cto-provider-good', modelHook({provider: 'good', model: 'good-model'}))
     // An unknown npm setting makes npm warn, as a deprecated dependency would.
@@ -48,4 +78,27 @@ describe('cto plugins install --json', () => {
     expect(r.stderr).toContain('npm warn Unknown env config "cto-test-unknown-setting"')
     expect((await sb.json<List>(['models', 'list'])).models.find((m) => m.name === 'good-model')?.plugin).toBe('cto-provider-good')
   })
+
+  it('a folder whose hook file is not built: the fix is to build it there', async () => {
+    const src = await writePlugin(join(sb.home, 'unbuilt'), 'cto-provider-unbuilt', modelHook({provider: 'unbuilt', model: 'unbuilt-model'}), {oclif: {hooks: {'cto:providers': './dist/hooks/providers.js'}}})
+    const r = await sb.run(['plugins', 'install', './unbuilt'], {timeoutMs: 120_000})
+    expect(r.code, r.stderr).toBe(1)
+    expect(r.stderr).toContain(`Error: cto-provider-unbuilt is installed, but cto can't load it: its file dist/hooks/providers.js is not there: build the plugin in ${src.dir} ("npm run build"), then run the command again.`)
+  })
+
+  it.each([
+    ['a path that is not there', './nowhere', 'PLUGIN_SOURCE_NOT_FOUND', 'does not exist'],
+    ['a folder without package.json', './just-a-folder', 'PLUGIN_SOURCE_NOT_A_PACKAGE', 'has no package.json, so it is not an npm package'],
+  ])('%s: one line saying so before npm runs (it was npm\'s "enoent" lines and its command line), nothing installed', async (_, arg, code, says) => {
+    await mkdir(join(sb.home, 'just-a-folder'))
+    const human = await sb.run(['plugins', 'install', arg], {timeoutMs: 120_000})
+    expect(human.code).toBe(1)
+    expect(human.stderr).toContain(`Error: Cannot install ${arg}: ${join(sb.home, arg.slice(2))} ${says}. Nothing was installed.`)
+    expect(human.stderr).not.toMatch(/npm error|npm-cli|exited with code|DEBUG=/)
+    const json = await sb.run(['plugins', 'install', arg, '--json'], {timeoutMs: 120_000})
+    expect(json.code).toBe(1)
+    expect((JSON.parse(json.stdout) as ErrorDoc).error.code).toBe(code)
+    expect(existsSync(join(sb.dataHome, 'cto', 'node_modules'))).toBe(false)
+  })
 })
+

@@ -1,5 +1,7 @@
 import {commands} from '@oclif/plugin-plugins'
 import {installSpec} from '../../core/plugins/install-spec.js'
+import {localSourceProblem} from '../../core/plugins/local-source.js'
+import {CtoError} from '../../core/errors.js'
 import {stdoutToStderr} from '../../core/cli/stdout-to-stderr.js'
 import {summarisePlugin, type PluginSummary} from '../../core/plugins/plugin-summary.js'
 
@@ -12,12 +14,15 @@ export interface PluginsInstallResult {
 
 /**
  * oclif's `plugins install` with local paths that work: `./x.tgz`, `/abs/x.tgz`, `~/x.tgz` and
- * `file:x.tgz` are installed from that file (see src/core/plugins/install-spec.ts).
+ * `file:x.tgz` are installed from that file (see src/core/plugins/install-spec.ts); a path that
+ * isn't there, or a folder that isn't a package, is said so before npm runs. A provider plugin
+ * that installed but can't load (a folder never `npm install`ed) fails the command with the fix,
+ * rather than "installed" and a broken plugin found by the next command.
  */
 export default class PluginsInstall extends Base {
   static override description = `${Base.description}
 
-A local path (./plugin.tgz, /abs/plugin.tgz, ~/plugin.tgz, ../plugin-folder, file:plugin.tgz) installs that npm tarball or folder.`
+A local path (./plugin.tgz, /abs/plugin.tgz, ~/plugin.tgz, ../plugin-folder, file:plugin.tgz) installs that npm tarball or folder. A folder is installed as a link to it: its dependencies and built files come from that folder.`
   static override examples = [
     ...(Base.examples ?? []),
     {command: '<%= config.bin %> <%= command.id %> ./cto-provider-together-1.0.0.tgz', description: 'Install a plugin from an npm tarball (npm pack).'},
@@ -26,7 +31,13 @@ A local path (./plugin.tgz, /abs/plugin.tgz, ~/plugin.tgz, ../plugin-folder, fil
 
   override async run(): Promise<void> {
     const cwd = process.cwd()
-    this.argv = this.argv.map((a) => (a.startsWith('-') ? a : installSpec(a, cwd)))
+    this.argv = this.argv.map((a) => {
+      if (a.startsWith('-')) return a
+      const spec = installSpec(a, cwd)
+      const problem = localSourceProblem(spec, a)
+      if (problem) throw problem
+      return spec
+    })
     const before = new Map(this.config.plugins)
     // npm's output is progress: under --json it goes to stderr, so stdout is the JSON document alone.
     const restore = this.jsonEnabled() ? stdoutToStderr() : () => {}
@@ -35,11 +46,20 @@ A local path (./plugin.tgz, /abs/plugin.tgz, ~/plugin.tgz, ../plugin-folder, fil
     } finally {
       restore()
     }
-    // The plugins this run installed (a reinstall replaces the instance).
+    // The plugins this run installed (a reinstall replaces the instance), checked as every command will load them.
     const fresh = [...this.config.plugins.values()].filter((p) => before.get(p.name) !== p)
     // oclif printed nothing for --json: the document says what was installed (as "user": oclif's new
     // Plugin instance says "core", given no type, where its package.json entry says "user").
     const result: PluginsInstallResult = {installed: fresh.map((p) => ({...summarisePlugin(p as never), type: 'user'}))}
-    return result as never
+    if (fresh.length === 0) return result as never
+    const installed = new Set(fresh.map((p) => p.name))
+    const {collectProviders} = await import('../../core/providers/registry.js')
+    const broken = (await collectProviders(this.config)).broken.filter((b) => installed.has(b.name))
+    if (broken.length === 0) return result as never
+    throw new CtoError({
+      code: 'PLUGIN_BROKEN',
+      message: broken.map((b) => `${b.name} is installed, but cto can't load it: ${b.reason}`).join(' '),
+      actions: broken.map((b) => `To remove it instead: ${this.config.bin} plugins uninstall ${b.name}`),
+    })
   }
 }

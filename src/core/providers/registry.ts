@@ -11,6 +11,7 @@
 import type {Config, Interfaces} from '@oclif/core'
 import {join} from 'node:path'
 import {factories} from './factories.js'
+import {loadFailureReason} from '../plugins/load-failure.js'
 import {
   ENGINE_KINDS,
   SPECIFICATION_VERSION,
@@ -161,7 +162,8 @@ async function runPluginHooks(plugin: Interfaces.Plugin, config: Config, options
   try {
     return {plugin, ok: true, values: await Promise.race([run(), timeout])}
   } catch (error) {
-    return {plugin, ok: false, reason: failureReason(error)}
+    const reason = failureReason(error)
+    return {plugin, ok: false, reason: loadFailureReason(plugin, reason) ?? reason}
   } finally {
     clearTimeout(timer)
   }
