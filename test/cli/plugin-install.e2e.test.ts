@@ -102,3 +102,29 @@ describe('cto plugins install <folder>', () => {
   })
 })
 
+
+describe('cto plugins uninstall', () => {
+  it('--json: one document naming what was removed (it was "Nonexistent flag: --json")', async () => {
+    await writePlugin(join(sb.home, 'good'), 'cto-provider-good', modelHook({provider: 'good', model: 'good-model'}))
+    expect((await sb.run(['plugins', 'install', './good'], {timeoutMs: 120_000})).code).toBe(0)
+    const r = await sb.run(['plugins', 'uninstall', 'cto-provider-good', '--json'], {timeoutMs: 120_000})
+    expect(r.code, r.stderr).toBe(0)
+    expect(JSON.parse(r.stdout)).toEqual({uninstalled: ['cto-provider-good']})
+    expect((await sb.json<List>(['models', 'list'])).models.some((m) => m.name === 'good-model')).toBe(false)
+  })
+
+  it('a name not installed: exit 64 with the closest installed one; a plugin cto comes with: says so (it was "… is not installed", exit 1)', async () => {
+    await writePlugin(join(sb.home, 'good'), 'cto-provider-good', modelHook({provider: 'good', model: 'good-model'}))
+    expect((await sb.run(['plugins', 'install', './good'], {timeoutMs: 120_000})).code).toBe(0)
+    const typo = await sb.run(['plugins', 'uninstall', 'cto-provider-god', '--json'])
+    expect(typo.code).toBe(64)
+    expect(JSON.parse(typo.stdout)).toEqual({error: {code: 'NO_SUCH_PLUGIN', message: 'No plugin "cto-provider-god" is installed. Did you mean "cto-provider-good"?', actions: ['See the installed plugins with "cto plugins".']}})
+    const core = await sb.run(['plugins', 'uninstall', '@cto-cli/provider-ollama'])
+    expect(core.code).toBe(64)
+    expect(core.stderr).toContain("Error: @cto-cli/provider-ollama comes with cto and can't be uninstalled.")
+    expect(core.stderr).toContain('→ Turn its models off instead: "cto models disable MODEL" (see "cto models list").')
+    // Still installed, both.
+    const list = await sb.json<List>(['models', 'list'])
+    expect(list.models.some((m) => m.name === 'good-model')).toBe(true)
+  })
+})
