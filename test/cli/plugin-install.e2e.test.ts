@@ -128,3 +128,24 @@ describe('cto plugins uninstall', () => {
     expect(list.models.some((m) => m.name === 'good-model')).toBe(true)
   })
 })
+
+describe('cto plugins link, update, reset --json (oclif\'s commands had no --json: "Nonexistent flag: --json")', () => {
+  it('each prints one document; their own lines go to stderr', async () => {
+    const src = await writePlugin(join(sb.home, 'linked'), 'cto-provider-linked', modelHook({provider: 'linked', model: 'linked-model'}))
+    const link = await sb.run(['plugins', 'link', './linked', '--no-install', '--json'], {timeoutMs: 120_000})
+    expect(link.code, link.stderr).toBe(0)
+    expect(JSON.parse(link.stdout)).toEqual({linked: [{name: 'cto-provider-linked', type: 'link', version: '1.0.0', root: src.dir}]})
+    expect((await sb.json<List>(['models', 'list'])).models.find((m) => m.name === 'linked-model')?.plugin).toBe('cto-provider-linked')
+
+    const update = await sb.run(['plugins', 'update', '--json'], {timeoutMs: 120_000})
+    expect(update.code, update.stderr).toBe(0)
+    expect(JSON.parse(update.stdout)).toEqual({plugins: [{name: 'cto-provider-linked', from: '1.0.0', to: '1.0.0'}]})
+
+    const reset = await sb.run(['plugins', 'reset', '--json'], {timeoutMs: 120_000})
+    expect(reset.code, reset.stderr).toBe(0)
+    expect(JSON.parse(reset.stdout)).toEqual({removed: [{name: 'cto-provider-linked', type: 'link', version: '1.0.0', root: src.dir}], now: []})
+    // oclif's lines ("Found 1 plugins:", "✅ Unlinked …") were on stdout.
+    expect(reset.stderr).toContain('✅ Unlinked cto-provider-linked')
+    expect((await sb.json<List>(['models', 'list'])).models.some((m) => m.name === 'linked-model')).toBe(false)
+  })
+})

@@ -1,6 +1,7 @@
 import {commands} from '@oclif/plugin-plugins'
 import {CtoError, UsageError} from '../../core/errors.js'
 import {suggest} from '../../core/cli/did-you-mean.js'
+import {runBorrowed} from '../../core/cli/borrowed-command.js'
 
 const Base: (typeof commands)['plugins:uninstall'] = commands['plugins:uninstall']
 
@@ -21,18 +22,12 @@ export default class PluginsUninstall extends Base {
 
   override async run(): Promise<void> {
     const before = new Set(this.config.plugins.keys())
-    // oclif's run parses with its own class, which knows no --json: it sees the arguments without it
-    // (oclif prints the returned document because the full argv has it).
-    const argv = this.argv
-    this.argv = argv.filter((a) => a !== '--json')
     try {
-      await super.run()
+      await runBorrowed(this, this.jsonEnabled(), () => super.run())
     } catch (error) {
       const missing = /^(.+) is not installed$/.exec((error as Error).message ?? '')
       if (!missing) throw error
       throw this.notInstalled(missing[1] as string)
-    } finally {
-      this.argv = argv
     }
     const result: PluginsUninstallResult = {uninstalled: [...before].filter((name) => !this.config.plugins.has(name))}
     return result as never
