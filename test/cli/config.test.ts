@@ -230,6 +230,23 @@ describe('configuration', () => {
     expect(v.stdout).toContain('warning: engines.max_turn: unknown key; cto ignores it. Did you mean "engines.max_turns"?')
   })
 
+  it('a cto_model no plugin provides: the warning names the fix where it was set (it said only "… is a model whose plugin is missing.")', async () => {
+    const warned = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('Warning: cto_model'))
+    await writeUser({cto_model: 'gone-model', worker_models: {external: {'gone-model': {enabled: true}}}})
+    expect(warned((await sb.run(['models', 'list'])).stderr)).toEqual([
+      `Warning: cto_model "gone-model" (${userFile()}) is a model whose plugin is missing: install its plugin, or choose another: "cto config set cto_model MODEL" (see "cto models list"), or "cto config unset cto_model" for the default. Until then the local heuristic classifies tasks.`,
+    ])
+    expect(warned((await sb.run(['models', 'list'], {env: {CTO_MODEL: 'nosuch'}})).stderr)).toEqual([
+      'Warning: cto_model "nosuch" (CTO_MODEL) is no known model: unset CTO_MODEL, or set it to a model "cto models list" shows. Until then the local heuristic classifies tasks.',
+    ])
+    const project = join(sb.home, 'proj')
+    await mkdir(project)
+    await writeFile(join(project, 'cto.config.json'), '{"cto_model": "nosuch"}')
+    expect(warned((await sb.run(['models', 'list'], {cwd: project})).stderr)).toEqual([
+      `Warning: cto_model "nosuch" (${join(project, 'cto.config.json')}) is no known model: change cto_model in ${join(project, 'cto.config.json')} to a model "cto models list" shows. Until then the local heuristic classifies tasks.`,
+    ])
+  })
+
   it("names a project config's unknown key and its file, and no key of a clean config", async () => {
     const project = join(sb.home, 'proj')
     await mkdir(project)

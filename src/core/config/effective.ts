@@ -218,7 +218,20 @@ export function resolveConfig(layers: ConfigLayer[], catalog: Catalog, env: Node
   }
   const cto = raw.cto_model ?? ''
   if (cto === '') warnings.push('No installed plugin offers a model that can be the CTO: set one with "cto config set cto_model <model>".')
-  else if (!known.has(cto)) warnings.push(`cto_model "${cto}" is ${names.has(cto) ? 'a model whose plugin is missing' : 'no known model'}.`)
+  else if (!known.has(cto)) {
+    // Where it was set decides the fix: a file's key, or the variable.
+    const from = sources.cto_model ?? ''
+    const kind = layers.find((l) => l.source === from)?.kind
+    const fix =
+      from === 'CTO_MODEL' || from === 'MODEL_PROVIDER'
+        ? `unset ${from}, or set it to a model "cto models list" shows`
+        : kind === 'flags'
+          ? 'pass --cto a model "cto models list" shows'
+          : kind === 'user'
+            ? `choose another: "cto config set cto_model MODEL" (see "cto models list"), or "cto config unset cto_model" for the default`
+            : `change cto_model in ${from} to a model "cto models list" shows`
+    warnings.push(`cto_model "${cto}" (${from || 'config'}) is ${names.has(cto) ? 'a model whose plugin is missing: install its plugin, or' : 'no known model:'} ${fix}. Until then the local heuristic classifies tasks.`)
+  }
 
   const co = raw.cost_optimization ?? {}
   const eng = raw.engines ?? {}
