@@ -8,12 +8,13 @@
  * tally of the raw records (read and checksummed by test code, not the store's).
  */
 import {appendFile, mkdir, open as openFile, readdir, readFile, rename, stat, symlink, truncate, writeFile} from 'node:fs/promises'
+import {spawn} from 'node:child_process'
 import {dirname, join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {encodeLine} from '../../src/core/store/line-codec.js'
 import {openStore} from '../../src/core/store/perf-store.js'
 import {makeAttempt} from './fixtures/attempts.js'
-import {perfCli, resumeOnceStopped, readRawAttempts, sleep, statsMismatches, stopsWithin, tempStoreDir, trackedWriter} from './helpers.js'
+import {bulkWriterScript, perfCli, repoRoot, resumeOnceStopped, readRawAttempts, sleep, statsMismatches, stopsWithin, tempStoreDir, trackedWriter} from './helpers.js'
 
 const STALE_MS = 2000
 
@@ -182,6 +183,24 @@ describe('damage found by content, not size', () => {
     expect(check.code, check.stderr).toBe(0)
     expect(JSON.parse(check.stdout)).toMatchObject({ok: true, records: 40})
   }, 60_000)
+
+  it('an import killed after writing dozens of new segments (Ctrl-C in "cto perf import"): the next record is stored, the import counts for nothing', async () => {
+    const {dir} = await seededByProcess(4)
+    const bulk = spawn(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', bulkWriterScript, dir, '7', '20000'], {cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe']})
+    let out = ''
+    bulk.stdout.on('data', (d) => (out += d))
+    // Killed once it has made more than 30 segment files of its own, all past the committed state's counter.
+    const started = Date.now()
+    while ((await readdir(join(dir, 'segments'))).length < 32 && Date.now() - started < 60_000) await sleep(20)
+    bulk.kill('SIGKILL')
+    await new Promise((resolve) => bulk.on('close', resolve))
+    expect(out).not.toContain('committed')
+    expect((await readdir(join(dir, 'segments'))).length).toBeGreaterThan(30)
+    // Every later record failed: "EEXIST from open on …/segments/000000NN.jsonl" (it skipped 20 ids at most).
+    const next = trackedWriter(dir, 6, 2)
+    expect(await next.exited, next.stderr).toBe(0)
+    await expectExactlyOnce(dir, [{w: 0, acked: [0, 1, 2, 3]}, {w: 6, acked: [0, 1]}, {w: 7, acked: [], notStored: [0, 1, 2]}])
+  }, 120_000)
 
   it('bytes after the committed end (a writer killed mid-append, or one that lost the lock) are never counted, even a well-formed line', async () => {
     const {dir, dataDir, segment} = await seededByProcess(10)

@@ -8,6 +8,7 @@ import type {AttemptRecord, PerfStats} from '../../src/core/store/types.js'
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url))
 export const writerScript = fileURLToPath(new URL('./fixtures/writer.ts', import.meta.url))
+export const bulkWriterScript = fileURLToPath(new URL('./fixtures/bulk-writer.ts', import.meta.url))
 
 export async function tempStoreDir(): Promise<string> {
   return join(await mkdtemp(join(tmpdir(), 'cto-store-')), 'perf')

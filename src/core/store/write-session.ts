@@ -211,8 +211,13 @@ export class WriteSession {
         await this.o.lock.assertHeld()
         this.fh = await openForAppend(segmentFile(this.o.paths, id), true)
       } catch (error) {
-        // A file with this id and no commit: left by a writer that lost the lock. Skip the id.
-        if (isErrno(error) && error.code === 'EEXIST' && tries < 20) continue
+        // A file with this id and no commit: left by a writer that lost the lock or was killed. Skip
+        // past every such id: an import killed mid-way leaves one per segment it wrote (dozens, where
+        // skipping one id at a time gave up after 20 and every later record failed with EEXIST).
+        if (isErrno(error) && error.code === 'EEXIST' && tries < 20) {
+          this.next.next_segment = Math.max(this.next.next_segment, ...(await segmentIdsOnDisk(this.o.paths)).map((onDisk) => onDisk + 1))
+          continue
+        }
         throw error
       }
       this.created.push(id)
