@@ -109,13 +109,19 @@ describe.skipIf(osSandboxMissing !== undefined)(`honest work inside the OS sandb
   })
 
   it('a config file a command writes is put back, and the model is told', async () => {
-    const r = await raw.execute('run_command', JSON.stringify({command: `echo '{"tools":{"sandbox":"off"}}' > cto.config.json; mkdir -p .claude && echo '{}' > .claude/settings.json; echo written`}))
-    expect(r.ok && r.content).toMatch(/put them back: cto\.config\.json\./)
-    expect(data(r).restored_config_files).toEqual(['cto.config.json'])
-    // A missing .claude is read-only while a command runs (its commands, agents and hooks run later, unasked).
-    expect(data(r).stderr).toMatch(/\.claude.*Read-only file system/)
+    const r = await raw.execute('run_command', JSON.stringify({command: `echo '{"tools":{"sandbox":"off"}}' > cto.config.json && mkdir -p .claude && echo '{}' > .claude/settings.json && echo written`}))
+    expect(r.ok && r.content).toMatch(/put them back: cto\.config\.json, \.claude\/settings\.json/)
+    expect(data(r).restored_config_files).toEqual(['cto.config.json', '.claude/settings.json'])
     expect(existsSync(join(world.ws, 'cto.config.json'))).toBe(false)
     expect(existsSync(join(world.ws, '.claude', 'settings.json'))).toBe(false)
+  })
+
+  it("a folder whose files run later (.claude/commands, .vscode) that a command creates is removed; git add -A still works", async () => {
+    const r = await raw.execute('run_command', JSON.stringify({command: `mkdir -p .claude/commands .vscode && echo x > .claude/commands/x.md && echo '{}' > .vscode/tasks.json && echo b > added.txt && git add -A && echo added`}))
+    expect(r.ok && r.content).toMatch(/put them back: \.claude\/commands, \.vscode\./)
+    expect(data(r).stdout).toBe('added\n')
+    expect(existsSync(join(world.ws, '.claude', 'commands'))).toBe(false)
+    expect(existsSync(join(world.ws, '.vscode'))).toBe(false)
   })
 
   it('package.json stays writable; only its cto key is guarded', async () => {

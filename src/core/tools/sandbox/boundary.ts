@@ -18,6 +18,7 @@ import {join, resolve} from 'node:path'
 import {contextCwd, contextHome, contextPolicy, contextRoot, expandLeadingTilde, type PolicyContext} from '../policy/policy-context.js'
 import {isInside} from '../policy/path-resolve.js'
 import {CONFIG_FILE_NAMES, neverReadableEntries} from '../policy/protected-paths.js'
+import {GUARDED_FOLDERS} from './config-guard.js'
 
 export interface SandboxBoundary {
   workspace: string
@@ -43,17 +44,7 @@ export interface SandboxBoundary {
 const HIDDEN_SYSTEM_FOLDERS = ['/home', '/root', '/Users', '/tmp', '/var/tmp', '/private/tmp', '/run/user', '/var/run/user', '/media', '/mnt']
 
 /** Folders of the workspace that run code or hold config when git or Claude Code starts later. */
-const WORKSPACE_READ_ONLY = [...CONFIG_FILE_NAMES, join('.claude', 'settings.json'), join('.claude', 'settings.local.json'), join('.claude', 'commands'), join('.claude', 'agents'), join('.claude', 'hooks'), '.mcp.json', join('.git', 'hooks'), join('.git', 'config')]
-
-/**
- * Folders of the workspace whose files run later without asking — Claude Code's project commands,
- * agents and hooks, an editor's tasks (VS Code runs a `runOn: folderOpen` task) — kept read-only
- * whether they exist or not (sandbox-runtime stubs a missing one while the command runs).
- * sandbox-runtime protects `.vscode`, `.idea`, `.claude/commands` and `.claude/agents` on its own,
- * but only in the process's working folder: a `cto run` started in a subfolder of the project, or
- * an attempt's copy, left the workspace's own writable.
- */
-const WORKSPACE_NEVER_WRITTEN = [join('.claude', 'commands'), join('.claude', 'agents'), join('.claude', 'hooks'), '.vscode', '.idea']
+const WORKSPACE_READ_ONLY = [...CONFIG_FILE_NAMES, join('.claude', 'settings.json'), join('.claude', 'settings.local.json'), ...GUARDED_FOLDERS, '.mcp.json', join('.git', 'hooks'), join('.git', 'config')]
 
 function real(p: string): string {
   try {
@@ -82,7 +73,6 @@ export function sandboxBoundary(ctx: PolicyContext, opts: BoundaryOptions = {}):
   const allowWrite = [...new Set([workspace, ...s.allow_write.map(expand)])].filter((p) => existsSync(p))
   const neverRead = neverReadableEntries(ctx).map((e) => e.pattern)
   const denyWrite = WORKSPACE_READ_ONLY.map((rel) => join(workspace, rel)).filter((p) => existsSync(p))
-  for (const rel of WORKSPACE_NEVER_WRITTEN) if (!denyWrite.includes(join(workspace, rel))) denyWrite.push(join(workspace, rel))
   for (const p of policy.deny_write.map(expand)) if (existsSync(p) && allowWrite.some((w) => isInside(w, p))) denyWrite.push(p)
 
   return {workspace, cwd, home, denyRead, allowRead, neverRead, allowWrite, denyWrite, network: [...s.network], envNames: [...s.env]}

@@ -25,6 +25,18 @@ import {CONFIG_FILE_NAMES} from '../policy/protected-paths.js'
 // `.git/hooks` itself too: a command that swaps it for a link would point git at hooks of its choosing.
 const WATCHED = [...CONFIG_FILE_NAMES, join('.claude', 'settings.json'), join('.claude', 'settings.local.json'), '.mcp.json', join('.git', 'config'), join('.git', 'hooks')]
 
+/**
+ * Folders whose files run later without asking: Claude Code's project commands, agents and hooks,
+ * an editor's tasks (VS Code runs a `runOn: folderOpen` task). An existing one is read-only in the
+ * sandbox (boundary.ts); one a command creates is removed. sandbox-runtime guards `.vscode`,
+ * `.idea`, `.claude/commands` and `.claude/agents` itself, but only in the process's working
+ * folder: not in the workspace of a `cto run` started in a subfolder, nor in an attempt's copy.
+ * (Not by a read-only stand-in while the command runs: bubblewrap's stand-in for a missing path is a
+ * device file, and `git add -A` fails on one.)
+ */
+export const GUARDED_FOLDERS = [join('.claude', 'commands'), join('.claude', 'agents'), join('.claude', 'hooks'), '.vscode', '.idea']
+const PRESENT = Buffer.from('\0cto-config-guard: present')
+
 /** path → content (null: absent or a folder). For package.json, the `cto` key is what is compared. */
 export type ConfigSnapshot = Map<string, Buffer | null>
 
@@ -71,6 +83,13 @@ async function read(p: string, workspace: string): Promise<Buffer | null> {
   }
 }
 
+/** A guarded folder: there or not (what is in an existing one is read-only); never followed. */
+async function presence(p: string, workspace: string): Promise<Buffer | null> {
+  const via = await detour(p, workspace)
+  if (via !== undefined) return Buffer.from(`${DETOUR}${relative(workspace, via)}`)
+  return (await lstat(p).catch(() => undefined)) ? PRESENT : null
+}
+
 function ctoKey(pkg: Buffer | null): string {
   if (!pkg) return 'absent'
   try {
@@ -95,6 +114,7 @@ export async function snapshotConfigFiles(cwd: string, workspace: string): Promi
   const snap: ConfigSnapshot = new Map()
   for (const dir of foldersFrom(cwd, workspace)) {
     for (const rel of [...WATCHED, 'package.json']) snap.set(join(dir, rel), await read(join(dir, rel), workspace))
+    for (const rel of GUARDED_FOLDERS) snap.set(join(dir, rel), await presence(join(dir, rel), workspace))
     for (const hook of await hookFiles(dir, workspace)) snap.set(hook, await read(hook, workspace))
   }
   return snap
@@ -144,7 +164,8 @@ export async function restoreConfigFiles(snap: ConfigSnapshot, cwd: string, work
   const now = new Map(snap)
   for (const dir of foldersFrom(cwd, workspace)) for (const hook of await hookFiles(dir, workspace)) if (!now.has(hook)) now.set(hook, null)
   for (const [path, before] of now) {
-    const after = await read(path, workspace)
+    const guarded = GUARDED_FOLDERS.some((rel) => path.endsWith(`${sep}${rel}`))
+    const after = guarded ? await presence(path, workspace) : await read(path, workspace)
     if (same(path, before, after)) continue
     // A folder on the way became a link (or a file): that is the change. Removed (it is in the
     // workspace); nothing is ever read, written or removed through it.
@@ -152,9 +173,9 @@ export async function restoreConfigFiles(snap: ConfigSnapshot, cwd: string, work
     if (via !== undefined) {
       await rm(via, {force: true, recursive: true})
       if (!restored.includes(relative(workspace, via))) restored.push(relative(workspace, via))
-      if ((await detour(path, workspace)) !== undefined || same(path, before, await read(path, workspace))) continue
+      if ((await detour(path, workspace)) !== undefined || same(path, before, await (guarded ? presence : read)(path, workspace))) continue
     }
-    if (before === null || isDetour(before)) await rm(path, {force: true, recursive: true})
+    if (before === null || isDetour(before) || guarded) await rm(path, {force: true, recursive: true})
     else {
       await rm(path, {force: true, recursive: true})
       await mkdir(dirname(path), {recursive: true})
