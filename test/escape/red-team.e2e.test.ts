@@ -7,8 +7,8 @@
  * session: every file outside the workspace is byte-identical and no secret marker reached the
  * model, plus what each attack specifically tried.
  */
-import {spawn} from 'node:child_process'
-import {existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync} from 'node:fs'
+import {spawn, spawnSync} from 'node:child_process'
+import {existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
@@ -323,5 +323,20 @@ describe.skipIf(osSandboxMissing !== undefined)(`red team: multi-step attacks th
     expect(existsSync(join(world.ws, 'public', 'home'))).toBe(false)
     expect(readlinkSync(join(world.ws, 'docs', 'readme'))).toBe('../README.md')
     expectHeld(s, baseline, ctoOwn)
+  })
+
+  it("a .git file a command leaves in a folder that is no repository is removed: the user's next git (or cto task's own) would run the fsmonitor of the repository it points at", async () => {
+    rmSync(join(world.ws, '.git'), {recursive: true, force: true})
+    const pwned = join(world.out, 'PWNED-fsmonitor')
+    const s = await session(
+      [[{name: 'run_command', arguments: {command: `git init -q x/evil && printf '[core]\\n\\tfsmonitor = "touch ${pwned}; false"\\n' >> x/evil/.git/config && printf 'gitdir: x/evil/.git\\n' > .git && echo planted`}}]],
+      {tools: {policy: 'off'}},
+    )
+    expect(s.code, s.stderr).toBe(0)
+    expect(s.results[0]).toMatch(/put them back: \.git\b[\s\S]*planted/)
+    expect(existsSync(join(world.ws, '.git'))).toBe(false)
+    // What the user (or cto task, unsandboxed) runs next in the project.
+    spawnSync('git', ['status'], {cwd: world.ws, env: {PATH: process.env.PATH, HOME: world.home, GIT_CONFIG_NOSYSTEM: '1'}})
+    expect(existsSync(pwned)).toBe(false)
   })
 })
