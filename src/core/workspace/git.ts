@@ -67,6 +67,8 @@ export function git(args: string[], opts: GitOptions): Promise<GitRun> {
         resolve({code: e ? (typeof e.code === 'number' ? e.code : 1) : 0, stdout: stdout as Buffer, stderr: String(stderr)})
       },
     )
+    // A git that exits before reading all of its input must not take cto down with an EPIPE.
+    child.stdin?.on('error', () => undefined)
     if (opts.input !== undefined) child.stdin?.end(opts.input)
     else child.stdin?.end()
   })

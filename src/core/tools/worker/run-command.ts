@@ -7,6 +7,7 @@ import {stat} from 'node:fs/promises'
 
 import {sandboxBoundary} from '../sandbox/boundary.js'
 import {restoreConfigFiles, snapshotConfigFiles} from '../sandbox/config-guard.js'
+import {restoreGit, snapshotGit} from '../sandbox/git-guard.js'
 import {sandboxAvailability, sandboxedCommand, type SandboxedCommand} from '../sandbox/os-sandbox.js'
 import {sandboxEnv} from '../sandbox/sandbox-env.js'
 import {checkCommand} from '../policy/command-policy.js'
@@ -89,6 +90,7 @@ export async function runCommandTool(args: RunCommandArgs, ctx: PolicyContext, d
 
   const timeoutSeconds = effectiveTimeoutSeconds(args.timeout_seconds, ctx)
   const guard = await snapshotConfigFiles(cwd, boundary.workspace)
+  const gitGuard = await snapshotGit(boundary.workspace, contextEnv(ctx))
   let result: ExecuteCommandResult
   try {
     result = await executeCommand({
@@ -108,7 +110,11 @@ export async function runCommandTool(args: RunCommandArgs, ctx: PolicyContext, d
     wrapped?.release()
   }
   const restored = await restoreConfigFiles(guard, cwd, boundary.workspace)
+  const restoredInGit = await restoreGit(gitGuard, boundary.workspace, contextEnv(ctx))
   let text = render(result, timeoutSeconds)
+  if (restoredInGit.length > 0) {
+    text = `The command put configuration files in git, which the tools never change; cto put them back: ${restoredInGit.join('; ')}.\n${text}`
+  }
   if (restored.length > 0) {
     text = `The command changed configuration files, which the tools never change; cto put them back: ${restored.join(', ')}.\n${text}`
   }
@@ -126,5 +132,6 @@ export async function runCommandTool(args: RunCommandArgs, ctx: PolicyContext, d
     timeout_seconds: timeoutSeconds,
     sandbox: sandboxed ? 'os' : 'off',
     restored_config_files: restored,
+    restored_in_git: restoredInGit,
   })
 }
