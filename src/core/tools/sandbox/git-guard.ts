@@ -12,7 +12,7 @@
  * those files back as they were (history is never rewritten; the model is told). cto's git here
  * is `untrusted` (src/core/workspace/git.ts): no hooks, no fsmonitor, no user config.
  */
-import {lstat, rm} from 'node:fs/promises'
+import {lstat, readFile, rm, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {packageCtoKey} from '../policy/protected-paths.js'
@@ -21,8 +21,8 @@ import {NEVER_CARRIED, NEVER_CARRIED_FOLDERS, neverCarried} from '../../workspac
 
 export interface GitGuardState {
   head: string | null
-  /** Index entries of guarded paths: path → "mode sha". */
-  staged: Map<string, string>
+  /** The index as it was (read by git only if the command changed it). */
+  index: Buffer | null
   indexStamp: string
 }
 
@@ -44,8 +44,8 @@ async function stamp(workspace: string): Promise<string> {
 const SPECS = [...NEVER_CARRIED, 'package.json'].map((p) => `:(glob,icase)**/${p}`).concat(NEVER_CARRIED_FOLDERS.map((d) => `:(glob,icase)**/${d}/**`))
 
 /** Index entries of paths the tools never write (and of every package.json, whose cto key is checked). */
-async function stagedGuarded(workspace: string, env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
-  const r = await git(['ls-files', '-s', '-z', '--', ...SPECS], options(workspace, env))
+async function stagedGuarded(workspace: string, env: NodeJS.ProcessEnv, extra: Record<string, string> = {}): Promise<Map<string, string>> {
+  const r = await git(['ls-files', '-s', '-z', '--', ...SPECS], options(workspace, env, extra))
   const out = new Map<string, string>()
   for (const e of splitZ(r.stdout)) {
     const tab = e.indexOf('\t')
@@ -58,8 +58,8 @@ async function stagedGuarded(workspace: string, env: NodeJS.ProcessEnv): Promise
 /** Before a command: only for a workspace that is itself a repository (its own `.git` folder). */
 export async function snapshotGit(workspace: string, env: NodeJS.ProcessEnv): Promise<GitGuardState | undefined> {
   if (!(await lstat(join(workspace, '.git')).catch(() => undefined))?.isDirectory()) return undefined
-  const [h, staged, indexStamp] = await Promise.all([head(workspace, env), stagedGuarded(workspace, env), stamp(workspace)])
-  return {head: h, staged, indexStamp}
+  const [h, index, indexStamp] = await Promise.all([head(workspace, env), readFile(join(workspace, '.git', 'index')).catch(() => null), stamp(workspace)])
+  return {head: h, index, indexStamp}
 }
 
 async function blob(workspace: string, env: NodeJS.ProcessEnv, spec: string): Promise<string | null> {
@@ -102,9 +102,16 @@ export async function restoreGit(state: GitGuardState | undefined, workspace: st
   const told: string[] = []
 
   // Staged: every guarded index entry back as it was before the command.
+  const beforeIndex = join(workspace, '.git', `cto-guard-before-${process.pid}`)
+  let stagedBefore = new Map<string, string>()
+  if (state.index) {
+    await writeFile(beforeIndex, state.index)
+    stagedBefore = await stagedGuarded(workspace, env, {GIT_INDEX_FILE: beforeIndex})
+    await rm(beforeIndex, {force: true})
+  }
   const staged = await stagedGuarded(workspace, env)
-  for (const path of new Set([...state.staged.keys(), ...staged.keys()])) {
-    const before = state.staged.get(path) ?? null
+  for (const path of new Set([...stagedBefore.keys(), ...staged.keys()])) {
+    const before = stagedBefore.get(path) ?? null
     const after = staged.get(path) ?? null
     if (before === after || !(await guardedChange(workspace, env, path, before, after))) continue
     await setEntry(workspace, env, path, before)
