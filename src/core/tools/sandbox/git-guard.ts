@@ -7,9 +7,10 @@
  * `git commit`). The user's next `git checkout -- .`, `git stash` or a clone of what they push
  * would bring it out, to run unsandboxed.
  *
- * So around each command: HEAD and the index's entries of such files are recorded; afterwards, a
- * staged one is put back as it was, and commits that changed one get a commit on top that puts
- * those files back as they were (history is never rewritten; the model is told). cto's git here
+ * So around each command: HEAD, the index and the number of stash entries are recorded;
+ * afterwards, a staged guarded file is put back as it was, commits that changed one get a commit
+ * on top that puts those files back as they were (history is never rewritten), and a new stash
+ * entry holding one is dropped; the model is told. cto's git here
  * is `untrusted` (src/core/workspace/git.ts): no hooks, no fsmonitor, no user config.
  */
 import {lstat, readFile, rm, writeFile} from 'node:fs/promises'
@@ -24,6 +25,8 @@ export interface GitGuardState {
   /** The index as it was (read by git only if the command changed it). */
   index: Buffer | null
   indexStamp: string
+  /** How many stash entries there were (the stash's reflog lines). */
+  stashes: number
 }
 
 function options(workspace: string, env: NodeJS.ProcessEnv, extra: Record<string, string> = {}): GitOptions {
@@ -33,6 +36,11 @@ function options(workspace: string, env: NodeJS.ProcessEnv, extra: Record<string
 async function head(workspace: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   const r = await git(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], options(workspace, env))
   return r.code === 0 ? r.stdout.toString('utf8').trim() : null
+}
+
+async function stashCount(workspace: string): Promise<number> {
+  const log = await readFile(join(workspace, '.git', 'logs', 'refs', 'stash'), 'utf8').catch(() => '')
+  return log.split('\n').filter(Boolean).length
 }
 
 async function stamp(workspace: string): Promise<string> {
@@ -58,8 +66,8 @@ async function stagedGuarded(workspace: string, env: NodeJS.ProcessEnv, extra: R
 /** Before a command: only for a workspace that is itself a repository (its own `.git` folder). */
 export async function snapshotGit(workspace: string, env: NodeJS.ProcessEnv): Promise<GitGuardState | undefined> {
   if (!(await lstat(join(workspace, '.git')).catch(() => undefined))?.isDirectory()) return undefined
-  const [h, index, indexStamp] = await Promise.all([head(workspace, env), readFile(join(workspace, '.git', 'index')).catch(() => null), stamp(workspace)])
-  return {head: h, index, indexStamp}
+  const [h, index, indexStamp, stashes] = await Promise.all([head(workspace, env), readFile(join(workspace, '.git', 'index')).catch(() => null), stamp(workspace), stashCount(workspace)])
+  return {head: h, index, indexStamp, stashes}
 }
 
 async function blob(workspace: string, env: NodeJS.ProcessEnv, spec: string): Promise<string | null> {
@@ -98,8 +106,28 @@ async function setEntry(workspace: string, env: NodeJS.ProcessEnv, path: string,
 export async function restoreGit(state: GitGuardState | undefined, workspace: string, env: NodeJS.ProcessEnv): Promise<string[]> {
   if (!state) return []
   const now = await head(workspace, env)
-  if (now === state.head && (await stamp(workspace)) === state.indexStamp) return []
+  const stashes = await stashCount(workspace)
+  if (now === state.head && stashes === state.stashes && (await stamp(workspace)) === state.indexStamp) return []
   const told: string[] = []
+
+  // Stashed: a new stash entry holding a guarded file is dropped (the user's next `git stash pop`
+  // would bring it out as if it were theirs).
+  for (let i = stashes - state.stashes - 1; i >= 0; i--) {
+    const entry = `stash@{${i}}`
+    const base = `${entry}^1`
+    const parts = [[base, entry], [base, `${entry}^2`]]
+    if ((await git(['rev-parse', '-q', '--verify', `${entry}^3`], options(workspace, env))).code === 0) parts.push(['--root', `${entry}^3`])
+    let guarded: string | undefined
+    for (const range of parts) {
+      const changed = splitZ((await git(['diff-tree', '-r', '-z', '--no-renames', '--name-only', ...range], options(workspace, env))).stdout)
+      for (const path of changed) {
+        if (!neverCarried(path) && !/(^|\/)package\.json$/i.test(path)) continue
+        const from = range[0] === '--root' ? null : await entryIn(workspace, env, range[0]!, path)
+        if (await guardedChange(workspace, env, path, from, await entryIn(workspace, env, range[1]!, path))) guarded ??= path
+      }
+    }
+    if (guarded && (await git(['stash', 'drop', '-q', entry], options(workspace, env))).code === 0) told.push(`stashed ${guarded} (that stash entry dropped)`)
+  }
 
   // Staged: every guarded index entry back as it was before the command.
   const beforeIndex = join(workspace, '.git', `cto-guard-before-${process.pid}`)
