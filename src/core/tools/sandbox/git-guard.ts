@@ -90,13 +90,11 @@ async function entryIn(workspace: string, env: NodeJS.ProcessEnv, commit: string
   return e ? e.slice(0, e.indexOf('\t')).split(' ').filter((_, i) => i !== 1).join(' ') : null
 }
 
-async function setEntry(workspace: string, env: NodeJS.ProcessEnv, path: string, entry: string | null, extra: Record<string, string> = {}): Promise<void> {
+async function setEntry(workspace: string, env: NodeJS.ProcessEnv, path: string, entry: string | null, extra: Record<string, string> = {}): Promise<boolean> {
   const o = options(workspace, env, extra)
-  if (entry === null) await git(['update-index', '--force-remove', '--', path], o)
-  else {
-    const [mode, sha] = entry.split(' ')
-    await git(['update-index', '--add', '--cacheinfo', `${mode},${sha},${path}`], o)
-  }
+  if (entry === null) return (await git(['update-index', '--force-remove', '--', path], o)).code === 0
+  const [mode, sha] = entry.split(' ')
+  return (await git(['update-index', '--add', '--cacheinfo', `${mode},${sha},${path}`], o)).code === 0
 }
 
 /**
@@ -142,8 +140,7 @@ export async function restoreGit(state: GitGuardState | undefined, workspace: st
     const before = stagedBefore.get(path) ?? null
     const after = staged.get(path) ?? null
     if (before === after || !(await guardedChange(workspace, env, path, before, after))) continue
-    await setEntry(workspace, env, path, before)
-    told.push(`staged ${path}`)
+    told.push((await setEntry(workspace, env, path, before)) ? `staged ${path}` : `staged ${path} (NOT put back: git refused; run "git restore --staged ${path}")`)
   }
 
   // Committed: a commit on top puts the guarded files back as they were at the old HEAD.
@@ -166,10 +163,9 @@ export async function restoreGit(state: GitGuardState | undefined, workspace: st
       const message = `cto: put back ${undo.map((u) => u.path).join(', ')}\n\nA model committed changes to files the tools never write (they run code or configure cto, Claude Code or an editor); this commit puts them back as they were.`
       const identity = {GIT_AUTHOR_NAME: 'cto', GIT_AUTHOR_EMAIL: 'cto@cto.local', GIT_COMMITTER_NAME: 'cto', GIT_COMMITTER_EMAIL: 'cto@cto.local'}
       const commit = (await git(['commit-tree', tree, '-p', now], {...options(workspace, env, identity), input: message})).stdout.toString('utf8').trim()
-      if (/^[0-9a-f]{40,64}$/.test(commit)) {
-        await git(['update-ref', '-m', 'cto: put back guarded files', 'HEAD', commit, now], options(workspace, env))
-        told.push(`committed ${undo.map((u) => u.path).join(', ')} (put back by commit ${commit.slice(0, 12)} on top)`)
-      }
+      const moved = /^[0-9a-f]{40,64}$/.test(commit) && (await git(['update-ref', '-m', 'cto: put back guarded files', 'HEAD', commit, now], options(workspace, env))).code === 0
+      const paths = undo.map((u) => u.path).join(', ')
+      told.push(moved ? `committed ${paths} (put back by commit ${commit.slice(0, 12)} on top)` : `committed ${paths} (NOT put back: git refused; revert what ${now.slice(0, 12)} changed there before you check it out)`)
       await rm(tmpIndex, {force: true})
     }
   }
