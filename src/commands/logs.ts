@@ -48,20 +48,23 @@ export default class Logs extends CtoCommand {
     }
     if (!this.jsonEnabled()) {
       const {renderLogEntry} = await import('../core/logs/render-logs.js')
+      const {terminalText} = await import('../core/cli/terminal-text.js')
       if (tasks.length === 0) this.log(`No tasks logged yet (${log}). Every "cto task" adds one.`)
-      else this.log(tasks.map((t) => renderLogEntry(t, {truncate: flags.truncate})).join('\n\n'))
+      else this.log(terminalText(tasks.map((t) => renderLogEntry(t, {truncate: flags.truncate})).join('\n\n')))
     }
     return {log, tasks}
   }
 
   private async printDiffs(d: TaskDiffs): Promise<void> {
     const {readFile} = await import('node:fs/promises')
+    const {terminalText} = await import('../core/cli/terminal-text.js')
     if (d.attempts.length === 0) this.log(`Task ${d.task_id} kept no attempts (it ran in place, or its workers changed nothing).`)
     for (const a of d.attempts) {
       const verdict = a.approved === true ? (a.applied === false ? 'approved, not applied (conflict)' : 'approved') : a.approved === false ? 'rejected' : 'not approved'
       const tests = a.verification ? ` · tests ${a.verification.passed ? 'passed' : 'failed'}` : ''
       this.log(`── attempt ${a.attempt} · ${a.model} · ${verdict}${tests} · ${a.files.length} file${a.files.length === 1 ? '' : 's'} +${a.lines_added} −${a.lines_removed}`)
-      if (a.diff) this.log((await readFile(a.diff, 'utf8')).trimEnd())
+      // A worker wrote it: its control characters are shown, not obeyed by the terminal (terminal-text.ts).
+      if (a.diff) this.log(terminalText((await readFile(a.diff, 'utf8')).trimEnd()))
       else this.log('(no change kept)')
       if (a.patch) this.log(`patch: ${a.patch}`)
       if (a.verify_log) this.log(`test output: ${a.verify_log}`)

