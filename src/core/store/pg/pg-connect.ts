@@ -16,6 +16,8 @@ export interface PgConnection {
   sql: Sql
   ctx: ErrorContext
   schema: string
+  /** Whether a server has answered the connection's start-up yet (it reports its parameters once it let us in). */
+  answered: () => boolean
 }
 
 /** What errors and `cto store status` show about the connection, without the password. */
@@ -34,12 +36,36 @@ export function errorContext(settings: StoreSettings): ErrorContext {
 
 export async function connect(settings: StoreSettings): Promise<PgConnection> {
   const {default: postgres} = await import('postgres')
+  let answered = false
   const sql = postgres(settings.url as string, {
     max: 1,
     fetch_types: false,
     connect_timeout: settings.connectTimeoutSeconds,
     onnotice: () => {},
+    onparameter: () => {
+      answered = true
+    },
     connection: {application_name: 'cto', search_path: settings.schema},
   })
-  return {sql, ctx: errorContext(settings), schema: settings.schema}
+  return {sql, ctx: errorContext(settings), schema: settings.schema, answered: () => answered}
+}
+
+/**
+ * `p` (the first reads of a new connection), or an unreachable-store error if no server has
+ * answered the start-up within 3 × the connect timeout (at least 3 s). postgres.js reconnects at
+ * once, without end, while a connection closes before its start-up is done: a port where something
+ * accepts and hangs up (a proxy with no database behind it) made `cto perf` open 20,000 connections
+ * in 30 s and never return. Once a server has answered, the reads take the time they need.
+ */
+export function firstAnswer<T>(conn: PgConnection, settings: StoreSettings, p: Promise<T>): Promise<T> {
+  const ms = Math.max(3, settings.connectTimeoutSeconds * 3) * 1000
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      if (conn.answered()) return
+      void conn.sql.end({timeout: 0}).catch(() => {})
+      reject(Object.assign(new Error(`something at ${conn.ctx.host} took the connection and closed it before answering, for ${ms / 1000} s`), {code: 'CONNECTION_CLOSED'}))
+    }, ms)
+  })
+  return Promise.race([p, late]).finally(() => clearTimeout(timer))
 }

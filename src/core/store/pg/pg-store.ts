@@ -44,7 +44,7 @@ import type {
   StoreInfo,
 } from '../types.js'
 import {migrate, newerSchemaError, SCHEMA_VERSION, type MigrateResult} from './migrations.js'
-import {connect, type PgConnection} from './pg-connect.js'
+import {connect, firstAnswer, type PgConnection} from './pg-connect.js'
 import {isUnreachable, storeError, StoreUnreachableError} from './pg-errors.js'
 import {attemptRow} from './pg-rows.js'
 import type {Spool} from './spool.js'
@@ -84,7 +84,9 @@ export async function openPgStore(opts: OpenPgStoreOptions): Promise<PgPerfStore
   const conn = await connect(opts.settings)
   const store = new PgPerfStore(conn, opts)
   try {
-    await store.refresh()
+    await firstAnswer(conn, opts.settings, store.refresh()).catch((error: unknown) => {
+      throw store.fail(error)
+    })
     if (opts.spool && (await opts.spool.pending()) > 0) await store.deliverSpool()
   } catch (error) {
     await store.close()
