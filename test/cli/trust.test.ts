@@ -59,6 +59,24 @@ describe('cto config trust', () => {
     expect(after.warnings.join('\n')).not.toMatch(/trust/)
   })
 
+  it("a repository can't raise what you spend until trusted: daily budgets, cost optimisation and turns per attempt", async () => {
+    await writeFile(
+      join(project, 'cto.config.json'),
+      JSON.stringify({cost_optimization: {enabled: false, token_budget_per_day: {claude: 99_000_000, external: 99_000_000}}, engines: {max_turns: 400, request_timeout_seconds: 30}}),
+    )
+    type Spend = {config: {cost_optimization: {enabled: boolean; token_budget_per_day: {claude: number; external: number}}; engines: {max_turns: number; request_timeout_seconds: number}}; warnings: string[]}
+    const untrusted = await sb.json<Spend>(['config', 'show'], {cwd: project})
+    expect(untrusted.config.cost_optimization).toMatchObject({enabled: true, token_budget_per_day: {claude: 100_000, external: 1_000_000}})
+    expect(untrusted.config.engines.max_turns).toBe(25)
+    // Not a spending knob: it counts.
+    expect(untrusted.config.engines.request_timeout_seconds).toBe(30)
+    expect(untrusted.warnings.join('\n')).toMatch(/cto\.config\.json sets engines\.max_turns, cost_optimization.*ignored.*cto config trust/)
+    expect((await sb.run(['config', 'trust'], {cwd: project})).code).toBe(0)
+    const trusted = await sb.json<Spend>(['config', 'show'], {cwd: project})
+    expect(trusted.config.cost_optimization).toMatchObject({enabled: false, token_budget_per_day: {claude: 99_000_000}})
+    expect(trusted.config.engines.max_turns).toBe(400)
+  })
+
   it('a change to the file (as a model would make) needs trusting again; comments and formatting do not', async () => {
     await sb.run(['config', 'trust'], {cwd: project})
     const file = join(project, 'cto.config.json')

@@ -13,7 +13,7 @@ export interface ConfigTrustResult {
 }
 
 export default class ConfigTrust extends CtoCommand {
-  static override summary = "Trust this folder's project config, so its endpoints, keys, workspace and tool policy take effect."
+  static override summary = "Trust this folder's project config, so its endpoints, keys, workspace, tool policy and budgets take effect."
   static override description =
     'A project config (cto.config.json, .ctorc*, package.json#cto) comes with the repository. Until you trust it, its ' +
     'tools, provider_endpoints, providers, engines.claude_permission_mode, review and store are ignored with a warning. Trust is bound ' +

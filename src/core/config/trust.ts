@@ -13,6 +13,8 @@
  *   store                           the team database every attempt is recorded in and routing is read
  *                                   from (a repository's `"store": {"url": …}` would send your task
  *                                   excerpts to its database, and let it steer your routing)
+ *   cost_optimization               the daily token budgets and cheap-first routing: how much of your
+ *   engines.max_turns               money a task may spend is yours to say, not a cloned repository's
  *
  * Trust is stored per file path and content digest in `<config dir>/trusted.json` (mode 0600;
  * that folder is hidden from the tools and the sandbox). The digest covers the parsed config (for
@@ -27,7 +29,7 @@ import {configDir} from '../paths.js'
 import {CtoError} from '../errors.js'
 import type {ConfigFile} from './schema.js'
 
-export const TRUST_GATED_FIELDS = ['tools', 'provider_endpoints', 'providers', 'engines.claude_permission_mode', 'review', 'store'] as const
+export const TRUST_GATED_FIELDS = ['tools', 'provider_endpoints', 'providers', 'engines.claude_permission_mode', 'engines.max_turns', 'review', 'store', 'cost_optimization'] as const
 
 export interface TrustEntry {
   digest: string
@@ -74,17 +76,16 @@ export function gatedFields(data: ConfigFile): string[] {
 
 /** The config without its gated fields. */
 export function withoutGatedFields(data: ConfigFile): ConfigFile {
-  const out: ConfigFile = {...data}
-  delete out.tools
-  delete out.provider_endpoints
-  delete out.providers
-  delete out.review
-  delete out.store
-  if (out.engines?.claude_permission_mode !== undefined) {
-    const {claude_permission_mode: _dropped, ...rest} = out.engines
-    out.engines = rest
+  const out = {...data} as Record<string, unknown>
+  for (const field of TRUST_GATED_FIELDS) {
+    const [top, sub] = field.split('.') as [string, string | undefined]
+    if (sub === undefined) delete out[top]
+    else if (out[top] && typeof out[top] === 'object') {
+      const {[sub]: _dropped, ...rest} = out[top] as Record<string, unknown>
+      out[top] = rest
+    }
   }
-  return out
+  return out as ConfigFile
 }
 
 async function readTrustFile(env: NodeJS.ProcessEnv): Promise<TrustFile> {
