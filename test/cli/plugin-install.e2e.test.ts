@@ -79,6 +79,15 @@ describe('cto plugins install <folder>', () => {
     expect((await sb.json<List>(['models', 'list'])).models.find((m) => m.name === 'good-model')?.plugin).toBe('cto-provider-good')
   })
 
+  it('a plugin that needs its settings: checked with the user\'s (without them it would fail the install it is fine with)', async () => {
+    const needs = "if (!settings('picky')?.base_url) throw new Error('providers.picky.base_url is not set: cto config set providers.picky.base_url URL')"
+    await writePlugin(join(sb.home, 'picky'), 'cto-provider-picky', modelHook({provider: 'picky', model: 'picky-model', extra: needs}).replace('providers({factories})', 'providers({factories, settings})'))
+    await sb.writeUserConfig({providers: {picky: {base_url: 'http://127.0.0.1:9/v1'}}})
+    const r = await sb.run(['plugins', 'install', './picky'], {timeoutMs: 120_000})
+    expect(r.code, r.stderr).toBe(0)
+    expect((await sb.json<List>(['models', 'list'])).models.find((m) => m.name === 'picky-model')?.plugin).toBe('cto-provider-picky')
+  })
+
   it('a folder whose hook file is not built: the fix is to build it there', async () => {
     const src = await writePlugin(join(sb.home, 'unbuilt'), 'cto-provider-unbuilt', modelHook({provider: 'unbuilt', model: 'unbuilt-model'}), {oclif: {hooks: {'cto:providers': './dist/hooks/providers.js'}}})
     const r = await sb.run(['plugins', 'install', './unbuilt'], {timeoutMs: 120_000})

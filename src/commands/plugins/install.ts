@@ -53,8 +53,14 @@ A local path (./plugin.tgz, /abs/plugin.tgz, ~/plugin.tgz, ../plugin-folder, fil
     const result: PluginsInstallResult = {installed: fresh.map((p) => ({...summarisePlugin(p as never), type: 'user'}))}
     if (fresh.length === 0) return result as never
     const installed = new Set(fresh.map((p) => p.name))
-    const {collectProviders} = await import('../../core/providers/registry.js')
-    const broken = (await collectProviders(this.config)).broken.filter((b) => installed.has(b.name))
+    const [{collectProviders}, {readConfigLayers}, {providerSettings}] = await Promise.all([
+      import('../../core/providers/registry.js'),
+      import('../../core/config/layers.js'),
+      import('../../core/context.js'),
+    ])
+    // With the user's provider settings, as the next command calls the hook (a plugin may need them).
+    const settings = await readConfigLayers({cwd, env: process.env, skipInvalidUserConfig: true}).then(providerSettings, () => undefined)
+    const broken = (await collectProviders(this.config, {settings})).broken.filter((b) => installed.has(b.name))
     if (broken.length === 0) return result as never
     throw new CtoError({
       code: 'PLUGIN_BROKEN',
