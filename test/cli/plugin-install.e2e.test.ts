@@ -5,10 +5,13 @@
  */
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {existsSync} from 'node:fs'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {mkdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {makeSandbox, type Sandbox} from '../support/run-cli.js'
 import {modelHook, packPlugin, writePlugin} from '../support/plugin-package.js'
+import {closedPort} from '../support/http-helpers.js'
 
 let sb: Sandbox
 beforeEach(async () => {
@@ -156,5 +159,31 @@ describe('cto plugins link, update, reset --json (oclif\'s commands had no --jso
     // oclif's lines ("Found 1 plugins:", "✅ Unlinked …") were on stdout.
     expect(reset.stderr).toContain('✅ Unlinked cto-provider-linked')
     expect((await sb.json<List>(['models', 'list'])).models.some((m) => m.name === 'linked-model')).toBe(false)
+  })
+})
+
+describe('cto plugins install <npm name>, when npm can\'t find it', () => {
+  // npm's retries off, so a registry that isn't there fails at once (by default npm retries for a minute).
+  const quick = {npm_config_fetch_retries: '0'}
+
+  it('a registry that does not answer is said to be unreachable (it said the package "does not exist in the registry")', async () => {
+    const port = await closedPort()
+    const r = await sb.run(['plugins', 'install', 'cto-provider-somewhere', '--json'], {env: {...quick, CTO_NPM_REGISTRY: `http://127.0.0.1:${port}/`}, timeoutMs: 120_000})
+    expect(r.code, r.stderr).toBe(1)
+    const doc = JSON.parse(r.stdout) as ErrorDoc
+    expect(doc.error).toMatchObject({code: 'NPM_REGISTRY_UNREACHABLE', message: `Could not reach the npm registry http://127.0.0.1:${port}/ (connection refused), so cto-provider-somewhere was not installed.`})
+  })
+
+  it('a registry that answers 404: no such package, named with the registry', async () => {
+    const server = createServer((_, res) => res.writeHead(404, {'content-type': 'application/json'}).end('{"error":"Not found"}'))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    try {
+      const r = await sb.run(['plugins', 'install', '@someone/cto-provider-nothing'], {env: {...quick, CTO_NPM_REGISTRY: url}, timeoutMs: 120_000})
+      expect(r.code, r.stderr).toBe(1)
+      expect(r.stderr).toContain(`Error: No package @someone/cto-provider-nothing in the npm registry ${url}. Nothing was installed.`)
+    } finally {
+      server.close()
+    }
   })
 })

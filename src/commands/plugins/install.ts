@@ -43,6 +43,8 @@ A local path (./plugin.tgz, /abs/plugin.tgz, ~/plugin.tgz, ../plugin-folder, fil
     const restore = this.jsonEnabled() ? stdoutToStderr() : () => {}
     try {
       await super.run()
+    } catch (error) {
+      throw await this.explainNotFound(error)
     } finally {
       restore()
     }
@@ -67,5 +69,29 @@ A local path (./plugin.tgz, /abs/plugin.tgz, ~/plugin.tgz, ../plugin-folder, fil
       message: broken.map((b) => `${b.name} is installed, but cto can't load it: ${b.reason}`).join(' '),
       actions: broken.map((b) => `To remove it instead: ${this.config.bin} plugins uninstall ${b.name}`),
     })
+  }
+
+  /** oclif's "X does not exist in the registry." for any failure of `npm view`: said so only when the registry answered that. */
+  private async explainNotFound(error: unknown): Promise<unknown> {
+    const name = /^(.+) does not exist in the registry\.$/.exec((error as Error)?.message ?? '')?.[1]
+    if (!name) return error
+    const {npmRegistry, probeRegistry} = await import('../../core/plugins/registry-probe.js')
+    const registry = await npmRegistry(this.config.npmRegistry)
+    const probe = await probeRegistry(registry, name)
+    if (!probe.reached) {
+      return new CtoError({
+        code: 'NPM_REGISTRY_UNREACHABLE',
+        message: `Could not reach the npm registry ${registry} (${probe.reason}), so ${name} was not installed.`,
+        actions: ['Check your network connection (and npm\'s proxy settings), or the registry in CTO_NPM_REGISTRY, then try again.', `Or install it from its tarball or folder: ${this.config.bin} plugins install ./plugin.tgz`],
+      })
+    }
+    if (probe.status === 404) {
+      return new CtoError({
+        code: 'NO_SUCH_PACKAGE',
+        message: `No package ${name} in the npm registry ${registry}. Nothing was installed.`,
+        actions: ['Check the name, or name another registry with CTO_NPM_REGISTRY=URL.'],
+      })
+    }
+    return error
   }
 }
