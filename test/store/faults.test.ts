@@ -313,4 +313,33 @@ describe('export and reset at the same time', () => {
     expect((await readFile(out)).equals(await readFile(before))).toBe(true)
     expect((await openStore({dir})).info().attempts).toBe(0)
   }, 60_000)
+
+  it('Ctrl-C during an export to a file: exit 130, one line saying nothing was written, and no temp file left (it left a hidden one as large as the export)', async () => {
+    const dir = await tempStoreDir()
+    const dataDir = dirname(dir)
+    const store = await openStore({dir, segmentBytes: 64 * 1024})
+    await store.recordMany(Array.from({length: 500}, (_, i) => makeAttempt(1, i)))
+    const out = join(dataDir, 'out', 'attempts.jsonl')
+    await mkdir(dirname(out))
+    const {spawn} = await import('node:child_process')
+    const {perfRunner, repoRoot} = await import('./helpers.js')
+    // Stopped with its whole file written under the temp name, then interrupted.
+    const exporter = spawn(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', perfRunner, 'export', '--output', out], {
+      cwd: repoRoot,
+      env: {PATH: process.env.PATH, HOME: dataDir, CTO_DATA_DIR: dataDir, CTO_STORE_PAUSE_AT: 'export-written'},
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let err = ''
+    exporter.stderr.on('data', (d) => (err += d))
+    const done = new Promise<number | null>((resolve) => exporter.on('close', resolve))
+    for (let i = 0; i < 3000 && !/paused at export-written/.test(err); i++) await sleep(10)
+    expect(await stopsWithin(exporter)).toBe(true)
+    expect((await readdir(dirname(out))).filter((n) => n.startsWith('.attempts.jsonl.tmp-'))).toHaveLength(1)
+    exporter.kill('SIGINT')
+    exporter.kill('SIGCONT')
+    expect(await done, err).toBe(130)
+    expect(err).toContain(`Ctrl-C: export stopped; nothing was written to ${out} (it is written whole or not at all).`)
+    expect(await readdir(dirname(out))).toEqual([])
+  }, 60_000)
 })
+

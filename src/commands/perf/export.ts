@@ -1,6 +1,7 @@
 import {Flags} from '@oclif/core'
 import {CtoCommand} from '../../core/cli/base-command.js'
 import {CtoError} from '../../core/errors.js'
+import {EXIT} from '../../core/exit-codes.js'
 import type {ExportResult} from '../../core/store/perf-store.js'
 
 export default class PerfExport extends CtoCommand {
@@ -10,6 +11,8 @@ export default class PerfExport extends CtoCommand {
     '<%= config.bin %> <%= command.id %> > attempts.jsonl',
     '<%= config.bin %> <%= command.id %> --format csv --output attempts.csv',
   ]
+  /** For the README's exit-code table (test/cli/readme-tables.test.ts). */
+  static exitCodes = [EXIT.ok, EXIT.error, EXIT.usage, EXIT.interrupted]
   static override flags = {
     format: Flags.string({char: 'f', description: 'Output format.', options: ['jsonl', 'csv'], default: 'jsonl'}),
     output: Flags.string({char: 'o', description: 'Write to this file instead of stdout.'}),
@@ -23,6 +26,8 @@ export default class PerfExport extends CtoCommand {
     const {openConfiguredStore} = await import('../../core/store/open-perf-store.js')
     const store = await openConfiguredStore({onWarning: (m) => process.stderr.write(`Warning: ${m}\n`)})
     let result: ExportResult
+    const {discardExportOnInterrupt} = await import('../../core/store/export-interrupt.js')
+    const stopWatching = flags.output ? discardExportOnInterrupt(flags.output, (m) => this.note(m)) : () => {}
     try {
       if (flags.output) await checkWritable(flags.output)
       result = await store.export(flags.format as 'jsonl' | 'csv', flags.output ?? process.stdout)
@@ -33,6 +38,7 @@ export default class PerfExport extends CtoCommand {
       if (!flags.output || !code || CtoError.isInstance(error)) throw error
       throw new CtoError({code: 'PERF_EXPORT_FAILED', message: `Cannot write ${flags.output}: ${describeIoError(code)}.`, actions: ['Choose another --output path.'], cause: error})
     } finally {
+      stopWatching()
       await store.close()
     }
     if (flags.output) this.note(`Wrote ${result.attempts} attempt(s)${result.baselines ? ` and ${result.baselines} imported total(s)` : ''} to ${flags.output}.`)

@@ -9,11 +9,12 @@
  * Points: `locked` (lock held, nothing written), `after-append` (line written and fsynced, not
  * committed), `after-link` (the new state linked, newer generations not yet looked for),
  * `after-commit` (committed, not yet returned), `export-snapshot` (an export holds its
- * snapshot and has read nothing yet).
+ * snapshot and has read nothing yet), `export-written` (an export wrote all of its temp file, not
+ * yet renamed into place).
  */
 const reached = new Set<string>()
 
-export function faultPoint(name: 'locked' | 'after-append' | 'after-link' | 'after-commit' | 'export-snapshot'): void {
+export function faultPoint(name: 'locked' | 'after-append' | 'after-link' | 'after-commit' | 'export-snapshot' | 'export-written'): void {
   const at = process.env.CTO_STORE_PAUSE_AT
   if (!at || reached.has(name) || !at.split(',').includes(name)) return
   reached.add(name)

@@ -103,8 +103,13 @@ export interface Sink {
   abort(): Promise<void>
 }
 
+/** The start of the temp names this process writes `target` under (`.out.jsonl.tmp-<pid>-`). */
+export function tempPrefix(target: string, pid = process.pid): string {
+  return `.${basename(target)}.tmp-${pid}-`
+}
+
 export async function fileSink(target: string): Promise<Sink> {
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`)
+  const tmp = join(dirname(target), `${tempPrefix(target)}${randomBytes(4).toString('hex')}`)
   let fh: FileHandle
   try {
     fh = await open(tmp, 'wx')
@@ -197,6 +202,7 @@ export async function exportStore(paths: StorePaths, format: ExportFormat, out: 
       }
     }
     await flush()
+    faultPoint('export-written')
     await sink.finish()
   } catch (error) {
     await sink.abort()
