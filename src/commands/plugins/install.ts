@@ -1,7 +1,6 @@
 import {commands} from '@oclif/plugin-plugins'
 import {installSpec} from '../../core/plugins/install-spec.js'
 import {localSourceProblem} from '../../core/plugins/local-source.js'
-import {CtoError} from '../../core/errors.js'
 import {stdoutToStderr} from '../../core/cli/stdout-to-stderr.js'
 import {summarisePlugin, type PluginSummary} from '../../core/plugins/plugin-summary.js'
 
@@ -44,54 +43,19 @@ A local path (./plugin.tgz, /abs/plugin.tgz, ~/plugin.tgz, ../plugin-folder, fil
     try {
       await super.run()
     } catch (error) {
-      throw await this.explainNotFound(error)
+      const {notFoundError} = await import('../../core/plugins/registry-probe.js')
+      throw (await notFoundError((error as Error)?.message ?? '', this.config.npmRegistry, this.config.bin)) ?? error
     } finally {
       restore()
     }
-    // The plugins this run installed (a reinstall replaces the instance), checked as every command will load them.
+    // The plugins this run installed (a reinstall replaces the instance).
     const fresh = [...this.config.plugins.values()].filter((p) => before.get(p.name) !== p)
+    const {brokenAfterInstall} = await import('../../core/plugins/install-check.js')
+    const broken = await brokenAfterInstall(this.config, new Set(fresh.map((p) => p.name)), cwd)
+    if (broken) throw broken
     // oclif printed nothing for --json: the document says what was installed (as "user": oclif's new
     // Plugin instance says "core", given no type, where its package.json entry says "user").
     const result: PluginsInstallResult = {installed: fresh.map((p) => ({...summarisePlugin(p as never), type: 'user'}))}
-    if (fresh.length === 0) return result as never
-    const installed = new Set(fresh.map((p) => p.name))
-    const [{collectProviders}, {readConfigLayers}, {providerSettings}] = await Promise.all([
-      import('../../core/providers/registry.js'),
-      import('../../core/config/layers.js'),
-      import('../../core/context.js'),
-    ])
-    // With the user's provider settings, as the next command calls the hook (a plugin may need them).
-    const settings = await readConfigLayers({cwd, env: process.env, skipInvalidUserConfig: true}).then(providerSettings, () => undefined)
-    const broken = (await collectProviders(this.config, {settings})).broken.filter((b) => installed.has(b.name))
-    if (broken.length === 0) return result as never
-    throw new CtoError({
-      code: 'PLUGIN_BROKEN',
-      message: broken.map((b) => `${b.name} is installed, but cto can't load it: ${b.reason}`).join(' '),
-      actions: broken.map((b) => `To remove it instead: ${this.config.bin} plugins uninstall ${b.name}`),
-    })
-  }
-
-  /** oclif's "X does not exist in the registry." for any failure of `npm view`: said so only when the registry answered that. */
-  private async explainNotFound(error: unknown): Promise<unknown> {
-    const name = /^(.+) does not exist in the registry\.$/.exec((error as Error)?.message ?? '')?.[1]
-    if (!name) return error
-    const {npmRegistry, probeRegistry} = await import('../../core/plugins/registry-probe.js')
-    const registry = await npmRegistry(this.config.npmRegistry)
-    const probe = await probeRegistry(registry, name)
-    if (!probe.reached) {
-      return new CtoError({
-        code: 'NPM_REGISTRY_UNREACHABLE',
-        message: `Could not reach the npm registry ${registry} (${probe.reason}), so ${name} was not installed.`,
-        actions: ['Check your network connection (and npm\'s proxy settings), or the registry in CTO_NPM_REGISTRY, then try again.', `Or install it from its tarball or folder: ${this.config.bin} plugins install ./plugin.tgz`],
-      })
-    }
-    if (probe.status === 404) {
-      return new CtoError({
-        code: 'NO_SUCH_PACKAGE',
-        message: `No package ${name} in the npm registry ${registry}. Nothing was installed.`,
-        actions: ['Check the name, or name another registry with CTO_NPM_REGISTRY=URL.'],
-      })
-    }
-    return error
+    return result as never
   }
 }

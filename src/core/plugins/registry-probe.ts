@@ -9,6 +9,7 @@ import {execFile} from 'node:child_process'
 import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {promisify} from 'node:util'
+import {CtoError} from '../errors.js'
 
 export type ProbeResult = {reached: true; status: number} | {reached: false; reason: string}
 
@@ -42,4 +43,23 @@ function probeFailure(error: unknown): string {
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'its host could not be looked up'
   if ((error as Error)?.name === 'TimeoutError') return 'no answer within 5 s'
   return cause?.message ?? (error as Error)?.message ?? String(error)
+}
+
+/** For oclif's "X does not exist in the registry.": what the registry said, or undefined (keep oclif's error). */
+export async function notFoundError(message: string, configured: string | undefined, bin: string): Promise<CtoError | undefined> {
+  const name = /^(.+) does not exist in the registry\.$/.exec(message)?.[1]
+  if (!name) return undefined
+  const registry = await npmRegistry(configured)
+  const probe = await probeRegistry(registry, name)
+  if (!probe.reached) {
+    return new CtoError({
+      code: 'NPM_REGISTRY_UNREACHABLE',
+      message: `Could not reach the npm registry ${registry} (${probe.reason}), so ${name} was not installed.`,
+      actions: ["Check your network connection (and npm's proxy settings), or the registry in CTO_NPM_REGISTRY, then try again.", `Or install it from its tarball or folder: ${bin} plugins install ./plugin.tgz`],
+    })
+  }
+  if (probe.status === 404) {
+    return new CtoError({code: 'NO_SUCH_PACKAGE', message: `No package ${name} in the npm registry ${registry}. Nothing was installed.`, actions: ['Check the name, or name another registry with CTO_NPM_REGISTRY=URL.']})
+  }
+  return undefined
 }
