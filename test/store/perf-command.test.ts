@@ -67,6 +67,18 @@ describe('cto perf commands (run from sources as child processes)', () => {
   }, 120_000)
 })
 
+describe('cto perf, costs under a hundredth of a cent', () => {
+  it('shows them with two significant digits (the cost column and the total said "$0.0000")', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'cto-perf-cmd-'))
+    const store = await openStore({dir: join(home, 'data', 'cto', 'perf')})
+    for (let i = 0; i < 3; i++) await store.record({...makeAttempt(0, i * 2), model: 'deepseek', cost_usd: 0.000007})
+    const table = await cto(home, 'index')
+    expect(table.code, table.stderr).toBe(0)
+    expect(table.stdout).toMatch(/^deepseek\s.*\s\$0\.000021\s/m)
+    expect(table.stdout).toContain('3 attempts, $0.000021.')
+  }, 60_000)
+})
+
 describe('cto perf check', () => {
   it('verifies every record; finds damage anywhere, says the fix, and --repair rebuilds from what can be read', async () => {
     const home = await mkdtemp(join(tmpdir(), 'cto-perf-check-'))

@@ -7,7 +7,8 @@ import type {AttemptRecord, UserRow} from './types.js'
 const pct = (v: number | null) => (v === null ? undefined : `${Math.round(v * 100)}%`)
 const fixed = (v: number | null, digits: number) => (v === null ? undefined : v.toFixed(digits))
 const seconds = (ms: number | null) => (ms === null ? undefined : `${(ms / 1000).toFixed(1)}s`)
-const usd = (v: number) => `$${v < 1 ? v.toFixed(4) : v.toFixed(2)}`
+// Under $0.0001 (a local or very cheap model), two significant digits: "$0.0000" said a cost was none.
+const usd = (v: number) => `$${v > 0 && v < 0.0001 ? v.toFixed(1 - Math.floor(Math.log10(v))) : v < 1 ? v.toFixed(4) : v.toFixed(2)}`
 
 type Figures = Omit<PerfRow, 'model' | 'task_type'>
 
