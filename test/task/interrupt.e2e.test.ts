@@ -121,4 +121,30 @@ describe('Ctrl-C during an attempt', () => {
     const files = await jsonlFiles(join(sb.dataHome, 'cto'))
     expect([...files.keys()].filter((f) => f.includes(`${join('cto', 'perf')}/`))).toEqual([])
   })
+
+  it('a worker cut off before it answered: no "0 tokens spent" (a provider reports tokens when its answer ends), in cto task and cto run', async () => {
+    const holder: {run?: Spawned} = {}
+    server = await startOpenAIServer({
+      handler: (r) => {
+        if (isCto(r)) return jsonReply({complexity: 'simple', type: 'research', model: 'deepseek', reason: 'small'})
+        setTimeout(() => holder.run?.child.kill('SIGINT'), 100)
+        return {delayMs: 60_000, content: 'too late'}
+      },
+    })
+    await sb.writeUserConfig({
+      worker_models: {claude: {haiku: {enabled: false}, sonnet: {enabled: false}, opus: {enabled: false}}},
+      provider_endpoints: {deepseek: {api_url: server.baseURL}},
+      engines: {max_retries: 0},
+    })
+    holder.run = spawnCli(sb, ['task', '--workspace', workspace, 'summarise the release notes'], {env: {DEEPSEEK_API_KEY: KEY}})
+    const task = await holder.run.done
+    expect(task.code, task.stderr).toBe(130)
+    expect(task.stdout).toMatch(/Attempt 1\s+deepseek .* cancelled \(interrupted\) before the provider reported any tokens/)
+    holder.run = spawnCli(sb, ['run', '-m', 'deepseek', 'summarise the release notes'], {env: {DEEPSEEK_API_KEY: KEY}})
+    const run = await holder.run.done
+    expect(run.code, run.stderr).toBe(130)
+    // It was "Interrupted: deepseek was stopped (0 tokens spent so far)."
+    expect(run.stderr).toContain('Error: Interrupted: deepseek was stopped (before the provider reported any tokens).')
+  })
 })
+
