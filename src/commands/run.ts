@@ -103,7 +103,9 @@ export default class Run extends CtoCommand {
     }
     if (!result.ok) {
       const e = result.error
-      if (interrupt.received) throw new InterruptedError(`Interrupted: ${model.name} was stopped (${formatTokens(result.usage)} spent so far).`)
+      // A provider reports tokens when its answer ends: cut off mid-answer, there is no count ("0 tokens spent" was not so).
+      const spent = result.usage.input_tokens + result.usage.output_tokens > 0 ? `${formatTokens(result.usage)} spent so far` : 'before the provider reported any tokens'
+      if (interrupt.received) throw new InterruptedError(`Interrupted: ${model.name} was stopped (${spent}).`)
       const actions = setup ? [setup.fix] : e?.retryable ? ['It may work if you try again.'] : []
       // The engine's message names the model first ("deepseek: …"): said once, not "deepseek failed: deepseek: …".
       const what = clause(e?.message ?? 'unknown error', model.name)

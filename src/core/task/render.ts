@@ -37,7 +37,8 @@ export function renderExplain(r: TaskResult): string {
 }
 
 function verdict(a: AttemptView): string {
-  if (a.cancelled) return 'cancelled (interrupted), tokens so far'
+  // A provider reports tokens when its answer ends: a call cut off mid-answer has no count yet ("0 tokens" said none were spent).
+  if (a.cancelled) return a.usage.input_tokens + a.usage.output_tokens > 0 ? 'cancelled (interrupted), tokens so far' : 'cancelled (interrupted) before the provider reported any tokens'
   if (a.unavailable) return `can't be used, not counted as ${a.model}'s failure: ${a.unavailable.reason}`
   if (!a.ok) return `failed (${a.error?.code}): ${clause(a.error?.message ?? 'unknown error', a.model)}`
   if (a.approved === false) return `rejected, quality ${a.quality}: ${a.feedback}`
