@@ -142,11 +142,11 @@ describe('cto plugins uninstall', () => {
 })
 
 describe('cto plugins link <folder> --no-install', () => {
-  it('a plugin whose dependencies are not there: exit 1 naming "npm install" in that folder (it said nothing, and the next command found it broken)', async () => {
+  it('a plugin whose dependencies are not there: linked (exit 0), with a warning naming "npm install" in that folder (it said nothing, and the next command found it broken)', async () => {
     const src = await writePlugin(join(sb.home, 'linked-bare'), 'cto-provider-linked-bare', modelHook({provider: 'bare', model: 'bare-model', extra: "await import('cto-test-helper-dep')"}))
     const r = await sb.run(['plugins', 'link', './linked-bare', '--no-install'], {timeoutMs: 120_000})
-    expect(r.code, r.stderr).toBe(1)
-    expect(r.stderr).toContain(`Error: cto-provider-linked-bare is linked, but cto can't load it: it imports cto-test-helper-dep, which is not installed in ${src.dir} (cto uses that folder as it is): run "npm install" there.`)
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr).toContain(`Warning: cto-provider-linked-bare is linked, but cto can't load it: it imports cto-test-helper-dep, which is not installed in ${src.dir} (cto uses that folder as it is): run "npm install" there.`)
   })
 })
 
