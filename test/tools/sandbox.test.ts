@@ -14,6 +14,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {sandboxBoundary} from '../../src/core/tools/sandbox/boundary.js'
 import {describeBoundary} from '../../src/core/tools/sandbox/describe-boundary.js'
 import {resetSandbox} from '../../src/core/tools/sandbox/os-sandbox.js'
+import {RUNTIME_PROTECTED} from '../../src/core/tools/sandbox/git-stand-ins.js'
 import {createToolRunner} from '../../src/core/tools/worker/tool-runner.js'
 import {resolveToolPolicy} from '../../src/core/tools/policy/policy-schema.js'
 import type {ToolResult} from '../../src/core/tools/types.js'
@@ -122,6 +123,35 @@ describe.skipIf(osSandboxMissing !== undefined)(`honest work inside the OS sandb
     expect(data(r).stdout).toBe('added\n')
     expect(existsSync(join(world.ws, '.claude', 'commands'))).toBe(false)
     expect(existsSync(join(world.ws, '.vscode'))).toBe(false)
+  })
+
+  it("git add -A works at the top of the project cto runs in: git passes by the sandbox's stand-ins, and the user's own excludes still count", async () => {
+    // sandbox-runtime mounts /dev/null over each protected name missing in cto's working folder; git refused those ("can only add regular files").
+    const ws = mkdtempSync(join(tmpdir(), 'cto-standins-'))
+    const home = mkdtempSync(join(tmpdir(), 'cto-standins-home-'))
+    try {
+      execFileSync('git', ['init', '-q', '.'], {cwd: ws})
+      writeFileSync(join(ws, 'README.md'), 'x\n')
+      // A real .gitmodules is no stand-in: git sees it as usual.
+      writeFileSync(join(ws, '.gitmodules'), '')
+      mkdirSync(join(home, '.config', 'git'), {recursive: true})
+      writeFileSync(join(home, '.config', 'git', 'ignore'), '*.log\n')
+      const fixture = join(import.meta.dirname, 'fixtures', 'command-in-cwd.ts')
+      const run = (command: string) =>
+        JSON.parse(execFileSync(process.execPath, ['--conditions=@cto-cli/source', '--import', 'tsx', fixture, ws, command], {cwd: join(import.meta.dirname, '..', '..'), env: {...world.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config')}, encoding: 'utf8'})) as {exit_code: number; stdout: string; stderr: string}
+      // (find -type c goes by the folder's own entry, a plain file under the mount: test each name.)
+      const seen = run('shopt -s dotglob nullglob; for f in * .claude/*; do [ -c "$f" ] && echo "$f"; done; true')
+      const standIns = seen.stdout.split('\n').filter(Boolean)
+      expect(standIns.length).toBeGreaterThan(5)
+      // Every stand-in a command sees is one git-stand-ins.ts knows of (a new sandbox-runtime that protects more fails here).
+      expect(standIns.filter((p) => !RUNTIME_PROTECTED.some((r) => p === r || p.startsWith(`${r}/`)))).toEqual([])
+      const d = run('echo b > added.txt && echo noise > debug.log && git add -A && git status --porcelain')
+      expect(d.exit_code, d.stderr).toBe(0)
+      expect(d.stdout.split('\n').filter(Boolean).sort()).toEqual(['A  .gitmodules', 'A  README.md', 'A  added.txt'])
+    } finally {
+      rmSync(ws, {recursive: true, force: true})
+      rmSync(home, {recursive: true, force: true})
+    }
   })
 
   it('package.json stays writable; only its cto key is guarded', async () => {

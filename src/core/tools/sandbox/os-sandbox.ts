@@ -21,6 +21,7 @@ import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 
 import type {SandboxBoundary} from './boundary.js'
+import {gitExcludesPrefix, standInExcludes} from './git-stand-ins.js'
 
 type Manager = typeof import('@anthropic-ai/sandbox-runtime').SandboxManager
 
@@ -141,8 +142,11 @@ export async function sandboxedCommand(command: string, boundary: SandboxBoundar
   const allowRead = [...boundary.allowRead, ...sockets, ...(vendor ? [vendor] : [])]
   // /tmp inside is a fresh, private tmpfs; sandbox-runtime points TMPDIR at /tmp/claude in it, which
   // must exist for mktemp & co. Same line as the command, so bash's line numbers stay the model's.
+  // Where bubblewrap's stand-ins sit in the repository the command works in, git is told to pass them by (git-stand-ins.ts).
+  const excludes = standInExcludes(process.cwd(), boundary.cwd)
+  const git = excludes ? `${gitExcludesPrefix(excludes)} ` : ''
   const {argv} = await m.wrapWithSandboxArgv(
-    `mkdir -p -- "\${TMPDIR:-/tmp}" 2>/dev/null; ${command}`,
+    `mkdir -p -- "\${TMPDIR:-/tmp}" 2>/dev/null; ${git}${command}`,
     '/bin/bash',
     {
       network: {allowedDomains: boundary.network, deniedDomains: []},
