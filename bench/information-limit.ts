@@ -74,6 +74,20 @@ function cascades(models: readonly string[], depth: number): string[][] {
   return out
 }
 
+/** The cascade with the highest value (the first of equals). */
+function best(all: readonly string[][], value: (cascade: string[]) => number): string[] {
+  let top = all[0] as string[]
+  let topValue = -Infinity
+  for (const c of all) {
+    const v = value(c)
+    if (v > topValue) {
+      topValue = v
+      top = c
+    }
+  }
+  return top
+}
+
 function heldScore(splits: readonly Split[], chosen: ReadonlyArray<readonly string[]>, p: number): [number, number] {
   let right = 0
   let cost = 0
@@ -116,9 +130,7 @@ export function fullInformation(
     const chosen = splits.map((s) => {
       const rows = s.tune.map(() => s.tune[Math.floor(random() * s.tune.length)] as BenchRow)
       const refCost = rows.reduce((a, r) => a + (r.costs[REF] ?? 0), 0)
-      let best = all[0] as string[]
-      let bestValue = -Infinity
-      for (const c of all) {
+      return best(all, (c) => {
         let right = 0
         let cost = 0
         for (const row of rows) {
@@ -126,13 +138,8 @@ export function fullInformation(
           right += r
           cost += k
         }
-        const value = opts.budget !== undefined ? (cost <= opts.budget * refCost ? right : -Infinity) : right - ((opts.lambda ?? 0.3) * cost * rows.length) / refCost
-        if (value > bestValue) {
-          bestValue = value
-          best = c
-        }
-      }
-      return best
+        return opts.budget !== undefined ? (cost <= opts.budget * refCost ? right : -Infinity) : right - ((opts.lambda ?? 0.3) * cost * rows.length) / refCost
+      })
     })
     runs.push(heldScore(splits, chosen, opts.p))
   }
@@ -214,9 +221,7 @@ export function exploreThenCommit(
       const fit = fitClasses(seen, models.length, opts.classes, random)
       const price = spent.map((x, m) => x / Math.max(1, tried[m] as number))
       const refPrice = price[models.indexOf(REF)] as number
-      let best = all[0] as string[]
-      let bestValue = -Infinity
-      for (const c of all) {
+      return best(all, (c) => {
         let right = 0
         let cost = 0
         fit.weights.forEach((w, k) => {
@@ -230,13 +235,8 @@ export function exploreThenCommit(
             reach *= 1 - approve
           }
         })
-        const value = right - (opts.lambda * cost) / refPrice
-        if (value > bestValue) {
-          bestValue = value
-          best = c
-        }
-      }
-      return best
+        return right - (opts.lambda * cost) / refPrice
+      })
     })
     runs.push(heldScore(splits, chosen, opts.p))
   }
