@@ -217,7 +217,7 @@ describe.skipIf(osSandboxMissing !== undefined)('the network: none by default, a
     const none = await world.runner.execute('run_command', JSON.stringify({command: `curl -s -m 3 --noproxy '' http://127.0.0.1:${port}/; echo rc=$?`}))
     expect(data(none).stdout).not.toContain('allowed-answer')
     const allowed = createToolRunner({model: 'deepseek', workspace: world.ws, env: world.env, policy: {sandbox: {network: [`127.0.0.1:${port}`]}}})
-    const ok = await allowed.execute('run_command', JSON.stringify({command: `curl -s -m 5 --noproxy '' http://127.0.0.1:${port}/`}))
+    const ok = await allowed.execute('run_command', JSON.stringify({command: `curl -s -m 20 --noproxy '' http://127.0.0.1:${port}/`}))
     expect(data(ok).stdout).toBe('allowed-answer')
     const blocked = await allowed.execute('run_command', JSON.stringify({command: `curl -s -m 5 --noproxy '' http://127.0.0.1:${otherPort}/; echo; curl -s -m 3 --noproxy '' https://example.com/ -o /dev/null -w '%{http_code}'`}))
     expect(data(blocked).stdout).not.toContain('should-not-be-reached')
