@@ -148,6 +148,13 @@ describe.skipIf(osSandboxMissing !== undefined)(`honest work inside the OS sandb
       const d = run('echo b > added.txt && echo noise > debug.log && git add -A && git status --porcelain')
       expect(d.exit_code, d.stderr).toBe(0)
       expect(d.stdout.split('\n').filter(Boolean).sort()).toEqual(['A  .gitmodules', 'A  README.md', 'A  added.txt'])
+      // Only the global excludes setting is read: a repository's own (a model can write a nested one's) naming a secret puts nothing of it where the command reads.
+      writeFileSync(join(home, 'secret-key'), 'SECRET-7f3a9c\n')
+      execFileSync('git', ['config', 'core.excludesFile', join(home, 'secret-key')], {cwd: ws})
+      const seenExcludes = run('cat "${TMPDIR:-/tmp}/cto-git-excludes"')
+      expect(seenExcludes.stdout).toContain('/.bashrc')
+      expect(seenExcludes.stdout).toContain('*.log')
+      expect(seenExcludes.stdout).not.toContain('SECRET-7f3a9c')
     } finally {
       rmSync(ws, {recursive: true, force: true})
       rmSync(home, {recursive: true, force: true})

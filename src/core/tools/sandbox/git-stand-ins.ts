@@ -12,7 +12,7 @@
  * command's private /tmp; nothing in the user's repository changes.
  */
 import {execFileSync} from 'node:child_process'
-import {lstatSync, readFileSync} from 'node:fs'
+import {lstatSync, readFileSync, statSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {isAbsolute, join, relative, sep} from 'node:path'
 
@@ -37,12 +37,13 @@ function exists(path: string): boolean {
 const asked = new Map<string, string | undefined>()
 
 /** A git answer about a folder, asked once per process (the repository's top and excludes setting don't move under a running cto). */
-function gitOut(cwd: string, args: string[]): string | undefined {
+function gitOut(cwd: string, args: string[], env: NodeJS.ProcessEnv = process.env): string | undefined {
   const key = `${cwd}\u0000${args.join('\u0000')}`
   if (asked.has(key)) return asked.get(key)
   let out: string | undefined
   try {
-    out = execFileSync('git', args, {cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000}).trim() || undefined
+    // Outside the sandbox, in a folder a model may have written: no hooks, no fsmonitor (as workspace/git.ts's `untrusted`).
+    out = execFileSync('git', ['-c', 'core.hooksPath=/dev/null', '-c', 'core.fsmonitor=false', ...args], {cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000}).trim() || undefined
   } catch {
     out = undefined
   }
@@ -69,12 +70,15 @@ export function standInExcludes(runtimeCwd: string, commandCwd: string, env: Nod
   if (within.startsWith('..') || isAbsolute(within)) return undefined
   const base = relative(top, runtimeCwd)
   const patterns = missing.map((p) => literalPattern(base ? join(base, p) : p))
-  // The user's own excludes still count: this setting takes core.excludesFile's place.
-  const configured = gitOut(runtimeCwd, ['config', '--path', '--get', 'core.excludesFile'])
-  const fallback = join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'git', 'ignore')
+  // The user's own excludes still count: this setting takes core.excludesFile's place. Only the
+  // global setting is read (a repository's own config is the model's to write in a nested repo,
+  // and could name ~/.ssh/id_rsa, whose text would land in a file the command can read), and only a
+  // regular file (a FIFO would block).
+  const configured = gitOut(runtimeCwd, ['config', '--global', '--path', '--get', 'core.excludesFile'], env)
+  const file = configured ?? join(env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config'), 'git', 'ignore')
   let own = ''
   try {
-    own = readFileSync(configured ?? fallback, 'utf8').slice(0, MAX_GLOBAL_EXCLUDES)
+    if (statSync(file).isFile()) own = readFileSync(file, 'utf8').slice(0, MAX_GLOBAL_EXCLUDES)
   } catch {
     // none
   }
