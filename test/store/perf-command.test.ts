@@ -58,7 +58,7 @@ describe('cto perf commands (run from sources as child processes)', () => {
     expect(parseCsv(await readFile(csv, 'utf8'))).toHaveLength(1 + 6)
 
     const refused = await cto(home, 'reset')
-    expect(refused.code).toBe(1)
+    expect(refused.code).toBe(64)
     expect(refused.stderr).toContain('cto perf reset --yes')
     const reset = JSON.parse((await cto(home, 'reset', ['--yes', '--json'])).stdout)
     expect(reset).toMatchObject({reset: true, attempts: 6, baselines: 7})

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {createInterface} from 'node:readline/promises'
 import {CtoCommand} from '../../core/cli/base-command.js'
-import {CtoError} from '../../core/errors.js'
+import {UsageError} from '../../core/errors.js'
 import type {AnyPerfStore} from '../../core/store/open-perf-store.js'
 import type {ResetResult} from '../../core/store/types.js'
 
@@ -30,7 +30,8 @@ export default class PerfReset extends CtoCommand {
     const {attempts, baselines} = store.info()
     if (!flags.yes) {
       if (!process.stdin.isTTY || this.jsonEnabled()) {
-        throw new CtoError({code: 'PERF_RESET_NEEDS_YES', message: 'cto perf reset asks before clearing the history, and there is no terminal to ask on.', actions: ['cto perf reset --yes']})
+        // The invocation lacks a flag: a usage error (64), as a missing argument is.
+        throw new UsageError({code: 'PERF_RESET_NEEDS_YES', message: 'cto perf reset asks before clearing the history, and there is no terminal to ask on.', actions: ['cto perf reset --yes']})
       }
       const rl = createInterface({input: process.stdin, output: process.stderr})
       const answer = await rl.question(`Clear ${attempts} attempt(s) and ${baselines} imported total(s) from ${store.location}${flags.backup ? ' (a backup is kept)' : ' (no backup)'}? [y/N] `)
