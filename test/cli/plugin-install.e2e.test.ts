@@ -162,7 +162,13 @@ describe('cto plugins link, update, reset --json (oclif\'s commands had no --jso
     expect(update.code, update.stderr).toBe(0)
     expect(JSON.parse(update.stdout)).toEqual({plugins: [{name: 'cto-provider-linked', from: '1.0.0', to: '1.0.0'}]})
 
-    const reset = await sb.run(['plugins', 'reset', '--json'], {timeoutMs: 120_000})
+    // It asks first, as cto perf reset does; with no terminal to ask on, --yes is needed and nothing is removed.
+    const asked = await sb.run(['plugins', 'reset', '--json'], {timeoutMs: 120_000})
+    expect(asked.code).toBe(64)
+    expect((JSON.parse(asked.stdout) as ErrorDoc).error).toMatchObject({code: 'PLUGINS_RESET_NEEDS_YES', message: 'cto plugins reset asks before removing cto-provider-linked, and there is no terminal to ask on.'})
+    expect((await sb.json<List>(['models', 'list'])).models.some((m) => m.name === 'linked-model')).toBe(true)
+
+    const reset = await sb.run(['plugins', 'reset', '--yes', '--json'], {timeoutMs: 120_000})
     expect(reset.code, reset.stderr).toBe(0)
     expect(JSON.parse(reset.stdout)).toEqual({removed: [{name: 'cto-provider-linked', type: 'link', version: '1.0.0', root: src.dir}], now: []})
     // oclif's lines ("Found 1 plugins:", "✅ Unlinked …") were on stdout.
