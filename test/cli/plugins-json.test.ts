@@ -54,5 +54,7 @@ describe('cto plugins --json', () => {
     expect(text.code).toBe(64)
     expect(text.stderr).toContain('Error: No plugin "@cto-cli/provider-kimy" is installed. Did you mean "@cto-cli/provider-kimi"?')
     expect(text.stderr).not.toContain('CtoError')
+    // oclif's bare "failed" on stdout ahead of the error is gone: the error says what failed.
+    expect(text.stdout).toBe('')
   })
 })

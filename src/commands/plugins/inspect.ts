@@ -12,6 +12,13 @@ const Base: (typeof commands)['plugins:inspect'] = commands['plugins:inspect']
  * there are, not an internal error.
  */
 export default class PluginsInspect extends Base {
+  /** oclif logs a bare "failed" on stdout before its error; cto's error says what failed, on stderr. */
+  override log(message?: string, ...args: unknown[]): void {
+    // eslint-disable-next-line no-control-regex
+    if (typeof message === 'string' && message.replace(/\u001b\[[0-9;]*m/g, '') === 'failed') return
+    super.log(message, ...args)
+  }
+
   override async run() {
     let plugins
     try {
