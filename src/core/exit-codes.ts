@@ -26,6 +26,6 @@ export const EXIT_CODES: readonly ExitCodeInfo[] = [
   {code: EXIT.error, name: 'error', meaning: 'a runtime error: no usable model, a provider or file that failed, an invalid config (`cto config validate`)'},
   {code: EXIT.blocked, name: 'blocked', meaning: 'blocked: the task gave up after its attempts failed or were rejected (the result says why); for `cto tools hook`, the tool call is blocked (Claude Code\'s hook protocol)'},
   {code: EXIT.conflict, name: 'conflict', meaning: '`cto task`: the approved change no longer applies to your files, which changed meanwhile: nothing written, the patch kept in the task\'s folder'},
-  {code: EXIT.usage, name: 'usage', meaning: 'a usage error: unknown command, flag or model, a missing or malformed argument'},
+  {code: EXIT.usage, name: 'usage', meaning: 'a usage error: unknown command, flag or model, a missing or malformed argument, a file argument that is not there'},
   {code: EXIT.interrupted, name: 'interrupted', meaning: 'stopped by Ctrl-C (SIGINT) or SIGTERM; what was done so far is recorded'},
 ]

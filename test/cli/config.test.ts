@@ -36,6 +36,12 @@ describe('configuration', () => {
     expect(shown.config.cost_optimization).toMatchObject({enabled: true, token_budget_per_day: {claude: 100_000, external: 1_000_000}})
   })
 
+  it('config validate of a file that is not there: a usage error (64) naming the path', async () => {
+    const r = await sb.run(['config', 'validate', join(sb.home, 'no-such-config.json')])
+    expect(r.code).toBe(64)
+    expect(r.stderr).toContain(`No such file: ${join(sb.home, 'no-such-config.json')}`)
+  })
+
   it("loads the original system's orchestrator_config.json unchanged", async () => {
     const fixture = join(REPO, 'test', 'fixtures', 'orchestrator_config.json')
     const v = await sb.run(['config', 'validate', fixture])

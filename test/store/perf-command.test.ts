@@ -57,6 +57,11 @@ describe('cto perf commands (run from sources as child processes)', () => {
     expect(JSON.parse(exported.stdout)).toMatchObject({attempts: 6, baselines_skipped: 7})
     expect(parseCsv(await readFile(csv, 'utf8'))).toHaveLength(1 + 6)
 
+    // A file argument that isn't there is a usage error (64), as for cto task --file; nothing is imported.
+    const missing = await cto(home, 'import', [join(home, 'no-such-export.jsonl')])
+    expect(missing.code).toBe(64)
+    expect(missing.stderr).toContain('no-such-export.jsonl: no such file. Nothing was imported.')
+
     const refused = await cto(home, 'reset')
     expect(refused.code).toBe(64)
     expect(refused.stderr).toContain('cto perf reset --yes')

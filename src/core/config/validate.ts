@@ -2,6 +2,7 @@
  * `cto config validate`: check one file, or every config file cto would read, and report every
  * problem (JSON path, line:column) and every warning. Never writes.
  */
+import {EXIT} from '../exit-codes.js'
 import {CtoError, type ConfigProblem} from '../errors.js'
 import {strayUserConfigs, userConfigPath} from '../paths.js'
 import {aliasTable, canonicalName} from './effective.js'
@@ -65,7 +66,7 @@ export async function validateConfig(opts: {file?: string; cwd: string; env: Nod
   const reports: FileReport[] = []
   if (opts.file) {
     const r = await reportFor(opts.file, 'given', () => readConfigFile(opts.file as string), opts.catalog)
-    if (!r) throw new CtoError({code: 'NO_SUCH_FILE', message: `No such file: ${opts.file}`, actions: ['Check the path.']})
+    if (!r) throw new CtoError({code: 'NO_SUCH_FILE', message: `No such file: ${opts.file}`, actions: ['Check the path.'], exitCode: EXIT.usage})
     reports.push(r)
   } else {
     const user = userConfigPath(opts.env)

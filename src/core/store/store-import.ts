@@ -11,6 +11,7 @@
  *
  * Memory: constant but for 8 bytes per attempt (80 MB at 10 M) and the exact keys of duplicates.
  */
+import {EXIT} from '../exit-codes.js'
 import {CtoError} from '../errors.js'
 import {readImportSource, type ImportItem, type SourceInfo} from './import-source.js'
 import {HashCollector, keyHash, type SortedHashes} from './import-dedup.js'
@@ -45,6 +46,8 @@ export async function validateImportFile(file: string, importedAt: string): Prom
       code: 'PERF_IMPORT_UNREADABLE',
       message: `Cannot read ${file}: ${e.code === 'ENOENT' ? 'no such file' : e.code === 'EISDIR' ? 'it is a folder' : e.message}. Nothing was imported.`,
       actions: ['Check the path, then run "cto perf import FILE" again.'],
+      // A path to no file is a bad argument (64), as for cto task --file and cto bench replay; any other read failure is 1.
+      ...(e.code === 'ENOENT' || e.code === 'EISDIR' ? {exitCode: EXIT.usage} : {}),
       cause: error,
     })
   }
