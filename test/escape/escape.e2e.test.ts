@@ -19,7 +19,7 @@ import {osSandboxMissing} from '../support/os-sandbox.js'
 import {startOpenAIServer, toolMessages, type ChatRequest, type OpenAIServer} from '../support/openai-server.js'
 import {BIN} from '../support/run-cli.js'
 import {escapeCorpus, type EscapeCase} from './corpus.js'
-import {createEscapeWorld, type EscapeWorld} from './world.js'
+import {createEscapeWorld, ctoEnv, type EscapeWorld} from './world.js'
 
 interface Finding {
   id: string
@@ -93,17 +93,7 @@ async function runCorpus(world: EscapeWorld, cases: EscapeCase[], tools: Record<
   baseline.clear()
   for (const [k, v] of baselineWithConfig) baseline.set(k, v)
 
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    LANG: 'C.UTF-8',
-    HOME: world.home,
-    XDG_CONFIG_HOME: configHome,
-    XDG_DATA_HOME: join(world.home, '.local', 'share'),
-    // cto's own cache (config validation) lives outside the snapshot: the snapshot watches the model.
-    XDG_CACHE_HOME: join(world.base, 'cache'),
-    NO_COLOR: '1',
-    ...world.env,
-  }
+  const env = ctoEnv(world, configHome)
   const child = spawn(process.execPath, [BIN, 'run', '-m', 'deepseek', '--json', '--max-turns', String(cases.length + 5), '--timeout', '1200', 'run the corpus'], {cwd: world.ws, env, stdio: ['ignore', 'pipe', 'pipe']})
   cto.pid = child.pid
   let stdout = ''

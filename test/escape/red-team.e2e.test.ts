@@ -16,7 +16,7 @@ import {afterEach, beforeEach, describe, expect, it} from 'vitest'
 import {osSandboxMissing} from '../support/os-sandbox.js'
 import {startOpenAIServer, toolMessages, type ChatRequest, type OpenAIReply, type ScriptedToolCall} from '../support/openai-server.js'
 import {BIN} from '../support/run-cli.js'
-import {createEscapeWorld, type EscapeWorld} from './world.js'
+import {createEscapeWorld, ctoEnv, type EscapeWorld} from './world.js'
 
 interface Session {
   code: number | null
@@ -81,16 +81,7 @@ async function session(turns: ScriptedToolCall[][], opts: {args?: string[]; cwd?
       ...(opts.tools ? {tools: opts.tools} : {}),
     }),
   )
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    LANG: 'C.UTF-8',
-    HOME: world.home,
-    XDG_CONFIG_HOME: configHome,
-    XDG_DATA_HOME: join(world.home, '.local', 'share'),
-    XDG_CACHE_HOME: join(world.base, 'cache'),
-    NO_COLOR: '1',
-    ...world.env,
-  }
+  const env = ctoEnv(world, configHome)
   const args = opts.args ?? ['run', '-m', 'deepseek', '--max-turns', String(turns.length + 5), 'go']
   const child = spawn(process.execPath, [BIN, ...args], {cwd: opts.cwd ?? world.ws, env, stdio: ['ignore', 'pipe', 'pipe']})
   let stdout = ''

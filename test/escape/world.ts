@@ -62,6 +62,24 @@ function hashTree(root: string, skip: string, out: Map<string, string>): void {
   visit(root)
 }
 
+/**
+ * The environment a built `cto` runs in against a world: its HOME and XDG folders, no colour, and
+ * the world's own variables (planted keys). cto's cache (config validation) lives outside the
+ * snapshot, which watches what the model does.
+ */
+export function ctoEnv(world: EscapeWorld, configHome: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    LANG: 'C.UTF-8',
+    HOME: world.home,
+    XDG_CONFIG_HOME: configHome,
+    XDG_DATA_HOME: join(world.home, '.local', 'share'),
+    XDG_CACHE_HOME: join(world.base, 'cache'),
+    NO_COLOR: '1',
+    ...world.env,
+  }
+}
+
 export async function createEscapeWorld(): Promise<EscapeWorld> {
   const id = randomUUID().slice(0, 8)
   const base = mkdtempSync(join(tmpdir(), 'cto-escape-'))
